@@ -1,0 +1,3 @@
+"""site-builder: a static website generator for annotated reading."""
+
+__version__ = "0.1.0"

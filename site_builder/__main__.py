@@ -1,0 +1,73 @@
+"""The command line: parses arguments and hands over to a command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .commands.report import EXIT_USAGE
+from .config import ConfigError
+from .output import OutputError
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="site-builder",
+        description="Build a static website for annotated reading from sources and notes.",
+    )
+    main.add_argument("--version", action="version", version=f"site-builder {__version__}")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site")
+    _source(build)
+    build.add_argument(
+        "--out", type=Path, help="output folder (default: _site beside the source folder)"
+    )
+    build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("--site-url", help="address the site is published at (overrides site.toml)")
+
+    check = commands.add_parser("check", help="validate sources and notes, write nothing")
+    _source(check)
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    new = commands.add_parser("new", help="make a fresh site that builds")
+    new.add_argument("directory", type=Path)
+    return main
+
+
+def _source(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--source",
+        type=Path,
+        default=Path("seeds"),
+        help="folder of sources and notes (default: seeds)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "new":
+            from .commands.new import new
+
+            return new(args.directory)
+        if not args.source.is_dir():
+            print(f"{args.source}: error: source folder not found", file=sys.stderr)
+            return EXIT_USAGE
+        if args.command == "build":
+            from .commands.build import build
+
+            return build(args.source, args.out, args.strict, args.site_url)
+        from .commands.check import check
+
+        return check(args.source, args.strict)
+    except (ConfigError, OutputError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

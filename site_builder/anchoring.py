@@ -1,0 +1,223 @@
+"""Term anchoring, a markdown-it-py plugin: terms become links to their notes.
+
+A core rule runs after inline parsing. It walks the inline tokens outside
+headings, finds terms in runs of plain text (never in code spans or link text,
+which are tokens of their own), and splits the text into
+text / term_open / text / term_close. After each top-level block that holds the
+first anchored occurrence of a note, it inserts that block's notes:
+
+    noted_open, <the block's tokens>, notes_open, term_note..., notes_close, noted_close
+
+so the notes follow their block as `<aside>` elements and never sit inside a `<p>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from .matching import SPACE, TermTrie, contains, find_terms, term_tokens, words_near
+from .notes import NEAR_WINDOW, Note
+from .slugs import slugify, unique
+
+ENV_KEY = "anchoring"
+RUN_TYPES = ("text", "softbreak", "hardbreak")
+
+NoteRenderer = Callable[[Note, str, Sequence[str]], str]
+
+
+@dataclass
+class Anchoring:
+    """Anchoring of one document: the terms to look for, and what was found.
+
+    Pass it to `md.render(text, {"anchoring": anchoring})`; afterwards `refs`
+    holds, for each placed note's key, the ids of its anchored occurrences.
+    """
+
+    tries: Sequence[TermTrie[Note]]
+    render_note: NoteRenderer
+    excluded: frozenset[str] = frozenset()  # glossary terms an article's own note replaces
+    counts: dict[str, int] = field(default_factory=dict)
+    refs: dict[str, list[str]] = field(default_factory=dict)
+    note_ids: dict[str, str] = field(default_factory=dict)
+    placed: list[Note] = field(default_factory=list)
+    _pending: list[Note] = field(default_factory=list)
+    _ids: set[str] = field(default_factory=set)
+
+    def occurrence(self, note: Note, context: str, start: int, end: int) -> str | None:
+        """Count one occurrence of a note's term; the id of its link if it carries the note."""
+        key = note.key
+        count = self.counts[key] = self.counts.get(key, 0) + 1
+        placement = note.placement
+        if placement.kind == "first":
+            carries = count == 1
+        elif placement.kind == "nth":
+            carries = count == placement.nth
+        elif placement.kind == "near":
+            before, after = words_near(context, start, end, NEAR_WINDOW)
+            words = [token for token in term_tokens(placement.near) if token != SPACE]
+            carries = key not in self.refs and (contains(before, words) or contains(after, words))
+        else:
+            carries = True
+        if not carries:
+            return None
+        refs = self.refs.setdefault(key, [])
+        if not refs:
+            self.note_ids[key] = unique("note-" + (slugify(note.term) or "term"), self._ids)
+            self.placed.append(note)
+            self._pending.append(note)
+        # Slugs never hold "--", so "ref-x--2" cannot clash with the id of another term.
+        ref_id = "ref" + self.note_ids[key][4:] + (f"--{len(refs) + 1}" if refs else "")
+        refs.append(ref_id)
+        return ref_id
+
+    def take_pending(self) -> list[Note]:
+        """The notes first placed since the last call."""
+        pending, self._pending = self._pending, []
+        return pending
+
+
+def anchoring_plugin(md: MarkdownIt) -> None:
+    """Add term anchoring to a parser; it acts only when the env holds an `Anchoring`."""
+    md.core.ruler.push("anchor_terms", anchor_terms)
+    md.add_render_rule("noted_open", _tag('<div class="noted">\n'))
+    md.add_render_rule("noted_close", _tag("</div>\n"))
+    md.add_render_rule("notes_open", _tag('<div class="notes">\n'))
+    md.add_render_rule("notes_close", _tag("</div>\n"))
+    md.add_render_rule("term_note", _render_note)
+
+
+def anchor_terms(state: StateCore) -> None:
+    """The core rule: anchor terms in every inline token, then place notes after blocks."""
+    anchoring = state.env.get(ENV_KEY)
+    if not isinstance(anchoring, Anchoring):
+        return
+    tokens: list[Token] = []
+    block_start = 0
+    for index, token in enumerate(state.tokens):
+        if token.level == 0 and token.nesting >= 0:
+            block_start = len(tokens)
+        in_heading = index > 0 and state.tokens[index - 1].type == "heading_open"
+        if token.type == "inline" and not in_heading:
+            _anchor_inline(token, anchoring)
+        tokens.append(token)
+        if token.level == 0 and token.nesting <= 0 and (notes := anchoring.take_pending()):
+            tokens.insert(block_start, Token("noted_open", "div", 1))
+            tokens.append(Token("notes_open", "div", 1))
+            for note in notes:
+                aside = Token("term_note", "aside", 0)
+                aside.meta = {"note": note}
+                tokens.append(aside)
+            tokens.append(Token("notes_close", "div", -1))
+            tokens.append(Token("noted_close", "div", -1))
+    state.tokens = tokens
+
+
+def _anchor_inline(inline: Token, anchoring: Anchoring) -> None:
+    """Split the text runs of one inline token around the terms that carry notes."""
+    children = inline.children or []
+    context = "".join(map(plain_text, children))
+    result: list[Token] = []
+    run: list[Token] = []
+    run_start = offset = link_depth = 0
+    for child in children:
+        if child.type in RUN_TYPES and link_depth == 0:
+            if not run:
+                run_start = offset
+            run.append(child)
+        else:
+            result.extend(_anchor_run(run, run_start, context, anchoring))
+            run = []
+            link_depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+            result.append(child)
+        offset += len(plain_text(child))
+    result.extend(_anchor_run(run, run_start, context, anchoring))
+    inline.children = result
+
+
+def _anchor_run(
+    run: list[Token], run_start: int, context: str, anchoring: Anchoring
+) -> list[Token]:
+    """One run of text and line breaks, with term_open/term_close around anchored terms."""
+    text = "".join(map(plain_text, run))
+    marks: list[tuple[int, int, Token]] = []  # (position, closes first, token)
+    for match in find_terms(text, anchoring.tries):
+        note = match.value
+        if note.glossary and note.key in anchoring.excluded:
+            continue
+        ref = anchoring.occurrence(note, context, run_start + match.start, run_start + match.end)
+        if ref is not None:
+            marks.append((match.start, 1, _term_open(anchoring.note_ids[note.key], ref)))
+            marks.append((match.end, 0, Token("term_close", "a", -1)))
+    if not marks:
+        return run
+    marks.sort(key=lambda mark: mark[:2])
+    result: list[Token] = []
+    position = next_mark = 0
+    for token in run:
+        end = position + len(plain_text(token))
+        cursor = position
+        while next_mark < len(marks) and marks[next_mark][0] <= end:
+            at = marks[next_mark][0]
+            if token.type == "text" and at > cursor:
+                result.append(_text(token.content[cursor - position : at - position]))
+                cursor = at
+            elif token.type != "text" and at > position:
+                break  # a mark after a line break belongs to the next token
+            result.append(marks[next_mark][2])
+            next_mark += 1
+        if token.type != "text":
+            result.append(token)
+        elif cursor < end:
+            result.append(_text(token.content[cursor - position :]))
+        position = end
+    result.extend(mark[2] for mark in marks[next_mark:])
+    return result
+
+
+def plain_text(token: Token) -> str:
+    """The text a token stands for, line breaks as newlines (images and markup as nothing)."""
+    if token.type in ("text", "code_inline"):
+        return token.content
+    return "\n" if token.type in ("softbreak", "hardbreak") else ""
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _term_open(note_id: str, ref_id: str) -> Token:
+    token = Token("term_open", "a", 1)
+    token.attrs = {
+        "class": "term",
+        "href": f"#{note_id}",
+        "id": ref_id,
+        "data-note": note_id,
+        "aria-describedby": note_id,
+    }
+    return token
+
+
+def _tag(html: str) -> Callable[[RendererHTML, Sequence[Token], int, OptionsDict, EnvType], str]:
+    def render(
+        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return html
+
+    return render
+
+
+def _render_note(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    anchoring: Anchoring = env[ENV_KEY]
+    note: Note = tokens[idx].meta["note"]
+    return anchoring.render_note(note, anchoring.note_ids[note.key], anchoring.refs[note.key])

@@ -1,0 +1,1 @@
+"""The commands: each a plain function that the command line calls."""

@@ -1,0 +1,16 @@
+"""`site-builder check`: validate sources and notes, write nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..site import Project, build_site
+from .report import exit_status, print_diagnostics, summary
+
+
+def check(source: Path, strict: bool) -> int:
+    """Run the whole pipeline without writing; the exit status."""
+    report = build_site(Project.at(source), write=False)
+    print_diagnostics(report)
+    print(summary(report, "checked"))
+    return exit_status(report, strict)

@@ -1,0 +1,77 @@
+"""Site settings from `site.toml`, a declared schema with one docstring per option."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CONFIG_FILE = "site.toml"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file, line and option."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "Annotated readings"
+    """Site name, shown in every page's header and the reading list's heading."""
+
+    description: str = ""
+    """One sentence about the site, for the reading list and the pages' meta description."""
+
+    site_url: str = ""
+    """Absolute address the site is published at, e.g. https://user.github.io/repo/.
+    Enables sitemap.xml and a 404 page that works at any depth. Empty: links stay relative."""
+
+    language: str = "en"
+    """Default language of articles (BCP 47 tag), used in `<html lang>`."""
+
+    author: str = ""
+    """Site owner, credited in the footer."""
+
+    @property
+    def base_url(self) -> str:
+        """site_url with exactly one trailing slash, or empty."""
+        return self.site_url.rstrip("/") + "/" if self.site_url else ""
+
+
+OPTIONS = {f.name for f in fields(SiteConfig)}
+
+
+def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
+    """Read site.toml (defaults when it is missing); `site_url` overrides the file's."""
+    values: dict[str, str] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: error: {exc}") from None
+        for key, value in data.items():
+            line = _line_of(path, key)
+            if key not in OPTIONS:
+                known = ", ".join(sorted(OPTIONS))
+                raise ConfigError(f"{path}:{line}: error: unknown option '{key}' (known: {known})")
+            if not isinstance(value, str):
+                raise ConfigError(f"{path}:{line}: error: option '{key}' must be a string")
+            values[key] = value.strip()
+    if site_url is not None:
+        values["site_url"] = site_url.strip()
+    url = values.get("site_url", "")
+    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+        raise ConfigError(
+            f"{path}:{_line_of(path, 'site_url')}: error: option 'site_url' must be an "
+            f"absolute http(s) address, not '{url}'"
+        )
+    return SiteConfig(**values)
+
+
+def _line_of(path: Path, key: str) -> int:
+    """The line where a top-level key is set, for messages (1 when not found)."""
+    if path.exists():
+        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+            if line.split("=", 1)[0].strip().strip('"') == key:
+                return number
+    return 1

@@ -1,0 +1,61 @@
+"""Problems found along the pipeline, collected as values and reported once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, located at a file and line (line 0 when it concerns the whole file)."""
+
+    path: Path
+    line: int
+    severity: Severity
+    message: str
+
+    def format(self, root: Path | None = None) -> str:
+        """Render as `path:line: severity: message`, the path relative to root when inside it."""
+        path = self.path
+        if root is not None and path.is_relative_to(root):
+            path = path.relative_to(root)
+        return f"{path}:{max(self.line, 1)}: {self.severity.value}: {self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """A collector that stages of the pipeline append to."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: Path, line: int, message: str) -> None:
+        self.items.append(Diagnostic(path, line, Severity.ERROR, message))
+
+    def warning(self, path: Path, line: int, message: str) -> None:
+        self.items.append(Diagnostic(path, line, Severity.WARNING, message))
+
+    def extend(self, other: Diagnostics | list[Diagnostic]) -> None:
+        self.items.extend(other.items if isinstance(other, Diagnostics) else other)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def has_errors_in(self, *paths: Path) -> bool:
+        """Whether any error concerns one of these files."""
+        return any(d.path in paths for d in self.errors)
+
+    def sorted(self) -> list[Diagnostic]:
+        """All diagnostics by file and line, each reported once."""
+        return sorted(set(self.items))

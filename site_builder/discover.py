@@ -1,0 +1,66 @@
+"""Finding the sources, their notes files and the glossary in the source folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+
+NOTES_SUFFIX = ".notes.md"
+SOURCE_SUFFIXES = (".md", ".txt")
+GLOSSARY = "_glossary.md"
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article's source file and, when there is one, its notes file."""
+
+    path: Path
+    notes: Path | None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+@dataclass(frozen=True)
+class SourceSet:
+    sources: tuple[Source, ...]
+    glossary: Path | None
+
+
+def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
+    """Sort the folder's files into sources with their notes, and the glossary.
+
+    Names starting with `_` or `.` are never articles; a notes file whose article
+    is missing is an error, since its notes would silently go nowhere.
+    """
+    sources: dict[str, list[Path]] = {}
+    notes: dict[str, Path] = {}
+    glossary = None
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if name == GLOSSARY:
+            glossary = path
+        elif name.startswith(("_", ".")):
+            continue
+        elif path.is_dir():
+            diagnostics.warning(path, 0, "folders in the source folder are not read")
+        elif name.endswith(NOTES_SUFFIX):
+            notes[name[: -len(NOTES_SUFFIX)]] = path
+        elif path.suffix in SOURCE_SUFFIXES:
+            sources.setdefault(path.stem, []).append(path)
+        else:
+            diagnostics.warning(
+                path, 0, "not a source (.md or .txt) nor a notes file (.notes.md); ignored"
+            )
+    for stem, path in notes.items():
+        if stem not in sources:
+            diagnostics.error(
+                path,
+                1,
+                f"notes file without an article: expected {stem}.md or {stem}.txt beside it",
+            )
+    found = [Source(path, notes.get(stem)) for stem, paths in sources.items() for path in paths]
+    return SourceSet(tuple(found), glossary)

@@ -1,0 +1,42 @@
+"""The glossary: notes in `_glossary.md` that apply to every article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+from .matching import TermTrie
+from .notes import Note, parse_notes
+from .reading import read_text
+
+
+def build_trie(notes: Iterable[Note]) -> TermTrie[Note]:
+    """A trie of every spelling of the notes' terms."""
+    trie: TermTrie[Note] = TermTrie()
+    for note in notes:
+        for spelling in note.spellings:
+            trie.add(spelling, note)
+    return trie
+
+
+@dataclass(frozen=True)
+class Glossary:
+    notes: tuple[Note, ...] = ()
+    trie: TermTrie[Note] = field(default_factory=TermTrie)
+
+
+def read_glossary(path: Path | None, diagnostics: Diagnostics) -> Glossary:
+    """The glossary's notes and their trie, built once for all articles."""
+    if path is None:
+        return Glossary()
+    text = read_text(path, diagnostics)
+    if text is None:
+        return Glossary()
+    notes_file = parse_notes(path, text, diagnostics, glossary=True)
+    for key, field_ in notes_file.front_matter.fields.items():
+        diagnostics.warning(
+            path, field_.line, f"the glossary takes no front matter; '{key}' is ignored"
+        )
+    return Glossary(notes_file.notes, build_trie(notes_file.notes))

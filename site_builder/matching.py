@@ -1,0 +1,167 @@
+"""Finding terms in text: one pass whose cost does not grow with the number of terms.
+
+Text is cut into tokens (words, single punctuation marks, runs of white space) and
+each token is folded so that case and typographic variants compare equal. Terms
+live in a trie keyed by folded tokens; matching walks the trie from each token,
+so a glossary of 10,000 terms costs no more per word than one of ten. Because a
+word token is a maximal run of word characters, matches are whole words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+TOKEN_IS_WORD = re.compile(r"\w")
+
+# Typographic variants an editor should not have to type exactly.
+FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u02bc": "'",  # ‘ ’ ‛ ʼ
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',  # “ ” „ ‟
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",  # ‐ ‑ ‒ –
+        "\u2212": "-",  # minus sign
+    }
+)
+SPACE = " "
+
+
+def fold(token: str) -> str:
+    """The comparison form of one token: white space as one space, case and variants folded."""
+    if token.isspace():
+        return SPACE
+    return unicodedata.normalize("NFKC", token).casefold().translate(FOLD)
+
+
+def tokenize(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded token) for every token of the text."""
+    return [(m.start(), m.end(), fold(m.group())) for m in TOKEN.finditer(text)]
+
+
+def term_tokens(term: str) -> tuple[str, ...]:
+    """A term's folded tokens, without leading or trailing white space."""
+    tokens = [folded for _, _, folded in tokenize(term.strip())]
+    return tuple(tokens)
+
+
+def term_key(term: str) -> str:
+    """The identity of a term: two terms with the same key are the same term."""
+    return "".join(term_tokens(term))
+
+
+class _Node(Generic[T]):
+    __slots__ = ("children", "value")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node[T]] = {}
+        self.value: T | None = None
+
+
+class TermTrie(Generic[T]):
+    """A trie of terms over folded tokens, each term carrying a value."""
+
+    def __init__(self) -> None:
+        self._root: _Node[T] = _Node()
+        self.size = 0
+
+    def add(self, term: str, value: T) -> bool:
+        """Add a term; False (and no change) when it is empty or already present."""
+        tokens = term_tokens(term)
+        if not tokens:
+            return False
+        node = self._root
+        for token in tokens:
+            node = node.children.setdefault(token, _Node())
+        if node.value is not None:
+            return False
+        node.value = value
+        self.size += 1
+        return True
+
+    def longest_at(self, tokens: Sequence[str], start: int) -> tuple[int, T] | None:
+        """The longest term starting at tokens[start]: (end index, value), or None."""
+        node = self._root
+        best: tuple[int, T] | None = None
+        for index in range(start, len(tokens)):
+            child = node.children.get(tokens[index])
+            if child is None:
+                break
+            node = child
+            if node.value is not None:
+                best = (index + 1, node.value)
+        return best
+
+
+@dataclass(frozen=True)
+class Match(Generic[T]):
+    """A term found in text: character offsets [start, end) and the term's value."""
+
+    start: int
+    end: int
+    value: T
+
+
+def find_terms(text: str, tries: Sequence[TermTrie[T]]) -> list[Match[T]]:
+    """Leftmost-longest, non-overlapping matches; on equal length the earlier trie wins."""
+    tokens = tokenize(text)
+    folded = [token for _, _, token in tokens]
+    matches: list[Match[T]] = []
+    index = 0
+    while index < len(tokens):
+        best: tuple[int, T] | None = None
+        if folded[index] != SPACE:
+            for trie in tries:
+                found = trie.longest_at(folded, index)
+                if found is not None and (best is None or found[0] > best[0]):
+                    best = found
+        if best is None:
+            index += 1
+            continue
+        end, value = best
+        matches.append(Match(tokens[index][0], tokens[end - 1][1], value))
+        index = end
+    return matches
+
+
+def words_near(text: str, start: int, end: int, count: int) -> tuple[list[str], list[str]]:
+    """Folded tokens (without spaces) covering `count` words before `start` and after `end`."""
+    before = _take_words(reversed(tokenize(text[:start])), count)
+    after = _take_words(iter(tokenize(text[end:])), count)
+    return before[::-1], after
+
+
+def _take_words(tokens: Iterable[tuple[int, int, str]], count: int) -> list[str]:
+    taken: list[str] = []
+    words = 0
+    for _, _, token in tokens:
+        if token == SPACE:
+            continue
+        is_word = TOKEN_IS_WORD.match(token) is not None
+        if is_word and words == count:
+            break
+        taken.append(token)
+        words += is_word
+    return taken
+
+
+def contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+    """Whether the token sequence `needle` occurs in `haystack`."""
+    size = len(needle)
+    return size > 0 and any(
+        list(haystack[i : i + size]) == list(needle) for i in range(len(haystack) - size + 1)
+    )

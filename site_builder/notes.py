@@ -1,0 +1,185 @@
+"""Notes files: one `## term` section per note, with optional field lines.
+
+```markdown
+## Tianwen-3
+aliases: Tianwen 3, TW-3
+at: every
+
+China's planned Mars sample-return mission...
+```
+
+Field lines sit directly under the heading, one per line, before the body:
+`aliases:` other spellings, comma separated ("double quotes" keep a comma in one);
+`at:` which occurrence carries the note: `first` (the default), `every`, a number
+(`2` or `2nd`: the Nth occurrence), or `near WORDS` (the first occurrence within
+ten words of WORDS).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .diagnostics import Diagnostics
+from .frontmatter import FrontMatter, split_front_matter
+from .matching import term_key
+
+FIELD = re.compile(r"^(aliases|at)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+NTH = re.compile(r"^(\d+)(?:st|nd|rd|th)?$", re.IGNORECASE)
+NEAR_WINDOW = 10  # words either side that `at: near` looks at
+
+_blocks = MarkdownIt("commonmark")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Which occurrences of a term carry its note."""
+
+    kind: Literal["first", "every", "nth", "near"] = "first"
+    nth: int = 1
+    near: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """An editor's note on a term."""
+
+    term: str
+    aliases: tuple[str, ...]
+    placement: Placement
+    body: str  # markdown
+    path: Path
+    line: int  # line of the `##` heading
+    glossary: bool = False
+
+    @property
+    def key(self) -> str:
+        return term_key(self.term)
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases)
+
+
+@dataclass(frozen=True)
+class NotesFile:
+    path: Path
+    front_matter: FrontMatter
+    notes: tuple[Note, ...]
+
+
+def parse_notes(
+    path: Path, text: str, diagnostics: Diagnostics, glossary: bool = False
+) -> NotesFile:
+    """Read a notes file into its front matter and notes, reporting every problem."""
+    front = split_front_matter(text)
+    for line, message in front.problems:
+        diagnostics.error(path, line, message)
+    lines = front.body.split("\n")
+    tokens = _blocks.parse(front.body)
+    headings = [
+        (token.map[0], _heading_text(tokens, index))
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.tag == "h2" and token.level == 0 and token.map
+    ]
+    first = headings[0][0] if headings else len(lines)
+    if any(_is_stray(line) for line in lines[:first]):
+        line = next(i for i, text in enumerate(lines[:first]) if _is_stray(text))
+        diagnostics.warning(
+            path,
+            front.body_line + line,
+            "text before the first '## term' heading belongs to no note; ignored",
+        )
+    notes: list[Note] = []
+    seen: dict[str, tuple[str, int]] = {}
+    for number, (start, term) in enumerate(headings):
+        end = headings[number + 1][0] if number + 1 < len(headings) else len(lines)
+        line = front.body_line + start
+        note = _section(path, line, term, lines[start + 1 : end], diagnostics, glossary)
+        if note is None:
+            continue
+        clash = next((seen[key] for key in map(term_key, note.spellings) if key in seen), None)
+        if clash is not None:
+            diagnostics.error(
+                path,
+                line,
+                f"duplicate term '{term}': '{clash[0]}' is already "
+                f"noted on line {clash[1]}; this note is left out",
+            )
+            continue
+        for spelling in note.spellings:
+            seen[term_key(spelling)] = (spelling, line)
+        notes.append(note)
+    return NotesFile(path, front, tuple(notes))
+
+
+def _section(
+    path: Path, line: int, term: str, body: list[str], diagnostics: Diagnostics, glossary: bool
+) -> Note | None:
+    """One note from its heading and the lines under it."""
+    if not term_key(term):
+        diagnostics.error(path, line, "a '##' heading names no term; this note is left out")
+        return None
+    aliases: tuple[str, ...] = ()
+    placement = Placement()
+    set_fields: set[str] = set()
+    index = 0
+    while index < len(body) and not body[index].strip():
+        index += 1
+    while index < len(body) and (field := FIELD.match(body[index])):
+        name, value = field.group(1).lower(), field.group(2)
+        field_line = line + 1 + index
+        if name in set_fields:
+            diagnostics.error(path, field_line, f"'{name}:' is given twice for '{term}'")
+        elif name == "aliases":
+            aliases = tuple(
+                a.strip() for a in next(csv.reader([value], skipinitialspace=True)) if term_key(a)
+            )
+        else:
+            parsed = parse_placement(value)
+            if parsed is None:
+                diagnostics.error(
+                    path,
+                    field_line,
+                    f"'at: {value}' is not one of: first, every, a number such as 2, near WORDS",
+                )
+            else:
+                placement = parsed
+        set_fields.add(name)
+        index += 1
+    text = "\n".join(body[index:]).strip("\n")
+    if not text.strip():
+        diagnostics.warning(path, line, f"the note for '{term}' has no text")
+    return Note(term, aliases, placement, text, path, line, glossary)
+
+
+def parse_placement(value: str) -> Placement | None:
+    """Read the value of an `at:` line; None when it means nothing."""
+    words = value.strip().split(None, 1)
+    if not words:
+        return None
+    head = words[0].lower()
+    if head in ("first", "every", "all") and len(words) == 1:
+        return Placement("every" if head == "all" else head)  # type: ignore[arg-type]
+    if (nth := NTH.match(value.strip())) and int(nth.group(1)) >= 1:
+        return Placement("nth", nth=int(nth.group(1)))
+    if head == "near" and len(words) == 2 and term_key(words[1].strip("\"'“”")):
+        return Placement("near", near=words[1].strip("\"'“”"))
+    return None
+
+
+def _heading_text(tokens: Sequence[Token], index: int) -> str:
+    inline = tokens[index + 1]
+    return "".join(child.content for child in inline.children or []).strip()
+
+
+def _is_stray(line: str) -> bool:
+    """Prose before the first note; a `# Title` line is allowed there."""
+    return bool(line.strip()) and not line.startswith("# ")

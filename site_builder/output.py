@@ -1,0 +1,122 @@
+"""The output folder: checked before use, written atomically, pruned of stale pages.
+
+A manifest records which file was written for which source, so a rebuild can
+tell our files from anyone else's, remove pages of deleted articles, and keep
+the last good output of a page whose source is broken.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+MANIFEST = ".site-builder-manifest.json"
+SITE = ""  # owner of pages that belong to no one source (reading list, terms, assets)
+FILE_MODE = 0o644
+UNTOUCHED = {".git", MANIFEST}  # a git worktree for publishing may live in the output
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; nothing was written."""
+
+
+def check_output_dir(out: Path, project: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that could overwrite the project or files we did not write."""
+    target = out.resolve()
+    if target == project.resolve() or target == Path(target.anchor):
+        raise OutputError(
+            f"{out}: refusing to write the site into the project folder itself; "
+            "use a folder of its own such as _site"
+        )
+    for path in protected:
+        path = path.resolve()
+        if path == target or path.is_relative_to(target) or target.is_relative_to(path):
+            raise OutputError(
+                f"{out}: refusing an output folder that holds or sits inside "
+                f"{path}; use a folder of its own such as _site"
+            )
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{out}: is a file, not a folder")
+    if target.is_dir():
+        owned = set(_read_manifest(target))
+        strangers = sorted(
+            str(path.relative_to(target))
+            for path in target.rglob("*")
+            if path.is_file()
+            and not _untouched(path.relative_to(target))
+            and path.relative_to(target).as_posix() not in owned
+        )
+        if strangers:
+            shown = ", ".join(strangers[:5]) + (" ..." if len(strangers) > 5 else "")
+            raise OutputError(
+                f"{out}: holds files site-builder did not write ({shown}); "
+                "empty it or choose another output folder"
+            )
+
+
+class Output:
+    """Writes files under one folder and remembers which source each came from."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.previous = _read_manifest(folder)
+        self.owners: dict[str, str] = {}
+        self.changed = 0
+
+    def write(self, relative: str, content: str | bytes, owner: str = SITE) -> None:
+        """Write one file atomically, and only if its content changed."""
+        target = self._inside(relative)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        self.owners[relative] = owner
+        if target.is_file() and target.read_bytes() == data:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(temporary, FILE_MODE)  # mkstemp makes 0600; a site is meant to be read
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        self.changed += 1
+
+    def keep(self, owner: str) -> None:
+        """Keep every file last written for `owner` (a source whose input is broken now)."""
+        for relative, previous in self.previous.items():
+            if previous == owner and relative not in self.owners:
+                self.owners[relative] = owner
+
+    def finish(self) -> list[str]:
+        """Remove files of the last build that this one did not write or keep; save the manifest."""
+        removed = sorted(set(self.previous) - set(self.owners))
+        for relative in removed:
+            path = self._inside(relative)
+            path.unlink(missing_ok=True)
+            for parent in path.parents:
+                if parent == self.folder or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        self.write(MANIFEST, json.dumps(dict(sorted(self.owners.items())), indent=1) + "\n")
+        return removed
+
+    def _inside(self, relative: str) -> Path:
+        target = (self.folder / relative).resolve()
+        if not target.is_relative_to(self.folder.resolve()):
+            raise OutputError(f"refusing to write outside the output folder: {relative}")
+        return self.folder / relative
+
+
+def _read_manifest(folder: Path) -> dict[str, str]:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _untouched(relative: Path) -> bool:
+    return relative.parts[0] in UNTOUCHED

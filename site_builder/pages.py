@@ -1,0 +1,66 @@
+"""Pages from the theme's Jinja2 templates: articles, the reading list, terms, 404.
+
+Every page gets `root`, the relative path back to the site's top (`""` or `"../"`),
+so links work from `file://`, at a domain root and under a project path alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+
+from .config import SiteConfig
+from .notes import Note
+from .render import RenderedArticle, render_note_body
+from .terms import TermEntry
+
+THEME = Path(__file__).parent / "theme"
+SOURCE_CHECKOUT = Path(__file__).parent.parent  # where templates/ sits in a git checkout
+
+
+def default_theme(part: str) -> Path:
+    """The default theme's `templates` or `static` folder, installed or in a checkout."""
+    installed = THEME / part
+    return installed if installed.is_dir() else SOURCE_CHECKOUT / part
+
+
+class Theme:
+    """Renders pages; the project's own templates/ come first, the default theme fills gaps."""
+
+    def __init__(self, config: SiteConfig, templates: Path | None = None) -> None:
+        folders = [str(p) for p in (templates, default_theme("templates")) if p and p.is_dir()]
+        self.config = config
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(list(dict.fromkeys(folders))),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals["site"] = config
+
+    def _render(self, name: str, root: str, **context: object) -> str:
+        return self.env.get_template(name).render(root=root, **context)
+
+    def note(self, note: Note, note_id: str, refs: Sequence[str]) -> str:
+        """One note's `<aside>`; markdown-it calls this while rendering an article."""
+        return self.env.get_template("note.html").render(
+            note=note, id=note_id, refs=refs, body=render_note_body(note)
+        )
+
+    def article(self, page: RenderedArticle) -> str:
+        return self._render(
+            "article.html", "../", page=page, meta=page.article.meta, lang=page.article.meta.lang
+        )
+
+    def index(self, pages: Sequence[RenderedArticle]) -> str:
+        return self._render("index.html", "", pages=pages, lang=self.config.language)
+
+    def terms(self, entries: Sequence[TermEntry]) -> str:
+        return self._render("terms.html", "../", entries=entries, lang=self.config.language)
+
+    def not_found(self) -> str:
+        # A 404 page is served at any depth, so only an absolute root works there.
+        return self._render("404.html", self.config.base_url, lang=self.config.language)

@@ -1,0 +1,171 @@
+"""Reading an article: its source, its notes file, and the metadata of both.
+
+Metadata precedence: notes front matter > source front matter > derived from the
+text (a markdown article's first `# heading`; a scraped text's title line,
+"© Publisher" footer and cut-off ending) > the file name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from .chrome import split_paragraphs, strip_chrome
+from .config import SiteConfig
+from .diagnostics import Diagnostics
+from .discover import Source
+from .frontmatter import FrontMatter, split_front_matter
+from .notes import Note, parse_notes
+from .reading import read_text
+from .slugs import slugify
+
+KEYS = ("title", "slug", "author", "source", "url", "date", "summary", "lang", "excerpt")
+LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+H1 = re.compile(r"^# +(.+?)(?: +#+)? *$")
+BOOLEAN = {"true": True, "yes": True, "false": False, "no": False}
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    slug: str
+    author: str = ""
+    source: str = ""  # the publisher or publication the article comes from
+    url: str = ""  # where the original is published
+    date: str = ""  # as written; ISO dates (YYYY-MM-DD) also sort the reading list
+    summary: str = ""
+    lang: str = ""
+    excerpt: bool = False  # the source is cut off
+
+    @property
+    def iso_date(self) -> str:
+        """The date if it is a valid ISO date, for `<time datetime>` and sorting, else ''."""
+        try:
+            return date.fromisoformat(self.date).isoformat()
+        except ValueError:
+            return ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, ready to render: markdown or literal text, with its own notes."""
+
+    path: Path
+    notes_path: Path | None
+    kind: Literal["markdown", "text"]
+    meta: Metadata
+    body: str
+    notes: tuple[Note, ...]
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """The files this article is made from."""
+        return (self.path, self.notes_path) if self.notes_path else (self.path,)
+
+
+def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -> Article | None:
+    """Read a source and its notes; None when either cannot be read or nothing is left."""
+    text = read_text(source.path, diagnostics)
+    notes_text = read_text(source.notes, diagnostics) if source.notes else ""
+    if text is None or notes_text is None:
+        return None
+    kind: Literal["markdown", "text"] = "markdown" if source.path.suffix == ".md" else "text"
+    front = split_front_matter(text) if kind == "markdown" else FrontMatter({}, text, 1)
+    notes_file = parse_notes(source.notes, notes_text, diagnostics) if source.notes else None
+    problems = [(source.path, line, msg) for line, msg in front.problems]
+    if notes_file:
+        problems += [(notes_file.path, line, msg) for line, msg in notes_file.front_matter.problems]
+    if problems:
+        return None  # already reported; a page with broken metadata keeps its last good output
+    derived, body = _derive(kind, front.body)
+    if not body.strip():
+        diagnostics.error(
+            source.path,
+            1,
+            "the article is empty"
+            + (" once site chrome is removed" if kind == "text" and text.strip() else ""),
+        )
+        return None
+    meta = _metadata(source, derived, front, diagnostics)
+    if notes_file:
+        meta = _metadata(source, meta, notes_file.front_matter, diagnostics, notes_file.path)
+    meta = replace(meta, lang=meta.lang or config.language)
+    return Article(
+        source.path, source.notes, kind, meta, body, notes_file.notes if notes_file else ()
+    )
+
+
+def _derive(kind: str, body: str) -> tuple[Metadata, str]:
+    """Metadata the text itself gives, and the body without what was taken from it."""
+    if kind == "markdown":
+        lines = body.split("\n")
+        first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        if first is not None and (h1 := H1.match(lines[first])):
+            return Metadata(title=h1.group(1), slug=""), "\n".join(lines[first + 1 :])
+        return Metadata(title="", slug=""), body
+    page = strip_chrome(split_paragraphs(body))
+    meta = Metadata(
+        title=page.title or "",
+        slug="",
+        author=page.author or "",
+        source=page.publisher or "",
+        excerpt=page.excerpt,
+    )
+    return meta, "\n\n".join(paragraph.text for paragraph in page.paragraphs)
+
+
+def _metadata(
+    source: Source,
+    base: Metadata,
+    front: FrontMatter,
+    diagnostics: Diagnostics,
+    path: Path | None = None,
+) -> Metadata:
+    """`base` overridden by the front matter's values, each checked."""
+    path = path or source.path
+    values: dict[str, object] = {}
+    for key, field in front.fields.items():
+        value, line = field.value, field.line
+        if key not in KEYS:
+            diagnostics.warning(
+                path, line, f"unknown front-matter key '{key}' (known: {', '.join(KEYS)}); ignored"
+            )
+        elif key == "excerpt":
+            if value.lower() in BOOLEAN:
+                values[key] = BOOLEAN[value.lower()]
+            else:
+                diagnostics.warning(path, line, f"excerpt: '{value}' is not true or false; ignored")
+        elif key == "url" and urlsplit(value).scheme not in ("http", "https"):
+            diagnostics.warning(path, line, f"url: '{value}' is not an http(s) address; ignored")
+        elif key == "lang" and not LANG.match(value):
+            diagnostics.warning(
+                path, line, f"lang: '{value}' is not a language tag such as en or zh-Hans; ignored"
+            )
+        elif key == "date" and value and not Metadata("", "", date=value).iso_date:
+            diagnostics.warning(
+                path, line, f"date: '{value}' is not YYYY-MM-DD; shown as written, sorted last"
+            )
+            values[key] = value
+        elif key == "slug":
+            slug = slugify(value)
+            if slug != value:
+                diagnostics.warning(
+                    path,
+                    line,
+                    f"slug: '{value}' is not a plain slug (lower-case "
+                    f"words and hyphens); using '{slug}'",
+                )
+            if slug:
+                values[key] = slug
+        else:
+            values[key] = value
+    meta = replace(base, **values)  # type: ignore[arg-type]
+    if not meta.slug:
+        meta = replace(meta, slug=slugify(source.name) or "article")
+    if not meta.title:
+        meta = replace(meta, title=source.name)
+    return meta
