@@ -29,6 +29,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("--site-url", help="address the site is published at (overrides site.toml)")
 
+    build.add_argument(
+        "--jobs", type=_positive, default=1, metavar="N", help="render on N processes (default: 1)"
+    )
+
     check = commands.add_parser("check", help="validate sources and notes, write nothing")
     _source(check)
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
@@ -47,6 +51,12 @@ def _source(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not '{value}'")
+    return int(value)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -60,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             from .commands.build import build
 
-            return build(args.source, args.out, args.strict, args.site_url)
+            return build(args.source, args.out, args.strict, args.site_url, args.jobs)
         from .commands.check import check
 
         return check(args.source, args.strict)

@@ -32,6 +32,7 @@ class Theme:
     def __init__(self, config: SiteConfig, templates: Path | None = None) -> None:
         folders = [str(p) for p in (templates, default_theme("templates")) if p and p.is_dir()]
         self.config = config
+        self.templates = templates
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(list(dict.fromkeys(folders))),
             autoescape=True,

@@ -22,7 +22,8 @@ from .discover import discover
 from .glossary import read_glossary
 from .output import Output, check_output_dir
 from .pages import Theme, default_theme
-from .render import RenderedArticle, pygments_css, render_article
+from .parallel import render_all
+from .render import RenderedArticle, pygments_css
 from .sitemap import sitemap
 from .sources import Article, read_article
 from .terms import collect_terms
@@ -70,6 +71,7 @@ def build_site(
     project: Project,
     *,
     site_url: str | None = None,
+    jobs: int = 1,
     write: bool = True,
     progress: Progress | None = None,
 ) -> BuildReport:
@@ -94,10 +96,11 @@ def build_site(
     articles = [a for s in found.sources if (a := read_article(s, config, diagnostics))]
     articles = _without_slug_clashes(articles, diagnostics)
     rendered: list[RenderedArticle] = []
-    for number, article in enumerate(articles, 1):
-        rendered.append(render_article(article, glossary, theme.note, diagnostics))
+    for page, problems in render_all(articles, glossary, theme, jobs):
+        rendered.append(page)
+        diagnostics.extend(problems)
         if progress:
-            progress(number, len(articles))
+            progress(len(rendered), len(articles))
     rendered.sort(key=_reading_order)
     terms = collect_terms(rendered, glossary)
 

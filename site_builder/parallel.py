@@ -1,0 +1,49 @@
+"""Rendering articles on several processes (`build --jobs N`).
+
+Each worker process receives the glossary and theme once, when it starts, then
+renders whole articles; results come back in the order the articles went in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .config import SiteConfig
+from .diagnostics import Diagnostic, Diagnostics
+from .glossary import Glossary
+from .pages import Theme
+from .render import RenderedArticle, render_article
+from .sources import Article
+
+_worker: tuple[Glossary, Theme] | None = None
+CHUNK = 16  # articles per task: enough to outweigh the cost of sending them
+
+
+def render_all(
+    articles: Sequence[Article], glossary: Glossary, theme: Theme, jobs: int
+) -> Iterator[tuple[RenderedArticle, list[Diagnostic]]]:
+    """Each article rendered, with the diagnostics its rendering raised, in order."""
+    if jobs <= 1 or len(articles) <= CHUNK:
+        for article in articles:
+            diagnostics = Diagnostics()
+            yield render_article(article, glossary, theme.note, diagnostics), diagnostics.items
+        return
+    templates = theme.templates
+    with ProcessPoolExecutor(
+        jobs, initializer=_start, initargs=(glossary, theme.config, templates)
+    ) as pool:
+        yield from pool.map(_render, articles, chunksize=CHUNK)
+
+
+def _start(glossary: Glossary, config: SiteConfig, templates: Path | None) -> None:
+    global _worker
+    _worker = (glossary, Theme(config, templates))
+
+
+def _render(article: Article) -> tuple[RenderedArticle, list[Diagnostic]]:
+    assert _worker is not None, "worker used before it started"
+    glossary, theme = _worker
+    diagnostics = Diagnostics()
+    return render_article(article, glossary, theme.note, diagnostics), diagnostics.items
