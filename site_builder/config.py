@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .diagnostics import shown
+
 CONFIG_FILE = "site.toml"
+TOML_PLACE = re.compile(r" \(at line (\d+), column \d+\)")
 
 
 class ConfigError(Exception):
@@ -48,21 +52,27 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: error: {exc}") from None
+            # tomllib puts the place at the end of its message: "... (at line 3, column 7)"
+            where = TOML_PLACE.search(str(exc))
+            line = where.group(1) if where else "1"
+            reason = TOML_PLACE.sub("", str(exc))
+            raise ConfigError(f"{shown(path)}:{line}: error: {reason}") from None
         for key, value in data.items():
             line = _line_of(path, key)
             if key not in OPTIONS:
                 known = ", ".join(sorted(OPTIONS))
-                raise ConfigError(f"{path}:{line}: error: unknown option '{key}' (known: {known})")
+                raise ConfigError(
+                    f"{shown(path)}:{line}: error: unknown option '{key}' (known: {known})"
+                )
             if not isinstance(value, str):
-                raise ConfigError(f"{path}:{line}: error: option '{key}' must be a string")
+                raise ConfigError(f"{shown(path)}:{line}: error: option '{key}' must be a string")
             values[key] = value.strip()
     if site_url is not None:
         values["site_url"] = site_url.strip()
     url = values.get("site_url", "")
     if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
         raise ConfigError(
-            f"{path}:{_line_of(path, 'site_url')}: error: option 'site_url' must be an "
+            f"{shown(path)}:{_line_of(path, 'site_url')}: error: option 'site_url' must be an "
             f"absolute http(s) address, not '{url}'"
         )
     return SiteConfig(**values)

@@ -12,6 +12,16 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+def shown(path: Path, root: Path | None = None) -> str:
+    """A path as messages show it: relative to root (the working folder) when inside it."""
+    root = root or Path.cwd()
+    return (
+        str(path.relative_to(root))
+        if path.is_absolute() and path.is_relative_to(root)
+        else str(path)
+    )
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """One problem, located at a file and line (line 0 when it concerns the whole file)."""
@@ -22,11 +32,10 @@ class Diagnostic:
     message: str
 
     def format(self, root: Path | None = None) -> str:
-        """Render as `path:line: severity: message`, the path relative to root when inside it."""
-        path = self.path
-        if root is not None and path.is_relative_to(root):
-            path = path.relative_to(root)
-        return f"{path}:{max(self.line, 1)}: {self.severity.value}: {self.message}"
+        """Render as `path:line: severity: message`, the path relative to root (default: cwd)."""
+        return (
+            f"{shown(self.path, root)}:{max(self.line, 1)}: {self.severity.value}: {self.message}"
+        )
 
 
 @dataclass

@@ -51,8 +51,12 @@ def _parse(yaml_text: str, first_line: int) -> tuple[dict[str, Field], tuple[tup
         node = yaml.compose(yaml_text, Loader=yaml.BaseLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + (mark.line if mark else 0)
         reason = getattr(exc, "problem", None) or str(exc)
+        context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if mark and opened and context and mark.index >= len(yaml_text):
+            # Hitting the end means something was never closed: point at where it opened.
+            mark, reason = opened, f"{reason} {context}"
+        line = first_line + (mark.line if mark else 0)
         return {}, ((line, f"malformed front matter: {reason}"),)
     if node is None:
         return {}, ()

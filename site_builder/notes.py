@@ -87,7 +87,7 @@ def parse_notes(
     headings = [
         (token.map[0], _heading_text(tokens, index))
         for index, token in enumerate(tokens)
-        if token.type == "heading_open" and token.tag == "h2" and token.level == 0 and token.map
+        if token.type == "heading_open" and token.markup == "##" and token.level == 0 and token.map
     ]
     first = headings[0][0] if headings else len(lines)
     if any(_is_stray(line) for line in lines[:first]):

@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .diagnostics import shown
+
 MANIFEST = ".site-builder-manifest.json"
 SITE = ""  # owner of pages that belong to no one source (reading list, terms, assets)
 FILE_MODE = 0o644
@@ -27,18 +29,18 @@ def check_output_dir(out: Path, project: Path, protected: list[Path]) -> None:
     target = out.resolve()
     if target == project.resolve() or target == Path(target.anchor):
         raise OutputError(
-            f"{out}: refusing to write the site into the project folder itself; "
+            f"{shown(out)}: error: refusing to write the site into the project folder itself; "
             "use a folder of its own such as _site"
         )
     for path in protected:
         path = path.resolve()
         if path == target or path.is_relative_to(target) or target.is_relative_to(path):
             raise OutputError(
-                f"{out}: refusing an output folder that holds or sits inside "
-                f"{path}; use a folder of its own such as _site"
+                f"{shown(out)}: error: refusing an output folder that holds or sits inside "
+                f"{shown(path)}; use a folder of its own such as _site"
             )
     if target.exists() and not target.is_dir():
-        raise OutputError(f"{out}: is a file, not a folder")
+        raise OutputError(f"{shown(out)}: error: is a file, not a folder")
     if target.is_dir():
         owned = set(_read_manifest(target))
         strangers = sorted(
@@ -49,9 +51,9 @@ def check_output_dir(out: Path, project: Path, protected: list[Path]) -> None:
             and path.relative_to(target).as_posix() not in owned
         )
         if strangers:
-            shown = ", ".join(strangers[:5]) + (" ..." if len(strangers) > 5 else "")
+            listed = ", ".join(strangers[:5]) + (" ..." if len(strangers) > 5 else "")
             raise OutputError(
-                f"{out}: holds files site-builder did not write ({shown}); "
+                f"{shown(out)}: error: holds files site-builder did not write ({listed}); "
                 "empty it or choose another output folder"
             )
 

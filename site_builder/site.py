@@ -126,8 +126,10 @@ def build_site(
         output = Output(project.out)
         for path, text in html.items():
             output.write(path, text, owner=pages[path][0])
+        written = {pages[path][0] for path in html}
         for source in found.sources:  # pages whose input is broken keep their last output
-            output.keep(_owner(project, source.path))
+            if (owner := _owner(project, source.path)) not in written:
+                output.keep(owner)
         output.write(".nojekyll", "")
         if config.site_url:
             output.write("sitemap.xml", sitemap(config.base_url, rendered))

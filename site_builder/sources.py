@@ -75,6 +75,8 @@ def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -
         return None
     kind: Literal["markdown", "text"] = "markdown" if source.path.suffix == ".md" else "text"
     front = split_front_matter(text) if kind == "markdown" else FrontMatter({}, text, 1)
+    for line, message in front.problems:  # parse_notes reports the notes file's own
+        diagnostics.error(source.path, line, message)
     notes_file = parse_notes(source.notes, notes_text, diagnostics) if source.notes else None
     problems = [(source.path, line, msg) for line, msg in front.problems]
     if notes_file:
@@ -153,11 +155,12 @@ def _metadata(
         elif key == "slug":
             slug = slugify(value)
             if slug != value:
+                used = slug or base.slug or slugify(source.name) or "article"
                 diagnostics.warning(
                     path,
                     line,
                     f"slug: '{value}' is not a plain slug (lower-case "
-                    f"words and hyphens); using '{slug}'",
+                    f"words and hyphens); using '{used}'",
                 )
             if slug:
                 values[key] = slug

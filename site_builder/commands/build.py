@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..diagnostics import shown
 from ..site import Project, build_site
 from .report import exit_status, print_diagnostics, progress_bar, summary
 
@@ -13,5 +14,5 @@ def build(source: Path, out: Path | None, strict: bool, site_url: str | None, jo
     project = Project.at(source, out)
     report = build_site(project, site_url=site_url, jobs=jobs, progress=progress_bar())
     print_diagnostics(report)
-    print(summary(report, "built") + f" -> {project.out}")
+    print(summary(report, "built") + f" -> {shown(project.out)}")
     return exit_status(report, strict)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from ..site import BuildReport, Progress
@@ -12,11 +11,11 @@ EXIT_CLEAN, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 PROGRESS_FROM = 50  # articles; smaller builds finish before progress would help
 
 
-def print_diagnostics(report: BuildReport, stream: TextIO = sys.stderr) -> None:
+def print_diagnostics(report: BuildReport, stream: TextIO | None = None) -> None:
     """Every problem, once, as `path:line: severity: message`, in file order."""
-    root = Path.cwd()
+    stream = stream or sys.stderr  # looked up now, so redirected stderr is honoured
     for diagnostic in report.diagnostics.sorted():
-        print(diagnostic.format(root), file=stream)
+        print(diagnostic.format(), file=stream)
 
 
 def exit_status(report: BuildReport, strict: bool) -> int:
@@ -35,8 +34,9 @@ def summary(report: BuildReport, verb: str) -> str:
     )
 
 
-def progress_bar(stream: TextIO = sys.stderr) -> Progress | None:
+def progress_bar(stream: TextIO | None = None) -> Progress | None:
     """A progress line for long builds on a terminal; None where it would only be noise."""
+    stream = stream or sys.stderr
     if not stream.isatty():
         return None
 

@@ -1,0 +1,106 @@
+"""Shared fixtures: a throw-away site on disk and the command line run in-process."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from site_builder.__main__ import main
+
+# `path:line: error|warning: message`
+DIAGNOSTIC = re.compile(
+    r"^(?P<path>[^:\n]+):(?P<line>\d+): (?P<severity>error|warning): (?P<message>.+)$"
+)
+
+# An article and its notes that build cleanly: the "other article" of every broken site.
+GOOD_ARTICLE = """\
+---
+title: A good article
+date: 2024-05-01
+---
+
+The Tianwen-3 mission is planned for 2028. It is described on
+[the agency's site](https://example.org/tianwen).
+"""
+GOOD_NOTES = """\
+## Tianwen-3
+China's planned Mars sample-return mission. See
+[Tianwen-3 on Wikipedia](https://en.wikipedia.org/wiki/Tianwen-3).
+"""
+GOOD = {"seeds/good.md": GOOD_ARTICLE, "seeds/good.notes.md": GOOD_NOTES}
+
+
+def make_site(tmp_path: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write `files` (paths relative to `tmp_path`) exactly as given; the site's root.
+
+    Text is written as UTF-8 without newline translation, bytes as they are, so
+    tests control BOMs, line endings and invalid bytes. A `seeds/` folder is always made.
+    """
+    (tmp_path / "seeds").mkdir(parents=True, exist_ok=True)
+    for relative, content in files.items():
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return tmp_path
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its content, by POSIX path relative to it."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def page_slugs(out: Path) -> set[str]:
+    """The slugs of the article pages in an output folder."""
+    return {
+        path.parent.name
+        for path in out.glob("*/index.html")
+        if path.parent.name not in ("terms", "static")
+    }
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one run of the command line did."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def diagnostics(self) -> list[str]:
+        """The `path:line: severity: message` lines of stderr, in order."""
+        return [line for line in self.err.splitlines() if DIAGNOSTIC.match(line)]
+
+    @property
+    def output(self) -> str:
+        return self.out + self.err
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
+    """`site-builder ARGS...` run in-process from `tmp_path` as the working folder."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str | os.PathLike[str]) -> Result:
+        capsys.readouterr()
+        try:
+            code = main([os.fspath(arg) for arg in args])
+        except SystemExit as exc:  # argparse's own usage errors
+            code = exc.code if isinstance(exc.code, int) else 2
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.out + captured.err
+        return Result(code, captured.out, captured.err)
+
+    return run

@@ -1,0 +1,443 @@
+"""The command line: diagnostics, exit statuses, `check`, `new` and the real entry points."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import GOOD, Run, make_site, page_slugs, tree
+
+from site_builder.config import OPTIONS
+from site_builder.sources import KEYS
+
+KNOWN_KEYS = ", ".join(KEYS)
+KNOWN_OPTIONS = ", ".join(sorted(OPTIONS))
+
+
+def assert_good_built(root: Path) -> None:
+    """The site's good article was built despite its broken neighbours."""
+    page = root / "_site" / "good" / "index.html"
+    assert page.is_file()
+    assert 'data-note="note-tianwen-3"' in page.read_text(encoding="utf-8")
+    assert "good/index.html" in (root / "_site" / "index.html").read_text(encoding="utf-8")
+
+
+# One test per bad input: the diagnostic names the file and line, the exit status
+# is right, and the other articles of the site are still built.
+
+
+def test_clean_site_builds_with_exit_0_and_a_summary(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    result = cli("build")
+    assert result.code == 0
+    assert result.diagnostics == []
+    assert result.out.startswith("built 1 page, 1 note, 0 warnings, 0 errors in ")
+    assert result.out.rstrip().endswith(f"-> {tmp_path / '_site'}")
+    assert_good_built(tmp_path)
+
+
+def test_non_utf8_file_names_the_line_of_the_bad_byte(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/latin1.md": b"# Title\n\nfine\ncaf\xe9 au lait\n"})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/latin1.md:4: error: not valid UTF-8 (byte 0xe9); save the file as UTF-8"
+    ]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    assert_good_built(tmp_path)
+
+
+def test_non_utf8_notes_file_is_reported_too(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/other.md": "Some text.\n",
+            "seeds/other.notes.md": b"## text\n\n\x93x\x94\n",
+        },
+    )
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/other.notes.md:3: error: not valid UTF-8 (byte 0x93); save the file as UTF-8"
+    ]
+    assert result.code == 1
+    assert_good_built(tmp_path)
+
+
+def test_malformed_front_matter_names_the_line_of_the_yaml_problem(
+    tmp_path: Path, cli: Run
+) -> None:
+    # The quote opened on line 3 is never closed: line 3 is the problem, not line 4
+    # (a good line) nor the end of the front matter where PyYAML gives up.
+    broken = '---\ntitle: Fine\nauthor: "never closed\ndate: 2024-01-01\n---\n\nBody text.\n'
+    make_site(tmp_path, {**GOOD, "seeds/broken.md": broken})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/broken.md:3: error: malformed front matter: "
+        "found unexpected end of stream while scanning a quoted scalar"
+    ]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    assert_good_built(tmp_path)
+
+
+def test_front_matter_that_is_not_a_mapping_is_an_error(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/list.md": "---\n- one\n- two\n---\nBody.\n"})
+    result = cli("build")
+    assert result.diagnostics == ["seeds/list.md:2: error: front matter must be 'key: value' lines"]
+    assert result.code == 1
+    assert_good_built(tmp_path)
+
+
+def test_malformed_front_matter_with_a_precise_line(tmp_path: Path, cli: Run) -> None:
+    broken = "---\ntitle: Fine\nsummary: one\n  bad: indentation\n---\nBody text.\n"
+    make_site(tmp_path, {**GOOD, "seeds/broken.md": broken})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/broken.md:4: error: malformed front matter: mapping values are not allowed here"
+    ]
+    assert result.code == 1
+    assert_good_built(tmp_path)
+
+
+def test_unclosed_front_matter_is_an_error(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/open.md": "---\ntitle: Open\n\nBody text.\n"})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/open.md:1: error: front matter opened with '---' is never closed"
+    ]
+    assert result.code == 1
+    assert_good_built(tmp_path)
+
+
+def test_malformed_front_matter_in_a_notes_file(tmp_path: Path, cli: Run) -> None:
+    notes = "---\ntitle: Fine\nsummary: one\n  bad: indentation\n---\n## text\nA note.\n"
+    make_site(tmp_path, {**GOOD, "seeds/other.md": "Some text.\n", "seeds/other.notes.md": notes})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/other.notes.md:4: error: malformed front matter: mapping values are not allowed here"
+    ]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+def test_notes_file_without_an_article(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/orphan.notes.md": "## term\nA note.\n"})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/orphan.notes.md:1: error: notes file without an article: "
+        "expected orphan.md or orphan.txt beside it"
+    ]
+    assert result.code == 1
+    assert_good_built(tmp_path)
+
+
+@pytest.mark.parametrize("second", ["TIANWEN-3", "tianwen\u20113", "Tianwen–3"])
+def test_duplicate_term_is_an_error_on_the_second_heading(
+    tmp_path: Path, cli: Run, second: str
+) -> None:
+    notes = f"## Tianwen-3\nThe first note.\n\n## {second}\nThe second note.\n"
+    make_site(
+        tmp_path,
+        {**GOOD, "seeds/dup.md": "The Tianwen-3 mission.\n", "seeds/dup.notes.md": notes},
+    )
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/dup.notes.md:4: error: duplicate term '{second}': 'Tianwen-3' is already "
+        "noted on line 1; this note is left out"
+    ]
+    assert result.code == 1
+    # The first note still applies: the article is built, with one note.
+    page = (tmp_path / "_site" / "dup" / "index.html").read_text(encoding="utf-8")
+    assert page.count('data-note="note-tianwen-3"') == 1
+    assert "The second note." not in page
+    assert_good_built(tmp_path)
+
+
+@pytest.mark.parametrize(("strict", "code"), [(False, 0), (True, 1)])
+def test_term_that_never_occurs_is_a_warning(
+    tmp_path: Path, cli: Run, strict: bool, code: int
+) -> None:
+    notes = "## Mars\nThe planet.\n\n## Jupiter\nNever mentioned.\n"
+    make_site(tmp_path, {**GOOD, "seeds/mars.md": "Mars is red.\n", "seeds/mars.notes.md": notes})
+    result = cli("build", *(["--strict"] if strict else []))
+    assert result.diagnostics == [
+        "seeds/mars.notes.md:4: warning: 'Jupiter' occurs nowhere in the article "
+        "(outside headings, code and links)"
+    ]
+    assert result.code == code
+    assert ", 1 warning, 0 errors in " in result.out
+    # A warning never stops a page, strict or not.
+    assert page_slugs(tmp_path / "_site") == {"good", "mars"}
+    assert_good_built(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.md", "", "the article is empty"),
+        ("blank.md", "\n  \n\t\n", "the article is empty"),
+        ("only-front.md", "---\ntitle: Nothing here\n---\n\n", "the article is empty"),
+        ("only-heading.md", "# Just a title\n", "the article is empty"),
+        ("empty.txt", "", "the article is empty"),
+        (
+            "chrome.txt",
+            "Menu | Search\n\n© The Daily Example\n",
+            "the article is empty once site chrome is removed",
+        ),
+    ],
+)
+def test_empty_article_is_an_error(
+    tmp_path: Path, cli: Run, name: str, content: str, message: str
+) -> None:
+    make_site(tmp_path, {**GOOD, f"seeds/{name}": content})
+    result = cli("build")
+    assert result.diagnostics == [f"seeds/{name}:1: error: {message}"]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    assert_good_built(tmp_path)
+
+
+@pytest.mark.parametrize(("strict", "code"), [(False, 0), (True, 1)])
+def test_unknown_front_matter_key_is_a_warning(
+    tmp_path: Path, cli: Run, strict: bool, code: int
+) -> None:
+    article = "---\ntitle: Colours\n\ncolour: red\n---\nRed and blue.\n"
+    make_site(tmp_path, {**GOOD, "seeds/colours.md": article})
+    result = cli("build", *(["--strict"] if strict else []))
+    assert result.diagnostics == [
+        f"seeds/colours.md:4: warning: unknown front-matter key 'colour' (known: {KNOWN_KEYS}); "
+        "ignored"
+    ]
+    assert result.code == code
+    assert page_slugs(tmp_path / "_site") == {"colours", "good"}
+    page = (tmp_path / "_site" / "colours" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Colours</h1>" in page
+    assert "colour" not in page  # ignored: it lands nowhere
+
+
+def test_unknown_front_matter_key_in_notes_names_the_notes_file(tmp_path: Path, cli: Run) -> None:
+    notes = "---\ntitle: Better\ncolor: red\n---\n## blue\nA colour.\n"
+    make_site(tmp_path, {**GOOD, "seeds/c.md": "Red and blue.\n", "seeds/c.notes.md": notes})
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/c.notes.md:3: warning: unknown front-matter key 'color' (known: {KNOWN_KEYS}); "
+        "ignored"
+    ]
+    assert result.code == 0
+
+
+def test_unknown_site_toml_option_is_a_usage_error(tmp_path: Path, cli: Run) -> None:
+    config = 'title = "Mine"\n\ncolour = "red"\n'
+    make_site(tmp_path, {**GOOD, "site.toml": config})
+    result = cli("build")
+    assert result.err.splitlines() == [
+        f"site.toml:3: error: unknown option 'colour' (known: {KNOWN_OPTIONS})"
+    ]
+    assert result.code == 2
+    assert not (tmp_path / "_site").exists()
+
+
+def test_site_toml_option_of_the_wrong_type_is_a_usage_error(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "site.toml": 'title = "Mine"\nlanguage = 3\n'})
+    result = cli("check")
+    assert result.err.splitlines() == ["site.toml:2: error: option 'language' must be a string"]
+    assert result.code == 2
+
+
+def test_relative_site_url_is_a_usage_error(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    result = cli("build", "--site-url", "example.org/site")
+    assert result.err.splitlines() == [
+        "site.toml:1: error: option 'site_url' must be an absolute http(s) address, "
+        "not 'example.org/site'"
+    ]
+    assert result.code == 2
+    assert not (tmp_path / "_site").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_missing_source_folder_is_a_usage_error(tmp_path: Path, cli: Run, command: str) -> None:
+    result = cli(command, "--source", "nowhere")
+    assert result.err.splitlines() == ["nowhere: error: source folder not found"]
+    assert result.code == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_command_is_a_usage_error(cli: Run) -> None:
+    result = cli("publish")
+    assert result.code == 2
+    assert "invalid choice: 'publish'" in result.err
+
+
+def test_every_problem_is_reported_not_only_the_first(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/a-latin1.md": b"caf\xe9\n",
+            "seeds/b-broken.md": "---\ntitle: x\n  bad: y\n---\nBody.\n",
+            "seeds/c-orphan.notes.md": "## term\nA note.\n",
+        },
+    )
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/a-latin1.md:1: error: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
+        "seeds/b-broken.md:3: error: malformed front matter: mapping values are not allowed here",
+        "seeds/c-orphan.notes.md:1: error: notes file without an article: "
+        "expected c-orphan.md or c-orphan.txt beside it",
+    ]
+    assert ", 0 warnings, 3 errors in " in result.out
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    assert_good_built(tmp_path)
+
+
+def test_warnings_and_errors_are_listed_by_file_and_line(tmp_path: Path, cli: Run) -> None:
+    notes = "## Zeta\nnot there\n\n## Alpha\nnot there\n"
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/m.md": "---\nb: 1\na: 2\n---\nText.\n",
+            "seeds/m.notes.md": notes,
+        },
+    )
+    result = cli("build")
+    lines = [line.split(": ", 2)[0] for line in result.diagnostics]
+    assert lines == ["seeds/m.md:2", "seeds/m.md:3", "seeds/m.notes.md:1", "seeds/m.notes.md:4"]
+    assert result.code == 0
+
+
+# check
+
+
+def test_check_reports_what_build_reports_and_writes_nothing(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/a-latin1.md": b"caf\xe9\n",
+            "seeds/b-broken.md": "---\ntitle: x\n  bad: y\n---\nBody.\n",
+            "seeds/c.md": "---\ncolour: red\n---\nText.\n",
+            "seeds/c.notes.md": "## missing\nA note.\n",
+        },
+    )
+    before = tree(tmp_path)
+    checked = cli("check")
+    assert tree(tmp_path) == before
+    assert not (tmp_path / "_site").exists()
+    assert checked.code == 1
+    assert checked.out.startswith("checked 2 pages, 1 note, 2 warnings, 2 errors in ")
+
+    built = cli("build")
+    assert len(checked.diagnostics) == 4
+    assert checked.diagnostics == built.diagnostics
+    assert built.code == checked.code
+
+
+@pytest.mark.parametrize(("strict", "code"), [(False, 0), (True, 1)])
+def test_check_strict_fails_on_warnings(tmp_path: Path, cli: Run, strict: bool, code: int) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/c.md": "---\ncolour: red\n---\nText.\n"})
+    result = cli("check", *(["--strict"] if strict else []))
+    assert result.diagnostics == [
+        f"seeds/c.md:2: warning: unknown front-matter key 'colour' (known: {KNOWN_KEYS}); ignored"
+    ]
+    assert result.code == code
+    assert not (tmp_path / "_site").exists()
+
+
+def test_check_of_a_clean_site_exits_0(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    result = cli("check", "--source", "seeds")
+    assert result.code == 0
+    assert result.err == ""
+    assert result.out.startswith("checked 1 page, 1 note, 0 warnings, 0 errors in ")
+    assert not (tmp_path / "_site").exists()
+
+
+# new
+
+
+def test_new_makes_a_site_that_builds_cleanly(tmp_path: Path, cli: Run) -> None:
+    result = cli("new", "mysite")
+    assert result.code == 0
+    assert "site-builder build --source mysite/seeds" in result.out
+    assert (tmp_path / "mysite" / "site.toml").is_file()
+
+    built = cli("build", "--source", "mysite/seeds", "--strict")
+    assert built.err == ""
+    assert built.code == 0
+    site = tmp_path / "mysite" / "_site"
+    assert page_slugs(site) == {"welcome"}
+    page = (site / "welcome" / "index.html").read_text(encoding="utf-8")
+    assert page.count("data-note=") >= 2
+
+
+def test_new_accepts_an_existing_empty_folder(tmp_path: Path, cli: Run) -> None:
+    (tmp_path / "empty").mkdir()
+    assert cli("new", "empty").code == 0
+    assert (tmp_path / "empty" / "seeds" / "welcome.md").is_file()
+
+
+@pytest.mark.parametrize("existing", ["folder", "file"])
+def test_new_refuses_a_non_empty_folder_or_a_file(tmp_path: Path, cli: Run, existing: str) -> None:
+    if existing == "folder":
+        make_site(tmp_path / "taken", {"notes.txt": "mine"})
+    else:
+        (tmp_path / "taken").write_text("mine", encoding="utf-8")
+    before = tree(tmp_path)
+    result = cli("new", "taken")
+    assert result.err.splitlines() == ["taken: error: already exists and is not empty"]
+    assert result.code == 2
+    assert tree(tmp_path) == before
+
+
+# The real entry points, once each.
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
+
+
+def test_python_dash_m_site_builder_builds(tmp_path: Path) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/c.md": "---\ncolour: red\n---\nText.\n"})
+    done = subprocess.run(
+        [sys.executable, "-m", "site_builder", "build", "--strict"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"seeds/c.md:2: warning: unknown front-matter key 'colour' (known: {KNOWN_KEYS}); ignored"
+    ]
+    assert done.stdout.startswith("built 2 pages, 1 note, 1 warning, 0 errors in ")
+    assert page_slugs(tmp_path / "_site") == {"c", "good"}
+
+
+def test_console_script_builds(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "site-builder"
+    assert script.is_file(), "the package is not installed with its console script"
+    make_site(tmp_path, GOOD)
+    done = subprocess.run(
+        [str(script), "build", "--out", "public"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout.startswith("built 1 page, 1 note, 0 warnings, 0 errors in ")
+    assert done.stdout.rstrip().endswith("-> public")
+    assert (tmp_path / "public" / "good" / "index.html").is_file()
+    assert not (tmp_path / "_site").exists()

@@ -1,0 +1,503 @@
+"""The output folder: refusals, atomic writes, stale pages, required files, links and safety."""
+
+from __future__ import annotations
+
+import os
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import GOOD, Run, make_site, page_slugs, tree
+
+from site_builder.output import MANIFEST, Output, OutputError
+
+REFUSE_HINT = "use a folder of its own such as _site"
+# Links the good article and its notes contain themselves: the only absolute ones allowed.
+CONTENT_LINKS = {"https://example.org/tianwen", "https://en.wikipedia.org/wiki/Tianwen-3"}
+OLD = 1_000_000_000  # an mtime long past, to tell rewritten files from untouched ones
+
+
+def two_articles(root: Path) -> Path:
+    return make_site(root, {**GOOD, "seeds/other.md": "---\ntitle: Other\n---\nOther text.\n"})
+
+
+def text_of(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+# Refusals: exit 2, one message, nothing written anywhere.
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (
+            ".",
+            f".: error: refusing to write the site into the project folder itself; {REFUSE_HINT}",
+        ),
+        (
+            "seeds",
+            "seeds: error: refusing an output folder that holds or sits inside seeds; "
+            + REFUSE_HINT,
+        ),
+        (
+            "seeds/html",
+            "seeds/html: error: refusing an output folder that holds or sits inside seeds; "
+            + REFUSE_HINT,
+        ),
+        (
+            "..",
+            f"..: error: refusing an output folder that holds or sits inside seeds; {REFUSE_HINT}",
+        ),
+        (
+            "templates",
+            "templates: error: refusing an output folder that holds or sits inside templates; "
+            + REFUSE_HINT,
+        ),
+        (
+            "static/site",
+            "static/site: error: refusing an output folder that holds or sits inside static; "
+            + REFUSE_HINT,
+        ),
+        (
+            "site.toml",
+            "site.toml: error: refusing an output folder that holds or sits inside site.toml; "
+            + REFUSE_HINT,
+        ),
+    ],
+)
+def test_output_folder_that_could_overwrite_the_project_is_refused(
+    tmp_path: Path, cli: Run, monkeypatch: pytest.MonkeyPatch, out: str, message: str
+) -> None:
+    project = make_site(
+        tmp_path / "proj",
+        {
+            **GOOD,
+            "site.toml": 'title = "Mine"\n',
+            "templates/note.html": "{{ body | safe }}\n",
+            "static/extra.css": "body {}\n",
+        },
+    )
+    monkeypatch.chdir(project)
+    before = tree(tmp_path)
+    result = cli("build", "--out", out)
+    assert result.err.splitlines() == [message]
+    assert result.code == 2
+    assert tree(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["proj"]
+
+
+def test_output_folder_given_as_an_absolute_path_is_refused_too(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    result = cli("build", "--out", str(tmp_path))
+    assert result.err.splitlines() == [
+        ".: error: refusing to write the site into the project folder itself; " + REFUSE_HINT
+    ]
+    assert result.code == 2
+
+
+def test_output_folder_with_files_site_builder_did_not_write_is_refused(
+    tmp_path: Path, cli: Run
+) -> None:
+    make_site(tmp_path, {**GOOD, "_site/mine.html": "<p>mine</p>", "_site/css/own.css": "p{}"})
+    before = tree(tmp_path)
+    result = cli("build")
+    assert result.err.splitlines() == [
+        "_site: error: holds files site-builder did not write (css/own.css, mine.html); "
+        "empty it or choose another output folder"
+    ]
+    assert result.code == 2
+    assert tree(tmp_path) == before
+
+
+def test_a_stranger_added_to_a_built_site_is_refused(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    (tmp_path / "_site" / "good" / "notes.txt").write_text("mine", encoding="utf-8")
+    before = tree(tmp_path)
+    result = cli("build")
+    assert result.code == 2
+    assert "_site: error: holds files site-builder did not write (good/notes.txt)" in result.err
+    assert tree(tmp_path) == before
+
+
+def test_output_that_is_a_file_is_refused(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "public": "a file"})
+    result = cli("build", "--out", "public")
+    assert result.err.splitlines() == ["public: error: is a file, not a folder"]
+    assert result.code == 2
+
+
+def test_rebuild_into_its_own_previous_output_is_accepted(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    first = cli("build")
+    assert first.code == 0
+    built = tree(tmp_path / "_site")
+    second = cli("build")
+    assert (second.code, second.err) == (0, "")
+    assert tree(tmp_path / "_site") == built
+
+
+def test_empty_existing_output_folder_and_a_git_worktree_are_accepted(
+    tmp_path: Path, cli: Run
+) -> None:
+    make_site(tmp_path, {**GOOD, "public/.git/HEAD": "ref: refs/heads/gh-pages\n"})
+    result = cli("build", "--out", "public")
+    assert (result.code, result.err) == (0, "")
+    assert text_of(tmp_path / "public" / ".git" / "HEAD") == "ref: refs/heads/gh-pages\n"
+    assert (tmp_path / "public" / "good" / "index.html").is_file()
+
+
+# Rebuilds: stale pages go, broken pages stay.
+
+
+def test_pages_of_deleted_articles_are_removed(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    assert page_slugs(tmp_path / "_site") == {"good", "other"}
+    (tmp_path / "seeds" / "other.md").unlink()
+    result = cli("build")
+    assert (result.code, result.err) == (0, "")
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    assert not (tmp_path / "_site" / "other").exists()
+    assert "other/index.html" not in text_of(tmp_path / "_site" / "index.html")
+    assert "other/index.html" not in text_of(tmp_path / "_site" / MANIFEST)
+
+
+def test_renamed_slug_removes_the_old_page(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    (tmp_path / "seeds" / "other.notes.md").write_text("---\nslug: renamed\n---\n", "utf-8")
+    assert cli("build").code == 0
+    assert page_slugs(tmp_path / "_site") == {"good", "renamed"}
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        b"---\ntitle: Other\n  bad: indentation\n---\nNew text.\n",
+        b"---\ntitle: Other\n---\nNew caf\xe9 text.\n",
+        b"",
+    ],
+)
+def test_page_whose_source_breaks_keeps_its_previous_output(
+    tmp_path: Path, cli: Run, broken: bytes
+) -> None:
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    page = tmp_path / "_site" / "other" / "index.html"
+    previous = page.read_bytes()
+    (tmp_path / "seeds" / "other.md").write_bytes(broken)
+    (tmp_path / "seeds" / "good.md").write_text(GOOD_CHANGED, encoding="utf-8")
+    result = cli("build")
+    assert result.code == 1
+    assert [line.split(":")[0] for line in result.diagnostics] == ["seeds/other.md"]
+    assert page.read_bytes() == previous
+    # The other pages were rebuilt with their new content.
+    assert "A changed article" in text_of(tmp_path / "_site" / "good" / "index.html")
+    # Fixed again, the page is rebuilt; deleted, it goes.
+    (tmp_path / "seeds" / "other.md").write_text("Fixed text.\n", encoding="utf-8")
+    assert cli("build").code == 0
+    assert "Fixed text." in text_of(page)
+    (tmp_path / "seeds" / "other.md").unlink()
+    assert cli("build").code == 0
+    assert not page.exists()
+
+
+GOOD_CHANGED = GOOD["seeds/good.md"].replace("A good article", "A changed article")
+
+
+def test_page_whose_notes_break_keeps_its_previous_output(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    page = tmp_path / "_site" / "good" / "index.html"
+    previous = page.read_bytes()
+    (tmp_path / "seeds" / "good.notes.md").write_bytes(b"---\n: :\n  - x\n---\n## t\nNote \xff\n")
+    result = cli("build")
+    assert result.code == 1
+    assert page.read_bytes() == previous
+    assert (tmp_path / "_site" / "other" / "index.html").is_file()
+
+
+# Writing: atomic, only when changed, readable by everyone.
+
+
+def test_no_temporary_files_are_left(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    assert cli("build").code == 0
+    leftovers = [p for p in tmp_path.rglob("*") if p.name.startswith(".tmp-")]
+    assert leftovers == []
+
+
+def test_unchanged_files_are_not_rewritten(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    out = tmp_path / "_site"
+    for path in out.rglob("*"):
+        if path.is_file():
+            os.utime(path, (OLD, OLD))
+    assert cli("build").code == 0
+    rewritten = [
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and p.stat().st_mtime != OLD
+    ]
+    assert rewritten == []
+    # A changed article rewrites its own page, not the other article's.
+    (tmp_path / "seeds" / "other.md").write_text("---\ntitle: Other\n---\nNew text.\n", "utf-8")
+    assert cli("build").code == 0
+    assert (out / "other" / "index.html").stat().st_mtime != OLD
+    assert (out / "good" / "index.html").stat().st_mtime == OLD
+    assert (out / "static" / "site.css").stat().st_mtime == OLD
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    Output(out).write("page.html", "old")
+
+    def fail(source: str, target: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        Output(out).write("page.html", "new")
+    assert [p.name for p in out.iterdir()] == ["page.html"]
+    assert text_of(out / "page.html") == "old"
+
+
+def test_output_never_writes_outside_its_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(OutputError, match="outside the output folder"):
+        Output(out).write("../escaped.html", "x")
+    with pytest.raises(OutputError, match="outside the output folder"):
+        Output(out).write(str(tmp_path / "absolute.html"), "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_written_files_are_mode_0644_whatever_the_umask(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    previous = os.umask(0o077)
+    try:
+        assert cli("build").code == 0
+    finally:
+        os.umask(previous)
+    files = [p for p in (tmp_path / "_site").rglob("*") if p.is_file()]
+    assert len(files) >= 8
+    modes = {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in files}
+    assert {path: mode for path, mode in modes.items() if mode != 0o644} == {}
+
+
+# What a site holds.
+
+
+def test_a_site_holds_its_required_files(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    out = tmp_path / "_site"
+    for name in (
+        ".nojekyll",
+        "404.html",
+        "index.html",
+        "terms/index.html",
+        "static/site.css",
+        "static/pygments.css",
+        "good/index.html",
+        "other/index.html",
+    ):
+        assert (out / name).is_file(), name
+    assert not (out / "sitemap.xml").exists()
+    assert (out / ".nojekyll").read_bytes() == b""
+    assert ".highlight" in text_of(out / "static" / "pygments.css")
+    terms = text_of(out / "terms" / "index.html")
+    assert 'href="../good/index.html#' in terms
+
+
+def test_project_static_files_are_copied_and_override_the_theme(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    make_site(tmp_path, {"static/site.css": "/* mine */\n", "static/img/logo.svg": "<svg/>"})
+    assert cli("build").code == 0
+    out = tmp_path / "_site"
+    assert text_of(out / "static" / "site.css") == "/* mine */\n"
+    assert text_of(out / "static" / "img" / "logo.svg") == "<svg/>"
+
+
+def test_sitemap_from_site_toml(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    make_site(tmp_path, {"site.toml": 'site_url = "https://example.org/repo"\n'})
+    assert cli("build").code == 0
+    sitemap = text_of(tmp_path / "_site" / "sitemap.xml")
+    for url in ("", "terms/", "good/", "other/"):
+        assert f"<loc>https://example.org/repo/{url}</loc>" in sitemap
+
+
+def test_sitemap_from_the_command_line_overrides_site_toml(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    make_site(tmp_path, {"site.toml": 'site_url = "https://example.org/repo/"\n'})
+    assert cli("build", "--site-url", "https://user.github.io/site/").code == 0
+    sitemap = text_of(tmp_path / "_site" / "sitemap.xml")
+    assert "<loc>https://user.github.io/site/good/</loc>" in sitemap
+    assert "example.org" not in sitemap
+
+
+def test_sitemap_goes_when_the_site_url_does(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    assert cli("build", "--site-url", "https://example.org/").code == 0
+    assert (tmp_path / "_site" / "sitemap.xml").is_file()
+    assert cli("build").code == 0
+    assert not (tmp_path / "_site" / "sitemap.xml").exists()
+
+
+class Links(HTMLParser):
+    """Every href and src of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [value for name, value in attrs if name in ("href", "src") and value]
+
+
+def links_of(path: Path) -> list[str]:
+    parser = Links()
+    parser.feed(text_of(path))
+    return parser.urls
+
+
+def check_relative_links(out: Path, skip: tuple[str, ...] = ()) -> set[str]:
+    """Assert every link of every page is relative and leads to a file; the absolute ones."""
+    external: set[str] = set()
+    pages = [p for p in out.rglob("*.html") if p.relative_to(out).as_posix() not in skip]
+    assert len(pages) == 5 - len(skip)
+    for page in pages:
+        for url in links_of(page):
+            if url in CONTENT_LINKS:
+                external.add(url)
+                continue
+            parts = urlsplit(url)
+            where = f"{page.relative_to(out)}: {url}"
+            assert not url.startswith(("/", "http:", "https:")), where
+            assert not parts.scheme and not parts.netloc, where
+            if parts.path:
+                assert (page.parent / parts.path).resolve().is_file(), where
+    return external
+
+
+@pytest.mark.parametrize("site_url", [None, "https://example.org/repo/"])
+def test_links_between_pages_and_to_assets_are_relative(
+    tmp_path: Path, cli: Run, site_url: str | None
+) -> None:
+    two_articles(tmp_path)
+    args = ["--site-url", site_url] if site_url else []
+    assert cli("build", *args).code == 0
+    out = tmp_path / "_site"
+    # A 404 page is served at any depth, so with a known address its links are absolute
+    # (see SiteConfig.site_url); every other page links relatively.
+    skip = ("404.html",) if site_url else ()
+    assert check_relative_links(out, skip) == CONTENT_LINKS
+    if site_url:
+        links = [url for url in links_of(out / "404.html") if not url.startswith("#")]
+        assert links
+        assert all(url.startswith(site_url) for url in links)
+
+
+# Safety of content: raw HTML is text, unsafe links are no links.
+
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_raw_html_in_article_notes_and_front_matter_is_escaped(tmp_path: Path, cli: Run) -> None:
+    article = (
+        f"---\ntitle: Bad {SCRIPT}\nauthor: '<img src=x onerror=alert(2)>'\n"
+        f"source: '\"><b>bold</b>'\nsummary: {SCRIPT}\n---\n"
+        f"The danger is here.\n\nRaw: {SCRIPT}\n\n<div onclick=alert(3)>block html</div>\n"
+    )
+    notes = f"## danger\nA note with {SCRIPT} inside.\n\n<iframe src=x></iframe>\n"
+    text = (
+        "The danger is here, in a first paragraph long enough to read as the body of "
+        f"a scraped text rather than as its title line.\n\nRaw: {SCRIPT}\n"
+    )
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/bad.md": article,
+            "seeds/bad.notes.md": notes,
+            "seeds/plain.txt": text,
+            "seeds/plain.notes.md": notes,
+        },
+    )
+    result = cli("build")
+    assert (result.code, result.err) == (0, "")
+    out = tmp_path / "_site"
+    for name, content in tree(out).items():
+        for raw in (b"<script", b"<img", b"<iframe", b"<div onclick", b"<b>bold"):
+            assert raw not in content, (name, raw)
+    page = text_of(out / "bad" / "index.html")
+    assert f"<title>Bad {ESCAPED} · " in page
+    assert f"<h1>Bad {ESCAPED}</h1>" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert f"Raw: {ESCAPED}" in page
+    assert "&lt;div onclick=alert(3)&gt;block html&lt;/div&gt;" in page
+    assert "&#34;&gt;&lt;b&gt;bold&lt;/b&gt;" in page
+    assert 'data-note="note-danger"' in page
+    assert f"A note with {ESCAPED} inside." in page
+    assert "&lt;iframe src=x&gt;&lt;/iframe&gt;" in page
+    assert f'<h2><a href="bad/index.html">Bad {ESCAPED}</a></h2>' in text_of(out / "index.html")
+    plain = text_of(out / "plain" / "index.html")
+    assert f"Raw: {ESCAPED}" in plain
+    assert f"A note with {ESCAPED} inside." in plain
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "[click](javascript:alert(1))",
+        "[click](JavaScript:alert(1))",
+        "[click](  javascript:alert(1) )",
+        "<javascript:alert(1)>",
+        "[click][ref]\n\n[ref]: javascript:alert(1)",
+        "[click](vbscript:msgbox(1))",
+        "[click](data:text/html;base64,PHNjcmlwdD4=)",
+        "![img](javascript:alert(1))",
+    ],
+)
+def test_unsafe_markdown_links_are_not_links(tmp_path: Path, cli: Run, link: str) -> None:
+    article = f"An article with a link: {link}\n\nThe danger is here.\n"
+    notes = f"## danger\nA note with a link: {link}\n"
+    make_site(tmp_path, {"seeds/a.md": article, "seeds/a.notes.md": notes})
+    assert cli("build").code == 0
+    page = tmp_path / "_site" / "a" / "index.html"
+    links = links_of(page)
+    assert links  # the page has its ordinary links...
+    for url in links:  # ...and none of them with an unsafe scheme
+        assert urlsplit(url.strip()).scheme.lower() in ("", "http", "https", "mailto"), url
+    assert "alert(1)" not in "".join(links)
+    assert "msgbox" not in "".join(links)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://example.org/a",
+        "http://example.org/b",
+        "mailto:editor@example.org",
+        "../good/",
+        "#x",
+    ],
+)
+def test_safe_markdown_links_are_kept(tmp_path: Path, cli: Run, link: str) -> None:
+    article = f"A [page]({link}).\n\nThe term is here.\n"
+    make_site(
+        tmp_path, {"seeds/a.md": article, "seeds/a.notes.md": f"## term\nSee [it]({link}).\n"}
+    )
+    result = cli("build", "--strict")
+    assert (result.code, result.err) == (0, "")
+    links = links_of(tmp_path / "_site" / "a" / "index.html")
+    assert links.count(link) == 2  # the article's and the note's
