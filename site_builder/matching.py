@@ -50,7 +50,23 @@ def fold(token: str) -> str:
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
     """(start, end, folded token) for every token of the text."""
-    return [(m.start(), m.end(), fold(m.group())) for m in TOKEN.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for match in TOKEN.finditer(text):
+        start, end = match.span()
+        # `\w` leaves out combining marks (accents, Indic vowel signs): glue them to their word.
+        if (
+            spans
+            and spans[-1][1] == start
+            and _wordish(text[spans[-1][1] - 1])
+            and _wordish(text[start])
+        ):
+            start = spans.pop()[0]
+        spans.append((start, end))
+    return [(start, end, fold(text[start:end])) for start, end in spans]
+
+
+def _wordish(char: str) -> bool:
+    return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
 
 
 def term_tokens(term: str) -> tuple[str, ...]:

@@ -1,0 +1,380 @@
+"""Tests for finding terms in text: whole words, folded variants, leftmost-longest."""
+
+from __future__ import annotations
+
+import pytest
+
+from site_builder import matching
+from site_builder.matching import (
+    TermTrie,
+    contains,
+    find_terms,
+    fold,
+    term_key,
+    term_tokens,
+    tokenize,
+    words_near,
+)
+
+
+def trie(*terms: str) -> TermTrie[str]:
+    """A trie whose values are the terms themselves."""
+    result: TermTrie[str] = TermTrie()
+    for term in terms:
+        assert result.add(term, term)
+    return result
+
+
+def found(text: str, *tries: TermTrie[str]) -> list[tuple[str, str]]:
+    """(matched text, term) for every match."""
+    return [(text[m.start : m.end], m.value) for m in find_terms(text, tries)]
+
+
+# tokens and folding
+
+
+def test_tokenize_cuts_words_single_marks_and_space_runs() -> None:
+    assert tokenize("China’s  big-\nbang") == [
+        (0, 5, "china"),
+        (5, 6, "'"),
+        (6, 7, "s"),
+        (7, 9, " "),
+        (9, 12, "big"),
+        (12, 13, "-"),
+        (13, 14, " "),
+        (14, 18, "bang"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variant", "plain"),
+    [
+        ("’", "'"),
+        ("‘", "'"),
+        ("“", '"'),
+        ("”", '"'),
+        ("\u2011", "-"),  # non-breaking hyphen
+        ("\u2013", "-"),  # en dash
+        ("\u2010", "-"),  # hyphen
+        ("\u2212", "-"),  # minus sign
+        ("MARS", "mars"),
+        ("Straße", "strasse"),
+        (" \t\n\u00a0 ", " "),
+    ],
+)
+def test_fold_makes_variants_equal(variant: str, plain: str) -> None:
+    assert fold(variant) == plain
+
+
+def test_term_tokens_strip_outer_space_and_fold() -> None:
+    assert term_tokens("  Big\u00a0 But  ") == ("big", " ", "but")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Tianwen-3", "tianwen\u20113"),
+        ("Tianwen-3", "TIANWEN–3"),
+        ("China’s", "china's"),
+        ("“quoted”", '"Quoted"'),
+        ("big but not strong", "big  but\nnot\tstrong"),
+        (" Mars ", "mars"),
+    ],
+)
+def test_term_key_equal_for_variants(one: str, other: str) -> None:
+    assert term_key(one) == term_key(other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Tianwen-3", "Tianwen 3"), ("Mars", "Mars."), ("big but", "bigbut"), ("C++", "C")],
+)
+def test_term_key_differs_for_different_terms(one: str, other: str) -> None:
+    assert term_key(one) != term_key(other)
+
+
+def test_term_key_of_blank_term_is_empty() -> None:
+    assert term_key(" \n\t") == ""
+
+
+# TermTrie.add
+
+
+def test_add_refuses_duplicates_and_keeps_the_first_value() -> None:
+    terms: TermTrie[int] = TermTrie()
+    assert terms.add("Tianwen-3", 1) is True
+    assert terms.add("TIANWEN‑3", 2) is False  # same term, typographic hyphen
+    assert terms.add("tianwen-3", 3) is False
+    assert terms.size == 1
+    assert [m.value for m in find_terms("Tianwen-3", [terms])] == [1]
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t"])
+def test_add_refuses_empty_terms(blank: str) -> None:
+    terms: TermTrie[int] = TermTrie()
+    assert terms.add(blank, 1) is False
+    assert terms.size == 0
+    assert find_terms("some text here", [terms]) == []
+
+
+def test_add_accepts_prefix_and_extension_of_a_term() -> None:
+    terms = trie("Mars", "Mars Sample Return", "Mars Sample")
+    assert terms.size == 3
+
+
+# whole words
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "expected"),
+    [
+        ("strong", "it is strongly built", []),
+        ("strong", "strong, not strongly", [("strong", "strong")]),
+        ("strong", "headstrong", []),
+        ("China", "China’s rover", [("China", "China")]),
+        ("China", "Chinatown", []),
+        ("Mars", "(Mars)", [("Mars", "Mars")]),
+        ("Mars", "Mars_rover", []),  # the underscore is a word character
+        ("3", "Tianwen-3", [("3", "3")]),
+        ("Tianwen", "Tianwen3", []),
+    ],
+)
+def test_whole_words_only(term: str, text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text, trie(term)) == expected
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "expected"),
+    [
+        ("cafe\u0301", "the café is open", "café"),  # decomposed term, composed text
+        ("café", "the cafe\u0301 is open", "cafe\u0301"),  # composed term, decomposed text
+    ],
+)
+def test_canonically_equivalent_spellings_match(term: str, text: str, expected: str) -> None:
+    assert [text[m.start : m.end] for m in find_terms(text, [trie(term)])] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [
+        ("cafe", "the cafe\u0301 is open"),  # "cafe" is not a whole word of "café"
+        ("ह", "हिन्दी भाषा"),  # a letter of a Devanagari word is not a word
+    ],
+)
+def test_combining_marks_belong_to_their_word(term: str, text: str) -> None:
+    assert find_terms(text, [trie(term)]) == []
+
+
+# case and typographic variants
+
+
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [
+        ("mars", "MARS"),
+        ("MARS", "mArS"),
+        ("China's", "China’s"),
+        ("China’s", "China's"),
+        ("China’s", "CHINA‘S"),
+        ('"big" deal', "“big” deal"),
+        ("“big” deal", '"big" deal'),
+        ("Tianwen-3", "Tianwen‑3"),  # U+2011
+        ("Tianwen-3", "Tianwen–3"),  # U+2013
+        ("Tianwen–3", "Tianwen-3"),
+        ("Tianwen‑3", "Tianwen–3"),
+    ],
+)
+def test_case_and_typographic_variants_are_equal(term: str, text: str) -> None:
+    assert found(text, trie(term)) == [(text, term)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "big but not strong",
+        "big  but   not strong",
+        "big but\nnot strong",
+        "big but\n   not\tstrong",
+        "big\u00a0but not strong",
+        "big but \r\n not strong",
+    ],
+)
+def test_any_run_of_white_space_equals_a_space(text: str) -> None:
+    assert found(text, trie("big but not strong")) == [(text, "big but not strong")]
+
+
+def test_space_in_a_term_does_not_match_no_space() -> None:
+    assert found("bigbut", trie("big but")) == []
+    assert found("big-but", trie("big but")) == []
+
+
+def test_match_offsets_exclude_surrounding_space() -> None:
+    text = "  so  big but\nnot strong .  "
+    [match] = find_terms(text, [trie("big but not strong")])
+    assert (match.start, match.end) == (6, 24)
+    assert text[match.start : match.end] == "big but\nnot strong"
+
+
+def test_every_occurrence_is_found_in_order() -> None:
+    text = "Mars, then mars, then MARS."
+    assert [(m.start, m.end) for m in find_terms(text, [trie("Mars")])] == [
+        (0, 4),
+        (11, 15),
+        (22, 26),
+    ]
+
+
+# leftmost-longest and ties
+
+
+def test_longest_term_wins_at_the_same_start() -> None:
+    text = "The Mars Sample Return mission, then Mars alone."
+    assert found(text, trie("Mars", "Mars Sample Return")) == [
+        ("Mars Sample Return", "Mars Sample Return"),
+        ("Mars", "Mars"),
+    ]
+
+
+def test_longest_wins_across_tries() -> None:
+    text = "Mars Sample Return"
+    assert found(text, trie("Mars"), trie("Mars Sample Return")) == [(text, "Mars Sample Return")]
+    assert found(text, trie("Mars Sample Return"), trie("Mars")) == [(text, "Mars Sample Return")]
+
+
+def test_incomplete_longer_term_falls_back_to_the_shorter() -> None:
+    assert found("Mars Sample day", trie("Mars", "Mars Sample Return")) == [("Mars", "Mars")]
+
+
+def test_leftmost_match_wins_over_an_overlapping_later_one() -> None:
+    text = "Mars Sample Return"
+    assert found(text, trie("Mars Sample", "Sample Return")) == [("Mars Sample", "Mars Sample")]
+
+
+def test_matches_do_not_overlap() -> None:
+    assert found("a b a b a", trie("a b a")) == [("a b a", "a b a")]
+
+
+def test_earlier_trie_wins_a_tie() -> None:
+    own: TermTrie[str] = TermTrie()
+    own.add("Mars", "own")
+    glossary: TermTrie[str] = TermTrie()
+    glossary.add("MARS", "glossary")
+    assert [m.value for m in find_terms("Mars", [own, glossary])] == ["own"]
+    assert [m.value for m in find_terms("Mars", [glossary, own])] == ["glossary"]
+
+
+def test_no_tries_finds_nothing() -> None:
+    assert find_terms("Mars", []) == []
+
+
+# terms are literal
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "expected"),
+    [
+        ("a.b", "axb a.b", ["a.b"]),
+        ("C++", "C C+ C++ CC", ["C++"]),
+        ("(x)", "x (x) [x]", ["(x)"]),
+        ("x*", "xx x* x", ["x*"]),
+        (".*", "anything at all .*", [".*"]),
+        ("[ab]", "a b [ab]", ["[ab]"]),
+        ("a|b", "a b a|b", ["a|b"]),
+        ("\\d", "1 2 \\d", ["\\d"]),
+        ("$5", "5 $5", ["$5"]),
+    ],
+)
+def test_terms_are_literal_not_patterns(term: str, text: str, expected: list[str]) -> None:
+    assert [text[m.start : m.end] for m in find_terms(text, [trie(term)])] == expected
+
+
+# cost does not depend on the number of terms
+
+
+def filler_terms(count: int) -> list[str]:
+    """Terms whose words never occur in the test texts."""
+    return [f"zq{n:05d} filler{n % 7}" for n in range(count)]
+
+
+TEXT = (
+    "The Mars Sample Return mission and China’s Tianwen‑3 are big but\n"
+    "not strong; Mars, mars and MARS again. Strongly big but not strong."
+)
+RELEVANT = ("Mars", "Mars Sample Return", "Tianwen-3", "China's", "big but not strong")
+
+
+def test_a_big_trie_matches_exactly_like_a_small_one() -> None:
+    small = trie(*RELEVANT)
+    big = trie(*filler_terms(10_000), *RELEVANT)
+    assert big.size == 10_005
+    assert found(TEXT, big) == found(TEXT, small)
+    assert len(found(TEXT, small)) == 8
+
+
+class CountingDict(dict[str, "matching._Node[str]"]):
+    """A trie node's children that count look-ups."""
+
+    lookups = 0
+
+    def get(self, key: str, default: object = None) -> matching._Node[str] | None:  # type: ignore[override]
+        CountingDict.lookups += 1
+        return super().get(key)
+
+
+def instrument(terms: TermTrie[str]) -> None:
+    """Make every node of the trie count the child look-ups made through it."""
+    stack: list[matching._Node[str]] = [terms._root]
+    while stack:
+        node = stack.pop()
+        node.children = CountingDict(node.children)
+        stack.extend(node.children.values())
+
+
+def lookups(text: str, terms: TermTrie[str]) -> int:
+    instrument(terms)
+    CountingDict.lookups = 0
+    find_terms(text, [terms])
+    return CountingDict.lookups
+
+
+def test_trie_work_does_not_grow_with_the_number_of_terms() -> None:
+    small = lookups(TEXT, trie(*RELEVANT))
+    big = lookups(TEXT, trie(*filler_terms(10_000), *RELEVANT))
+    assert big == small
+    # One look-up per non-space token, plus one per token a match or a prefix walks on.
+    assert small <= 3 * len(tokenize(TEXT))
+
+
+def test_trie_work_is_bounded_by_text_length_when_terms_share_prefixes() -> None:
+    shared = [f"Mars zq{n:05d}" for n in range(10_000)]
+    count = lookups(TEXT, trie(*shared, *RELEVANT))
+    longest = max(len(term_tokens(term)) for term in RELEVANT)
+    assert count <= len(tokenize(TEXT)) * (longest + 1)
+
+
+# words_near and contains
+
+
+def test_words_near_takes_words_and_their_punctuation_either_side() -> None:
+    text = "one two, three Mars four. five six"
+    start = text.index("Mars")
+    before, after = words_near(text, start, start + 4, 2)
+    assert before == ["two", ",", "three"]
+    assert after == ["four", ".", "five"]
+
+
+def test_words_near_stops_at_the_ends_of_the_text() -> None:
+    assert words_near("Mars", 0, 4, 10) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("haystack", "needle", "expected"),
+    [
+        (["a", "b", "c"], ["b", "c"], True),
+        (["a", "b", "c"], ["a", "c"], False),
+        (["a"], ["a", "b"], False),
+        (["a"], [], False),
+    ],
+)
+def test_contains(haystack: list[str], needle: list[str], expected: bool) -> None:
+    assert contains(haystack, needle) is expected
