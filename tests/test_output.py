@@ -436,7 +436,9 @@ def test_raw_html_in_article_notes_and_front_matter_is_escaped(tmp_path: Path, c
     result = cli("build")
     assert (result.code, result.err) == (0, "")
     out = tmp_path / "_site"
+    theme_script = b'<script src="../static/notes.js" defer></script>'
     for name, content in tree(out).items():
+        content = content.replace(theme_script, b"")  # the theme's own, the only script
         for raw in (b"<script", b"<img", b"<iframe", b"<div onclick", b"<b>bold"):
             assert raw not in content, (name, raw)
     page = text_of(out / "bad" / "index.html")

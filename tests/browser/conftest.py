@@ -1,0 +1,126 @@
+"""Browser tests: real headless Chromium (Debian's `chromium`) driven by Playwright.
+
+The sites are built once per session: the real seeds/ and a layout fixture made
+to be hard (tests/fixtures/layout). Pages are served over real HTTP on 127.0.0.1,
+and can be opened over file:// too. Every page opened through `open_page` fails
+its test on any console error or uncaught exception.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from site_builder.site import Project, build_site
+
+ROOT = Path(__file__).parent.parent.parent
+CHROMIUM = "/usr/bin/chromium"
+# Flags a sandboxed root container needs; background networking would only
+# knock on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SITES = {"seed": ROOT / "seeds", "layout": ROOT / "tests" / "fixtures" / "layout" / "seeds"}
+SEED_PAGE = "seed/chinas-space-dream/index.html"
+HARD_PAGE = "layout/hard/index.html"
+WIDE = [(1440, 900), (1280, 800)]
+NARROW = [(390, 844), (768, 1024)]
+
+
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both sites built under one folder: seed/ and layout/."""
+    root = tmp_path_factory.mktemp("sites")
+    for name, source in SITES.items():
+        report = build_site(Project.at(source, root / name))
+        assert report.diagnostics.errors == []
+    return root
+
+
+@pytest.fixture(scope="session")
+def server(sites: Path) -> Iterator[str]:
+    """The built sites over HTTP on 127.0.0.1, on a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(sites))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    # No skip when the browser is missing: scripts/test installs it, and a test
+    # run without it must fail, not pass quietly.
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run scripts/test to install it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Opened:
+    page: Page
+    errors: list[str]
+
+
+OpenPage = Callable[..., Page]
+
+
+@pytest.fixture
+def open_page(browser: Browser, server: str, sites: Path) -> Iterator[OpenPage]:
+    """open_page(path, width, height, js=True, scheme="http", color_scheme="light")."""
+    opened: list[Opened] = []
+
+    def open_(
+        path: str,
+        width: int,
+        height: int,
+        js: bool = True,
+        scheme: Literal["http", "file"] = "http",
+        color_scheme: Literal["light", "dark"] = "light",
+        touch: bool = False,
+    ) -> Page:
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            java_script_enabled=js,
+            color_scheme=color_scheme,
+            has_touch=touch,
+            is_mobile=False,
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        base = server if scheme == "http" else (sites.as_uri() + "/")
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+        if js:
+            page.evaluate("document.fonts.ready")
+        opened.append(Opened(page, errors))
+        return page
+
+    yield open_
+    for item in opened:
+        assert item.errors == [], f"console errors on {item.page.url}: {item.errors}"
+        item.page.context.close()

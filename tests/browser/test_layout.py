@@ -1,0 +1,151 @@
+"""The reading layout in a real browser: margin notes on wide screens, notes that
+open in place on narrow ones, with and without JavaScript, over HTTP and file://."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from .conftest import HARD_PAGE, NARROW, SEED_PAGE, WIDE, OpenPage
+from .geometry import chars_per_line, measure, overlaps
+
+PAGES = [SEED_PAGE, HARD_PAGE]
+TOLERANCE = 3  # px: "level with" allows for rounding and the font's line box
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("size", WIDE, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("path", PAGES)
+def test_wide_notes_sit_in_the_margin_without_overlap(
+    open_page: OpenPage, path: str, size: tuple[int, int], js: bool
+) -> None:
+    page = open_page(path, *size, js=js)
+    layout = measure(page)
+    notes, text = layout["notes"], layout["text"]
+    assert notes, "the page has notes"
+    text_right = max(block["right"] for block in text)
+    for note in notes:
+        assert note["visible"], note["id"]
+        assert note["box"]["left"] >= text_right, note["id"]
+        assert note["box"]["right"] <= layout["width"], note["id"]
+        for block in text:
+            assert not overlaps(note["box"], block), note["id"]
+    for first, second in itertools.combinations(notes, 2):
+        assert not overlaps(first["box"], second["box"]), (first["id"], second["id"])
+    assert layout["scrollWidth"] <= layout["width"]
+
+
+@pytest.mark.parametrize("scheme", ["http", "file"])
+@pytest.mark.parametrize("size", WIDE, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("path", PAGES)
+def test_wide_with_js_each_note_is_level_with_its_term_or_just_below_the_last(
+    open_page: OpenPage, path: str, size: tuple[int, int], scheme: str
+) -> None:
+    page = open_page(path, *size, scheme=scheme)
+    notes = measure(page)["notes"]
+    space = page.evaluate(
+        "parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--note-space'))"
+        " * parseFloat(getComputedStyle(document.querySelector('.article-body')).fontSize)"
+    )
+    previous = None
+    pushed = 0
+    for note in notes:
+        top, line = note["box"]["top"], note["term"]["top"]
+        if previous is not None and previous["box"]["bottom"] + space > line + TOLERANCE:
+            pushed += 1
+            assert abs(top - (previous["box"]["bottom"] + space)) <= TOLERANCE, note["id"]
+        else:
+            assert abs(top - line) <= TOLERANCE, note["id"]
+        previous = note
+    assert pushed < len(notes)
+
+
+@pytest.mark.parametrize("size", WIDE, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("path", PAGES)
+def test_wide_without_js_each_note_is_level_with_its_block_or_just_below_the_last(
+    open_page: OpenPage, path: str, size: tuple[int, int]
+) -> None:
+    page = open_page(path, *size, js=False)
+    notes = measure(page)["notes"]
+    previous = None
+    for note in notes:
+        top = note["box"]["top"]
+        same_block = previous is not None and previous["block"] == note["block"]
+        if same_block:
+            assert previous is not None
+            assert top >= previous["box"]["bottom"], note["id"]
+            assert top - previous["box"]["bottom"] <= 20, note["id"]
+        else:
+            assert abs(top - note["block"]["top"]) <= TOLERANCE, note["id"]
+        previous = note
+
+
+@pytest.mark.parametrize("size", WIDE, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_wide_text_column_holds_60_to_75_characters_a_line(
+    open_page: OpenPage, size: tuple[int, int]
+) -> None:
+    page = open_page(SEED_PAGE, *size)
+    # The seed's second paragraph is its longest: many full lines to measure.
+    counts = chars_per_line(page, ".article-body .noted:nth-of-type(2) > p")
+    assert len(counts) >= 5
+    assert 60 <= statistics.median(counts) <= 75, counts
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("size", NARROW, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("path", PAGES)
+def test_narrow_notes_start_closed_without_sideways_scrolling(
+    open_page: OpenPage, path: str, size: tuple[int, int], js: bool
+) -> None:
+    page = open_page(path, *size, js=js)
+    layout = measure(page)
+    assert layout["scrollWidth"] <= layout["width"]
+    assert [note["id"] for note in layout["notes"] if note["visible"]] == []
+
+
+def _note_state(page: Page, note_id: str) -> Any:
+    return {note["id"]: note for note in measure(page)["notes"]}[note_id]
+
+
+@pytest.mark.parametrize("scheme", ["http", "file"])
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("size", NARROW, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_narrow_tapping_a_term_opens_its_note_below_it_and_closes_it_again(
+    open_page: OpenPage, size: tuple[int, int], js: bool, scheme: str
+) -> None:
+    page = open_page(HARD_PAGE, *size, js=js, touch=True, scheme=scheme)
+    first, second = (
+        page.locator('a.term[data-note="note-alpha"]'),
+        page.locator('a.term[data-note="note-kappa"]'),
+    )
+    first.tap()
+    alpha = _note_state(page, "note-alpha")
+    assert alpha["visible"]
+    assert alpha["box"]["top"] >= alpha["term"]["bottom"]  # below the term
+    assert alpha["box"]["top"] - alpha["block"]["bottom"] <= 40  # right after its paragraph
+    second.tap()
+    assert _note_state(page, "note-kappa")["visible"]
+    assert _note_state(page, "note-alpha")["visible"], "several notes can be open at once"
+    if js:
+        first.tap()  # tapping the term again closes its note
+    else:
+        page.locator("#note-alpha").locator("xpath=..").locator("summary").tap()
+    assert not _note_state(page, "note-alpha")["visible"]
+    assert _note_state(page, "note-kappa")["visible"]
+    layout = measure(page)
+    assert layout["scrollWidth"] <= layout["width"]
+
+
+@pytest.mark.parametrize("size", NARROW, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_narrow_close_control_closes_a_note_with_js_too(
+    open_page: OpenPage, size: tuple[int, int]
+) -> None:
+    page = open_page(SEED_PAGE, *size, touch=True)
+    page.locator('a.term[data-note="note-tianwen-3"]').tap()
+    assert _note_state(page, "note-tianwen-3")["visible"]
+    page.locator("#note-tianwen-3").locator("xpath=..").locator("summary").tap()
+    assert not _note_state(page, "note-tianwen-3")["visible"]
