@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from .diagnostics import shown
 
 MANIFEST = ".site-builder-manifest.json"
-SITE = ""  # owner of pages that belong to no one source (reading list, terms, assets)
+SITE = ""  # owner of pages that belong to no one source (reading list, terms, 404)
+ASSETS = "(assets)"  # owner of static files
 FILE_MODE = 0o644
 UNTOUCHED = {".git", MANIFEST}  # a git worktree for publishing may live in the output
 
@@ -63,15 +65,16 @@ class Output:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.previous = _read_manifest(folder)
-        self.owners: dict[str, str] = {}
+        self.files = _read_manifest(folder)  # relative path -> owner
+        self.written: set[str] = set()  # since the last save
         self.changed = 0
 
     def write(self, relative: str, content: str | bytes, owner: str = SITE) -> None:
         """Write one file atomically, and only if its content changed."""
         target = self._inside(relative)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        self.owners[relative] = owner
+        self.files[relative] = owner
+        self.written.add(relative)
         if target.is_file() and target.read_bytes() == data:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -86,24 +89,41 @@ class Output:
             raise
         self.changed += 1
 
-    def keep(self, owner: str) -> None:
-        """Keep every file last written for `owner` (a source whose input is broken now)."""
-        for relative, previous in self.previous.items():
-            if previous == owner and relative not in self.owners:
-                self.owners[relative] = owner
+    def replace(self, owner: str, files: Mapping[str, str | bytes]) -> None:
+        """Write an owner's files, removing any other file it wrote before."""
+        for relative, content in files.items():
+            self.write(relative, content, owner)
+        for relative in [r for r, o in self.files.items() if o == owner and r not in files]:
+            self.remove(relative)
 
-    def finish(self) -> list[str]:
-        """Remove files of the last build that this one did not write or keep; save the manifest."""
-        removed = sorted(set(self.previous) - set(self.owners))
-        for relative in removed:
-            path = self._inside(relative)
-            path.unlink(missing_ok=True)
-            for parent in path.parents:
-                if parent == self.folder or any(parent.iterdir()):
-                    break
-                parent.rmdir()
-        self.write(MANIFEST, json.dumps(dict(sorted(self.owners.items())), indent=1) + "\n")
-        return removed
+    def remove_owner(self, owner: str) -> None:
+        """Remove every file written for an owner (a deleted source)."""
+        for relative in [r for r, o in self.files.items() if o == owner]:
+            self.remove(relative)
+
+    def remove(self, relative: str) -> None:
+        """Remove one file we wrote, and folders it leaves empty."""
+        if self.files.pop(relative, None) is None:
+            return
+        path = self._inside(relative)
+        path.unlink(missing_ok=True)
+        for parent in path.parents:
+            if parent == self.folder or not parent.is_dir() or any(parent.iterdir()):
+                break
+            parent.rmdir()
+
+    def prune(self, keep: set[str]) -> None:
+        """After a full build: remove files it did not write, unless their owner is in `keep`."""
+        for relative, owner in list(self.files.items()):
+            if relative not in self.written and owner not in keep:
+                self.remove(relative)
+
+    def save(self) -> None:
+        """Record what the folder holds, for the next build."""
+        manifest = json.dumps(dict(sorted(self.files.items())), indent=1) + "\n"
+        self.write(MANIFEST, manifest)
+        del self.files[MANIFEST]
+        self.written = set()
 
     def _inside(self, relative: str) -> Path:
         target = (self.folder / relative).resolve()
@@ -117,7 +137,9 @@ def _read_manifest(folder: Path) -> dict[str, str]:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items() if k != MANIFEST}
 
 
 def _untouched(relative: Path) -> bool:

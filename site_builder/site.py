@@ -1,26 +1,34 @@
-"""Building the site: the whole pipeline, top to bottom.
+"""Building the site: the pipeline, top to bottom, and again for what changed.
 
 discover sources -> read metadata and notes -> render markdown with anchoring
--> render templates -> write. `build`, `check` (and later `watch` and `serve`)
-all call `build_site`.
+-> render templates -> write. `Site.build` runs it for everything; `build`,
+`check`, `watch` and `serve` all start there. `Site.rebuild` runs the same
+stages for the inputs that changed, guided by what each output depends on:
+
+- an article's page on its source and notes file, and on the glossary notes
+  whose terms occur in it;
+- the reading list, terms page and sitemap on every page's entry in them
+  (rewritten only when an entry changed);
+- everything on site.toml and the templates; a static file on itself.
 """
 
 from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import jinja2
 
-from .config import CONFIG_FILE, load_config
-from .diagnostics import Diagnostics
-from .discover import discover
-from .glossary import read_glossary
-from .output import Output, check_output_dir
+from .config import CONFIG_FILE, SiteConfig, load_config
+from .diagnostics import Diagnostic, Diagnostics
+from .discover import Source, discover
+from .glossary import Glossary, build_trie, read_glossary
+from .matching import find_terms
+from .output import ASSETS, Output, check_output_dir
 from .pages import Theme, default_theme
 from .parallel import render_all
 from .render import RenderedArticle, pygments_css
@@ -58,13 +66,31 @@ class Project:
     def static(self) -> Path:
         return self.root / "static"
 
+    def owner(self, path: Path) -> str:
+        """A source's name in the output manifest: its path relative to the project."""
+        resolved = path.resolve()
+        if resolved.is_relative_to(self.root):
+            return resolved.relative_to(self.root).as_posix()
+        return resolved.as_posix()
+
 
 @dataclass
 class BuildReport:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
-    pages: int = 0
-    notes: int = 0
+    pages: int = 0  # article pages rendered in this run
+    notes: int = 0  # notes placed on those pages
     seconds: float = 0.0
+    full: bool = True  # False for an incremental rebuild
+
+
+@dataclass(eq=False)
+class Entry:
+    """One source as last built."""
+
+    source: Source
+    article: Article | None = None  # None: its input cannot be read
+    page: RenderedArticle | None = None  # None: not rendered (unreadable, slug clash)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def build_site(
@@ -79,94 +105,269 @@ def build_site(
 
     Raises ConfigError or OutputError only when nothing can be built at all.
     """
-    started = time.perf_counter()
-    report = BuildReport()
-    diagnostics = report.diagnostics
-    config = load_config(project.config, site_url)
-    theme = Theme(config, project.templates)
-    if write:
-        check_output_dir(
-            project.out,
-            project.root,
-            [project.source, project.templates, project.static, project.config],
+    return Site(project, site_url=site_url, jobs=jobs, progress=progress).build(write=write)
+
+
+class Site:
+    """A site between builds: what each source gave, and what the pages show."""
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        site_url: str | None = None,
+        jobs: int = 1,
+        progress: Progress | None = None,
+    ) -> None:
+        self.project = project
+        self.site_url = site_url
+        self.jobs = jobs
+        self.progress = progress
+        self.config = SiteConfig()
+        self.theme = Theme(self.config)
+        self.glossary = Glossary()
+        self.entries: dict[Path, Entry] = {}
+        self.output: Output | None = None
+        self._glossary_path: Path | None = None
+        self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
+        self.shown: dict[str, object] = {}  # what each site-wide page last showed
+
+    # The whole pipeline
+
+    def build(self, write: bool = True) -> BuildReport:
+        """Everything from scratch."""
+        started = time.perf_counter()
+        project = self.project
+        self.config = load_config(project.config, self.site_url)
+        self.theme = Theme(self.config, project.templates)
+        if write:
+            check_output_dir(
+                project.out,
+                project.root,
+                [project.source, project.templates, project.static, project.config],
+            )
+            self.output = Output(project.out)
+        sources = self._discover()
+        self.glossary = self._read_glossary()
+        self.entries = {source.path: Entry(source) for source in sources}
+        self._read(self.entries.values())
+        rendered = self._render(self._publishable())
+        self.shown = {}
+        self._write_pages(rendered)
+        self._write_site_pages(full=True)
+        self._write_assets()
+        if self.output:
+            # Pages whose input is broken now keep their last good output.
+            self.output.prune(keep={project.owner(path) for path in self.entries})
+            self.output.save()
+        return self._report(self.entries.values(), rendered, started, full=True)
+
+    def rebuild(self, changed: Iterable[Path]) -> BuildReport:
+        """Only what depends on the changed paths (created, edited or deleted)."""
+        started = time.perf_counter()
+        project = self.project
+        paths = {path.resolve() for path in changed}
+        templates, static = project.templates.resolve(), project.static.resolve()
+        if project.config.resolve() in paths or any(p.is_relative_to(templates) for p in paths):
+            return self.build()
+        if any(p.is_relative_to(static) for p in paths):
+            self._write_assets()
+        dirty = self._refresh_sources(paths)
+        glossary_path = project.source.resolve() / "_glossary.md"
+        if glossary_path in paths:
+            old, self.glossary = self.glossary, self._read_glossary()
+            dirty |= self._glossary_users(old, self.glossary)
+        self._read(dirty)
+        touched = {entry.source.path for entry in dirty}
+        publishable = self._publishable()
+        newly = [e for e in publishable if e.page is None and e.source.path not in touched]
+        rendered = self._render([e for e in publishable if e.source.path in touched] + newly)
+        self._write_pages(rendered)
+        self._write_site_pages(full=False)
+        if self.output:
+            self.output.save()
+        return self._report([*dirty, *newly], rendered, started, full=False)
+
+    # Stages
+
+    def _discover(self) -> list[Source]:
+        problems = Diagnostics()
+        found = discover(self.project.source, problems)
+        self.site_problems["discover"] = problems.items
+        self._glossary_path = found.glossary
+        return list(found.sources)
+
+    def _read_glossary(self) -> Glossary:
+        problems = Diagnostics()
+        glossary = read_glossary(self._glossary_path, problems)
+        self.site_problems["glossary"] = problems.items
+        return glossary
+
+    def _read(self, entries: Iterable[Entry]) -> None:
+        """Read each source and its notes afresh."""
+        for entry in entries:
+            problems = Diagnostics()
+            entry.article = read_article(entry.source, self.config, problems)
+            entry.page = None
+            entry.diagnostics = problems.items
+
+    def _publishable(self) -> list[Entry]:
+        """Entries that can have a page: readable, with a slug of their own."""
+        by_slug: dict[str, list[Entry]] = {}
+        for entry in self.entries.values():
+            if entry.article is not None:
+                by_slug.setdefault(entry.article.meta.slug, []).append(entry)
+        problems = Diagnostics()
+        publishable = []
+        for slug, group in by_slug.items():
+            if slug in RESERVED_SLUGS:
+                for entry in group:
+                    problems.error(
+                        entry.source.path,
+                        1,
+                        f"slug '{slug}' is reserved for the site's own pages; set another "
+                        "in the front matter",
+                    )
+            elif len(group) > 1:
+                for entry in group:
+                    others = ", ".join(str(e.source.path) for e in group if e is not entry)
+                    problems.error(
+                        entry.source.path,
+                        1,
+                        f"slug '{slug}' is also the slug of {others}; give one of them "
+                        "another slug",
+                    )
+            else:
+                publishable.extend(group)
+        for entry in self.entries.values():
+            if entry not in publishable:
+                entry.page = None  # keeps its last output until it has a slug of its own
+        self.site_problems["slugs"] = problems.items
+        return publishable
+
+    def _render(self, entries: Sequence[Entry]) -> list[Entry]:
+        """Render the articles' markdown, with their notes anchored."""
+        articles = [entry.article for entry in entries if entry.article is not None]
+        for number, (entry, (page, problems)) in enumerate(
+            zip(entries, render_all(articles, self.glossary, self.theme, self.jobs), strict=True),
+            1,
+        ):
+            entry.page = page
+            entry.diagnostics += problems
+            if self.progress:
+                self.progress(number, len(entries))
+        return list(entries)
+
+    def _write_pages(self, entries: Sequence[Entry]) -> None:
+        """Each article's page from the templates, replacing whatever it wrote before."""
+        for entry in entries:
+            assert entry.page is not None
+            problems = Diagnostics()
+            html = _template(partial(self.theme.article, entry.page), problems)
+            entry.diagnostics += problems.items
+            if html is None:
+                entry.page = None
+            elif self.output:
+                owner = self.project.owner(entry.source.path)
+                self.output.replace(owner, {f"{entry.page.article.meta.slug}/index.html": html})
+
+    def _write_site_pages(self, full: bool) -> None:
+        """The reading list, terms page, sitemap and 404 page, where what they show changed."""
+        pages = sorted(
+            (entry.page for entry in self.entries.values() if entry.page), key=_reading_order
         )
+        terms = collect_terms(pages, self.glossary)
+        views: dict[str, tuple[object, Callable[[], str]]] = {
+            "index.html": (_index_view(pages), lambda: self.theme.index(pages)),
+            "terms/index.html": (terms, lambda: self.theme.terms(terms)),
+        }
+        if full:
+            views["404.html"] = (None, self.theme.not_found)
+        problems = Diagnostics()
+        for path, (view, make) in views.items():
+            if not full and self.shown.get(path) == view:
+                continue
+            html = _template(make, problems)
+            if html is not None:
+                self.shown[path] = view
+                if self.output:
+                    self.output.write(path, html)
+                    if path == "index.html":  # the sitemap lists what the reading list does
+                        self._write_sitemap(pages)
+        self.site_problems["templates"] = problems.items
 
-    found = discover(project.source, diagnostics)
-    glossary = read_glossary(found.glossary, diagnostics)
-    articles = [a for s in found.sources if (a := read_article(s, config, diagnostics))]
-    articles = _without_slug_clashes(articles, diagnostics)
-    rendered: list[RenderedArticle] = []
-    for page, problems in render_all(articles, glossary, theme, jobs):
-        rendered.append(page)
-        diagnostics.extend(problems)
-        if progress:
-            progress(len(rendered), len(articles))
-    rendered.sort(key=_reading_order)
-    terms = collect_terms(rendered, glossary)
-
-    pages: dict[str, tuple[str, Callable[[], str]]] = {
-        f"{page.article.meta.slug}/index.html": (
-            _owner(project, page.article.path),
-            partial(theme.article, page),
-        )
-        for page in rendered
-    }
-    pages["index.html"] = ("", lambda: theme.index(rendered))
-    pages["terms/index.html"] = ("", lambda: theme.terms(terms))
-    pages["404.html"] = ("", theme.not_found)
-    html = {
-        path: text
-        for path, (_, make) in pages.items()
-        if (text := _template(make, diagnostics)) is not None
-    }
-    report.pages = sum(f"{page.article.meta.slug}/index.html" in html for page in rendered)
-    report.notes = sum(page.note_count for page in rendered)
-
-    if write:
-        output = Output(project.out)
-        for path, text in html.items():
-            output.write(path, text, owner=pages[path][0])
-        written = {pages[path][0] for path in html}
-        for source in found.sources:  # pages whose input is broken keep their last output
-            if (owner := _owner(project, source.path)) not in written:
-                output.keep(owner)
-        output.write(".nojekyll", "")
-        if config.site_url:
-            output.write("sitemap.xml", sitemap(config.base_url, rendered))
-        for relative, data in _static_files(project.static):
-            output.write(f"static/{relative}", data)
-        output.write("static/pygments.css", pygments_css())
-        output.finish()
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _without_slug_clashes(articles: Sequence[Article], diagnostics: Diagnostics) -> list[Article]:
-    """Articles whose slugs are their own; two sources claiming one page are both errors."""
-    by_slug: dict[str, list[Article]] = {}
-    for article in articles:
-        by_slug.setdefault(article.meta.slug, []).append(article)
-    kept = []
-    for slug, group in by_slug.items():
-        if slug in RESERVED_SLUGS:
-            for article in group:
-                diagnostics.error(
-                    article.path,
-                    1,
-                    f"slug '{slug}' is reserved for the site's own "
-                    "pages; set another in the front matter",
-                )
-        elif len(group) > 1:
-            for article in group:
-                others = ", ".join(str(a.path) for a in group if a is not article)
-                diagnostics.error(
-                    article.path,
-                    1,
-                    f"slug '{slug}' is also the slug of {others}; give one of them another slug",
-                )
+    def _write_sitemap(self, pages: Sequence[RenderedArticle]) -> None:
+        assert self.output is not None
+        if self.config.site_url:
+            self.output.write("sitemap.xml", sitemap(self.config.base_url, pages))
         else:
-            kept.extend(group)
-    return kept
+            self.output.remove("sitemap.xml")
+
+    def _write_assets(self) -> None:
+        """Static files (the theme's, overridden by the project's) and the code styles."""
+        if not self.output:
+            return
+        files = {f"static/{name}": data for name, data in _static_files(self.project.static)}
+        files["static/pygments.css"] = pygments_css().encode()
+        files[".nojekyll"] = b""
+        self.output.replace(ASSETS, files)
+
+    # Incremental bookkeeping
+
+    def _refresh_sources(self, paths: set[Path]) -> set[Entry]:
+        """Entries to read again: changed, new or given a notes file; deleted ones removed."""
+        sources = {source.path: source for source in self._discover()}
+        for path in self.entries.keys() - sources.keys():
+            del self.entries[path]
+            if self.output:
+                self.output.remove_owner(self.project.owner(path))
+        dirty = set()
+        for path, source in sources.items():
+            entry = self.entries.get(path)
+            if entry is None or entry.source != source:
+                entry = self.entries[path] = Entry(source)
+                dirty.add(entry)
+            elif any(p.resolve() in paths for p in (source.path, source.notes) if p):
+                dirty.add(entry)
+        return dirty
+
+    def _glossary_users(self, old: Glossary, new: Glossary) -> set[Entry]:
+        """Entries in which a glossary note that changed (or came, or went) occurs."""
+        before = {note.key: note for note in old.notes}
+        after = {note.key: note for note in new.notes}
+        changed = [
+            note
+            for key in before.keys() | after.keys()
+            if before.get(key) != after.get(key)
+            for note in (before.get(key), after.get(key))
+            if note is not None
+        ]
+        if not changed:
+            return set()
+        trie = build_trie(changed)
+        return {
+            entry
+            for entry in self.entries.values()
+            if entry.article is not None and find_terms(entry.article.body, [trie])
+        }
+
+    def _report(
+        self, entries: Iterable[Entry], rendered: Sequence[Entry], started: float, full: bool
+    ) -> BuildReport:
+        report = BuildReport(full=full)
+        for problems in self.site_problems.values():
+            report.diagnostics.extend(problems)
+        for entry in entries:
+            report.diagnostics.extend(entry.diagnostics)
+        report.pages = sum(1 for entry in rendered if entry.page)
+        report.notes = sum(entry.page.note_count for entry in rendered if entry.page)
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def _index_view(pages: Sequence[RenderedArticle]) -> list[tuple[object, ...]]:
+    """What the reading list (and sitemap) show of each page."""
+    return [(p.article.meta, p.opening, p.note_count) for p in pages]
 
 
 def _reading_order(page: RenderedArticle) -> tuple[bool, str, str]:
@@ -177,16 +378,6 @@ def _reading_order(page: RenderedArticle) -> tuple[bool, str, str]:
 
 def _inverted(iso_date: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in iso_date)
-
-
-def _owner(project: Project, path: Path) -> str:
-    """A source's name in the manifest: its path relative to the project."""
-    resolved = path.resolve()
-    return (
-        resolved.relative_to(project.root).as_posix()
-        if resolved.is_relative_to(project.root)
-        else resolved.as_posix()
-    )
 
 
 def _template(make: Callable[[], str], diagnostics: Diagnostics) -> str | None:

@@ -23,7 +23,6 @@ class TermEntry:
     term: str
     anchor: str  # id on the terms page
     aliases: tuple[str, ...]
-    glossary: Note | None  # the glossary note, shown in full on the terms page
     occurrences: tuple[Occurrence, ...]
 
 
@@ -48,8 +47,7 @@ def collect_terms(rendered: Sequence[RenderedArticle], glossary: Glossary) -> li
                 term=first.term,
                 anchor=unique("term-" + (slugify(first.term) or "term"), anchors),
                 aliases=aliases,
-                glossary=next((note for note in group if note.glossary), None),
-                occurrences=tuple(found.get(key, ())),
+                    occurrences=tuple(found.get(key, ())),
             )
         )
     return entries

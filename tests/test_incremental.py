@@ -1,0 +1,202 @@
+"""Site.rebuild: only what depends on the changed inputs is rebuilt, and the result
+is always what a full build of the same sources writes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import make_site, tree
+
+from site_builder.site import Project, Site
+
+FILES = {
+    "site.toml": 'title = "Incremental"\nsite_url = "https://example.org/"\n',
+    "seeds/_glossary.md": "## orbit\nA path around a body.\n\n## rocket\nA vehicle.\n",
+    "seeds/one.md": "---\ntitle: One\ndate: 2024-01-01\n---\n\nAn orbit and Mars.\n",
+    "seeds/one.notes.md": "## Mars\nThe red planet.\n",
+    "seeds/two.md": "---\ntitle: Two\ndate: 2024-02-02\n---\n\nA rocket, and Venus.\n",
+    "seeds/two.notes.md": "## Venus\nThe second planet.\n",
+    "seeds/three.txt": "Three\n\nPlain text about the Moon, with no notes at all, long enough.\n",
+}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    root = make_site(tmp_path / "site", FILES)
+    built = Site(Project.at(root / "seeds", tmp_path / "out"))
+    assert built.build().diagnostics.items == []
+    return built
+
+
+def stamp(out: Path) -> dict[str, int]:
+    """Each output file's modification time, to see which were rewritten."""
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.html")}
+
+
+def age(out: Path) -> None:
+    """Move every output file's mtime back, so a rewrite shows however fast it comes."""
+    for path in out.rglob("*"):
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+
+
+def rewritten(out: Path, before: dict[str, int]) -> set[str]:
+    after = stamp(out)
+    return {name for name in after.keys() | before.keys() if after.get(name) != before.get(name)}
+
+
+def edit(site: Site, relative: str, text: str | None) -> Path:
+    path = site.project.root / relative
+    if text is None:
+        path.unlink()
+    else:
+        path.write_text(text)
+    return path
+
+
+def same_as_full_build(site: Site, tmp_path: Path) -> None:
+    """The incrementally maintained folder equals a fresh full build."""
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    Site(Project.at(site.project.source, fresh)).build()
+    assert tree(site.project.out) == tree(fresh)
+
+
+def test_a_note_edit_rebuilds_that_page_and_the_terms_page(site: Site, tmp_path: Path) -> None:
+    out = site.project.out
+    age(out)
+    before = stamp(out)
+    path = edit(site, "seeds/one.notes.md", "## Mars\nThe fourth planet.\n\n## red\nA colour.\n")
+    report = site.rebuild([path])
+    assert report.pages == 1 and not report.full
+    assert "fourth planet" in (out / "one" / "index.html").read_text()
+    assert rewritten(out, before) == {"one/index.html", "terms/index.html"}
+    assert [d.message for d in report.diagnostics.items] == [
+        "'red' occurs nowhere in the article (outside headings, code and links)"
+    ]
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_note_text_edit_leaves_the_reading_list_and_terms_page_alone(
+    site: Site, tmp_path: Path
+) -> None:
+    out = site.project.out
+    age(out)
+    before = stamp(out)
+    site.rebuild([edit(site, "seeds/two.notes.md", "## Venus\nThe second planet, veiled.\n")])
+    assert rewritten(out, before) == {"two/index.html"}
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_title_edit_rewrites_the_reading_list(site: Site, tmp_path: Path) -> None:
+    out = site.project.out
+    age(out)
+    before = stamp(out)
+    text = FILES["seeds/one.md"].replace("title: One", "title: One, retitled")
+    site.rebuild([edit(site, "seeds/one.md", text)])
+    assert rewritten(out, before) == {"one/index.html", "index.html", "terms/index.html"}
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_glossary_edit_rebuilds_only_the_pages_using_the_changed_terms(
+    site: Site, tmp_path: Path
+) -> None:
+    out = site.project.out
+    age(out)
+    before = stamp(out)
+    report = site.rebuild(
+        [edit(site, "seeds/_glossary.md", "## orbit\nA curved path.\n\n## rocket\nA vehicle.\n")]
+    )
+    assert report.pages == 1
+    assert rewritten(out, before) == {"one/index.html"}
+    assert "A curved path." in (out / "one" / "index.html").read_text()
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_new_glossary_term_reaches_the_pages_that_mention_it(site: Site, tmp_path: Path) -> None:
+    text = FILES["seeds/_glossary.md"] + "\n## Moon\nEarth's satellite.\n"
+    report = site.rebuild([edit(site, "seeds/_glossary.md", text)])
+    assert report.pages == 1
+    assert 'data-note="note-moon"' in (site.project.out / "three" / "index.html").read_text()
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_template_edit_rebuilds_everything(site: Site, tmp_path: Path) -> None:
+    theme = Path(__file__).parent.parent / "templates"
+    templates = site.project.templates
+    shutil.copytree(theme, templates)
+    page = templates / "article.html"
+    page.write_text(page.read_text().replace("<article class", "<article data-edited class"))
+    report = site.rebuild([page])
+    assert report.full and report.pages == 3
+    assert all(
+        "data-edited" in (site.project.out / s / "index.html").read_text()
+        for s in ("one", "two", "three")
+    )
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_static_file_is_copied_alone(site: Site, tmp_path: Path) -> None:
+    out = site.project.out
+    age(out)
+    before = stamp(out)
+    static = site.project.static
+    static.mkdir()
+    (static / "extra.css").write_text("p { color: red }\n")
+    report = site.rebuild([static / "extra.css"])
+    assert report.pages == 0 and rewritten(out, before) == set()
+    assert (out / "static" / "extra.css").read_text() == "p { color: red }\n"
+    (static / "extra.css").unlink()
+    site.rebuild([static / "extra.css"])
+    assert not (out / "static" / "extra.css").exists()
+    same_as_full_build(site, tmp_path)
+
+
+def test_new_deleted_and_renamed_sources_add_and_remove_pages(site: Site, tmp_path: Path) -> None:
+    out = site.project.out
+    new = edit(site, "seeds/four.md", "# Four\n\nA fourth article with an orbit.\n")
+    site.rebuild([new])
+    assert "Four" in (out / "index.html").read_text()
+    assert 'data-note="note-orbit"' in (out / "four" / "index.html").read_text()
+    site.rebuild([edit(site, "seeds/two.md", None)])
+    assert not (out / "two").exists()
+    assert "Two" not in (out / "index.html").read_text()
+    moved = site.project.source / "five.md"
+    (site.project.source / "four.md").rename(moved)
+    site.rebuild([site.project.source / "four.md", moved])
+    assert not (out / "four").exists() and (out / "five" / "index.html").exists()
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_notes_file_created_for_an_article_rebuilds_it(site: Site, tmp_path: Path) -> None:
+    notes = edit(site, "seeds/three.notes.md", "## Moon\nEarth's satellite.\n")
+    assert site.rebuild([notes]).pages == 1
+    assert 'data-note="note-moon"' in (site.project.out / "three" / "index.html").read_text()
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_broken_source_keeps_its_last_page_until_fixed(site: Site, tmp_path: Path) -> None:
+    out = site.project.out
+    good = (out / "one" / "index.html").read_text()
+    report = site.rebuild([edit(site, "seeds/one.md", "---\ntitle: [broken\n---\n\nText.\n")])
+    assert [(d.path.name, d.line, d.severity.value) for d in report.diagnostics.items] == [
+        ("one.md", 2, "error")
+    ]
+    assert (out / "one" / "index.html").read_text() == good
+    report = site.rebuild([edit(site, "seeds/one.md", FILES["seeds/one.md"])])
+    assert report.diagnostics.items == []
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_slug_clash_and_its_resolution(site: Site, tmp_path: Path) -> None:
+    out = site.project.out
+    clash = edit(site, "seeds/other.md", "---\nslug: one\n---\n\nAnother one.\n")
+    report = site.rebuild([clash])
+    assert sorted(d.path.name for d in report.diagnostics.errors) == ["one.md", "other.md"]
+    assert (out / "one" / "index.html").exists()  # the last good page stays
+    report = site.rebuild([edit(site, "seeds/other.md", None)])
+    assert report.diagnostics.items == []
+    assert report.pages == 1  # the page that clashed is rendered again
+    same_as_full_build(site, tmp_path)
