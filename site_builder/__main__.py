@@ -37,6 +37,27 @@ def parser() -> argparse.ArgumentParser:
     _source(check)
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
 
+    watch = commands.add_parser("watch", help="build, then rebuild whenever an input changes")
+    _source(watch)
+    watch.add_argument(
+        "--out", type=Path, help="output folder (default: _site beside the source folder)"
+    )
+    _poll(watch)
+
+    serve = commands.add_parser(
+        "serve", help="serve the site, rebuild on change, reload the browser"
+    )
+    _source(serve)
+    serve.add_argument("--out", type=Path, help="output folder (default: a temporary folder)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1; any other is reachable from the network)",
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free)")
+    _poll(serve)
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+
     new = commands.add_parser("new", help="make a fresh site that builds")
     new.add_argument("directory", type=Path)
     return main
@@ -48,6 +69,14 @@ def _source(command: argparse.ArgumentParser) -> None:
         type=Path,
         default=Path("seeds"),
         help="folder of sources and notes (default: seeds)",
+    )
+
+
+def _poll(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll for changes instead of native file events (network drives, containers, WSL)",
     )
 
 
@@ -71,6 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .commands.build import build
 
             return build(args.source, args.out, args.strict, args.site_url, args.jobs)
+        if args.command == "serve":
+            from .commands.serve import serve
+
+            return serve(args.source, args.out, args.host, args.port, args.poll, args.open)
+        if args.command == "watch":
+            from .commands.watch import watch
+
+            return watch(args.source, args.out, args.poll)
         from .commands.check import check
 
         return check(args.source, args.strict)

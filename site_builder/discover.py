@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,22 @@ from .diagnostics import Diagnostics
 NOTES_SUFFIX = ".notes.md"
 SOURCE_SUFFIXES = (".md", ".txt")
 GLOSSARY = "_glossary.md"
+
+# What editors leave beside a file while saving it: never sources, never worth a rebuild.
+EDITOR_ARTIFACT = re.compile(
+    r"""^[.]           # hidden: Emacs lock .#name, Vim swap .name.swp, our own .tmp-*
+      | ~$             # backups: name~
+      | ^[#].*[#]$     # Emacs auto-save: #name#
+      | ___jb_(tmp|old)___$  # JetBrains safe write
+      | ^4913$         # Vim's test of whether it may write in a folder
+      | [.](swp|swx|tmp|bak|orig)$""",
+    re.VERBOSE,
+)
+
+
+def is_editor_artifact(name: str) -> bool:
+    """Whether a file name is an editor's swap, backup, lock or temporary file."""
+    return EDITOR_ARTIFACT.search(name) is not None
 
 
 @dataclass(frozen=True)
@@ -43,7 +60,7 @@ def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
         name = path.name
         if name == GLOSSARY:
             glossary = path
-        elif name.startswith(("_", ".")):
+        elif name.startswith("_") or is_editor_artifact(name):
             continue
         elif path.is_dir():
             diagnostics.warning(path, 0, "folders in the source folder are not read")

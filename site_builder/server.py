@@ -1,0 +1,207 @@
+"""The development server: the output folder over HTTP, with live reload.
+
+Safe by default: it binds to 127.0.0.1, answers GET and HEAD only, serves only
+files inside the output folder (no `..`, encoded once or twice, no NUL, no
+symlink leading out), refuses a Host header that is not this machine (DNS
+rebinding) and a foreign Origin on the reload channel, and forbids caching.
+Served HTML pages get a small script that listens on the reload channel
+(Server-Sent Events): it reloads the page once a rebuild has finished writing,
+and shows an overlay naming the file and line of any error.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import queue
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+EVENTS = "/__site-builder/events"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+HEARTBEAT = 10.0  # seconds between keep-alive comments on the reload channel
+RELOAD_SCRIPT = b"<script>\n%s</script>\n" % (Path(__file__).parent / "livereload.js").read_bytes()
+
+
+class DevServer(ThreadingHTTPServer):
+    """Serves one folder, and tells connected pages when to reload."""
+
+    daemon_threads = True  # open reload channels never hold up Ctrl-C
+
+    def __init__(self, folder: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+        self.folder = folder.resolve()
+        self.allowed_hosts = LOCAL_HOSTS | {host}
+        self._listeners: set[queue.Queue[tuple[str, str] | None]] = set()
+        self._lock = threading.Lock()
+        self.problems: list[str] = []
+        super().__init__((host, port), _Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        host = str(host)
+        return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+    def announce(self, problems: Sequence[str]) -> None:
+        """After a rebuild has written everything: show its errors, or reload the pages."""
+        self.problems = list(problems)
+        event = ("problems", json.dumps(self.problems)) if problems else ("reload", "")
+        with self._lock:
+            for listener in self._listeners:
+                listener.put(event)
+
+    def close_listeners(self) -> None:
+        with self._lock:
+            for listener in self._listeners:
+                listener.put(None)
+
+    @contextmanager
+    def listening(self) -> Iterator[queue.Queue[tuple[str, str] | None]]:
+        listener: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        with self._lock:
+            self._listeners.add(listener)
+        try:
+            yield listener
+        finally:
+            with self._lock:
+                self._listeners.discard(listener)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: DevServer
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def _refuse_method(self) -> None:
+        self._send(
+            HTTPStatus.METHOD_NOT_ALLOWED, b"GET and HEAD only\n", extra={"Allow": "GET, HEAD"}
+        )
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_CONNECT = do_TRACE = _refuse_method
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the terminal shows one line a rebuild, not one a request
+
+    def _answer(self, body: bool) -> None:
+        if not self._local_host():
+            self._send(HTTPStatus.FORBIDDEN, b"this server answers only to localhost\n")
+            return
+        path = urlsplit(self.path).path
+        if path == EVENTS:
+            self._events()
+            return
+        target = self._resolve(path)
+        not_found = self.server.folder / "404.html"
+        if target == HTTPStatus.NOT_FOUND and not_found.is_file():
+            self._file(not_found, body, HTTPStatus.NOT_FOUND)
+        elif isinstance(target, HTTPStatus):
+            self._send(target, f"{target.value} {target.phrase}\n".encode(), body=body)
+        elif target.is_dir():
+            self._send(HTTPStatus.MOVED_PERMANENTLY, b"", extra={"Location": path + "/"})
+        else:
+            self._file(target, body)
+
+    def _local_host(self) -> bool:
+        host = self.headers.get("Host", "")
+        name = host.rsplit("]", 1)[0].lstrip("[") if host.startswith("[") else host.split(":")[0]
+        return name.lower() in self.server.allowed_hosts
+
+    def _resolve(self, path: str) -> Path | HTTPStatus:
+        """The file a URL path names inside the folder, or why there is none."""
+        decoded = unquote(path, errors="strict")
+        # Anything still encoded after one decoding is an attempt at a second one.
+        if "\x00" in decoded or "\\" in decoded or unquote(decoded) != decoded:
+            return HTTPStatus.BAD_REQUEST
+        parts = [part for part in decoded.split("/") if part]
+        if any(part in (".", "..") for part in parts):
+            return HTTPStatus.FORBIDDEN
+        target = self.server.folder.joinpath(*parts)
+        if path.endswith("/") and target.is_dir():
+            target = target / "index.html"
+        try:
+            resolved = target.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return HTTPStatus.NOT_FOUND
+        if not resolved.is_relative_to(self.server.folder):
+            return HTTPStatus.FORBIDDEN  # a symlink leading out of the folder
+        return resolved
+
+    def _file(self, path: Path, body: bool, status: HTTPStatus = HTTPStatus.OK) -> None:
+        data = path.read_bytes()
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            data = _with_reload_script(data)
+        if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        self._send(status, data, body=body, kind=kind)
+
+    def _send(
+        self,
+        status: HTTPStatus,
+        data: bytes,
+        body: bool = True,
+        kind: str = "text/plain; charset=utf-8",
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _events(self) -> None:
+        origin = self.headers.get("Origin")
+        if origin is not None and urlsplit(origin).hostname not in self.server.allowed_hosts:
+            self._send(HTTPStatus.FORBIDDEN, b"foreign origin\n")
+            return
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        with self.server.listening() as listener:
+            try:
+                if self.server.problems:
+                    self._event("problems", json.dumps(self.server.problems))
+                self.wfile.write(b": connected\n\n")
+                self.wfile.flush()
+                while True:
+                    try:
+                        event = listener.get(timeout=HEARTBEAT)
+                    except queue.Empty:
+                        self.wfile.write(b": still here\n\n")
+                        self.wfile.flush()
+                        continue
+                    if event is None:
+                        return
+                    self._event(*event)
+            except OSError:
+                return  # the page went away
+
+    def _event(self, name: str, data: str) -> None:
+        self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
+        self.wfile.flush()
+
+
+def _with_reload_script(page: bytes) -> bytes:
+    """The page with the live-reload script before `</body>` (or at its end)."""
+    index = page.rfind(b"</body>")
+    if index < 0:
+        return page + RELOAD_SCRIPT
+    return page[:index] + RELOAD_SCRIPT + page[index:]
