@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,13 +57,14 @@ def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
     sources: dict[str, list[Path]] = {}
     notes: dict[str, Path] = {}
     glossary = None
-    for path in sorted(folder.iterdir()):
-        name = path.name
+    # scandir knows from the listing which entries are folders: no stat per file.
+    for item in sorted(os.scandir(folder), key=lambda item: item.name):
+        path, name = folder / item.name, item.name
         if name == GLOSSARY:
             glossary = path
         elif name.startswith("_") or is_editor_artifact(name):
             continue
-        elif path.is_dir():
+        elif item.is_dir():
             diagnostics.warning(path, 0, "folders in the source folder are not read")
         elif name.endswith(NOTES_SUFFIX):
             notes[name[: -len(NOTES_SUFFIX)]] = path

@@ -21,6 +21,7 @@ import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -59,7 +60,7 @@ class Note:
     line: int  # line of the `##` heading
     glossary: bool = False
 
-    @property
+    @cached_property
     def key(self) -> str:
         return term_key(self.term)
 

@@ -68,6 +68,7 @@ class Output:
         self.files = _read_manifest(folder)  # relative path -> owner
         self.written: set[str] = set()  # since the last save
         self.changed = 0
+        self._listed = dict(self.files)  # what the manifest on disk says
 
     def write(self, relative: str, content: str | bytes, owner: str = SITE) -> None:
         """Write one file atomically, and only if its content changed."""
@@ -119,11 +120,15 @@ class Output:
                 self.remove(relative)
 
     def save(self) -> None:
-        """Record what the folder holds, for the next build."""
+        """Record what the folder holds, for the next build (when that changed)."""
+        self.written = set()
+        if self.files == self._listed and (self.folder / MANIFEST).exists():
+            return
         manifest = json.dumps(dict(sorted(self.files.items())), indent=1) + "\n"
         self.write(MANIFEST, manifest)
         del self.files[MANIFEST]
         self.written = set()
+        self._listed = dict(self.files)
 
     def _inside(self, relative: str) -> Path:
         target = (self.folder / relative).resolve()

@@ -129,6 +129,8 @@ class Site:
         self.entries: dict[Path, Entry] = {}
         self.output: Output | None = None
         self._glossary_path: Path | None = None
+        # The files the last discovery found, by name: the sources each one is part of.
+        self._known: dict[str, list[Path]] = {}
         self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
         self.shown: dict[str, object] = {}  # what each site-wide page last showed
 
@@ -172,18 +174,25 @@ class Site:
             return self.build()
         if any(p.is_relative_to(static) for p in paths):
             self._write_assets()
-        dirty = self._refresh_sources(paths)
-        glossary_path = project.source.resolve() / "_glossary.md"
-        if glossary_path in paths:
+        dirty, added_or_removed = self._refresh_sources(paths)
+        glossary_changed = project.source.resolve() / "_glossary.md" in paths
+        if glossary_changed:
             old, self.glossary = self.glossary, self._read_glossary()
             dirty |= self._glossary_users(old, self.glossary)
+        shown_before = [_shown(entry.page) for entry in dirty]
         self._read(dirty)
-        touched = {entry.source.path for entry in dirty}
         publishable = self._publishable()
-        newly = [e for e in publishable if e.page is None and e.source.path not in touched]
-        rendered = self._render([e for e in publishable if e.source.path in touched] + newly)
+        newly = [e for e in publishable if e.page is None and e not in dirty]
+        rendered = self._render([e for e in publishable if e in dirty] + newly)
         self._write_pages(rendered)
-        self._write_site_pages(full=False)
+        # The site-wide pages show every article: look at them only when an entry in them moved.
+        if (
+            added_or_removed
+            or glossary_changed
+            or newly
+            or shown_before != [_shown(entry.page) for entry in dirty]
+        ):
+            self._write_site_pages(full=False)
         if self.output:
             self.output.save()
         return self._report([*dirty, *newly], rendered, started, full=False)
@@ -195,6 +204,11 @@ class Site:
         found = discover(self.project.source, problems)
         self.site_problems["discover"] = problems.items
         self._glossary_path = found.glossary
+        self._known = {found.glossary.name: []} if found.glossary else {}
+        for source in found.sources:
+            for path in (source.path, source.notes):
+                if path is not None:
+                    self._known.setdefault(path.name, []).append(source.path)
         return list(found.sources)
 
     def _read_glossary(self) -> Glossary:
@@ -239,8 +253,9 @@ class Site:
                     )
             else:
                 publishable.extend(group)
+        kept = set(publishable)
         for entry in self.entries.values():
-            if entry not in publishable:
+            if entry not in kept:
                 entry.page = None  # keeps its last output until it has a slug of its own
         self.site_problems["slugs"] = problems.items
         return publishable
@@ -314,10 +329,16 @@ class Site:
 
     # Incremental bookkeeping
 
-    def _refresh_sources(self, paths: set[Path]) -> set[Entry]:
-        """Entries to read again: changed, new or given a notes file; deleted ones removed."""
+    def _refresh_sources(self, paths: set[Path]) -> tuple[set[Entry], bool]:
+        """Entries to read again, and whether sources came or went (deleted ones removed)."""
+        folder = self.project.source.resolve()
+        changed = {path.name for path in paths if path.parent == folder}
+        if all(name in self._known and (folder / name).exists() for name in changed):
+            # Only known files were edited: no need to list the folder again.
+            return {self.entries[path] for name in changed for path in self._known[name]}, False
         sources = {source.path: source for source in self._discover()}
-        for path in self.entries.keys() - sources.keys():
+        removed = self.entries.keys() - sources.keys()
+        for path in removed:
             del self.entries[path]
             if self.output:
                 self.output.remove_owner(self.project.owner(path))
@@ -327,9 +348,9 @@ class Site:
             if entry is None or entry.source != source:
                 entry = self.entries[path] = Entry(source)
                 dirty.add(entry)
-            elif any(p.resolve() in paths for p in (source.path, source.notes) if p):
+            elif path.name in changed or (source.notes and source.notes.name in changed):
                 dirty.add(entry)
-        return dirty
+        return dirty, bool(removed) or any(entry.page is None for entry in dirty)
 
     def _glossary_users(self, old: Glossary, new: Glossary) -> set[Entry]:
         """Entries in which a glossary note that changed (or came, or went) occurs."""
@@ -363,6 +384,15 @@ class Site:
         report.notes = sum(entry.page.note_count for entry in rendered if entry.page)
         report.seconds = time.perf_counter() - started
         return report
+
+
+def _shown(page: RenderedArticle | None) -> tuple[object, ...] | None:
+    """What the site-wide pages show of one article: its entry and its terms."""
+    if page is None:
+        return None
+    notes = tuple((note.key, note.term, note.aliases) for note in page.article.notes)
+    places = tuple((place.note.key, place.refs) for place in page.places)
+    return (page.article.meta, page.opening, page.note_count, notes, places)
 
 
 def _index_view(pages: Sequence[RenderedArticle]) -> list[tuple[object, ...]]:

@@ -47,7 +47,7 @@ def collect_terms(rendered: Sequence[RenderedArticle], glossary: Glossary) -> li
                 term=first.term,
                 anchor=unique("term-" + (slugify(first.term) or "term"), anchors),
                 aliases=aliases,
-                    occurrences=tuple(found.get(key, ())),
+                occurrences=tuple(found.get(key, ())),
             )
         )
     return entries

@@ -35,7 +35,7 @@ from .discover import is_editor_artifact
 from .output import OutputError
 from .site import BuildReport, Project, Site
 
-QUIET = 0.02  # seconds without events that end a burst
+QUIET = 0.01  # seconds without events that end a burst
 LONGEST_BURST = 0.5  # seconds: a stream of events never delays a build longer
 POLL_INTERVAL = 0.2  # seconds between scans when polling
 # Our own builds open and read the sources: only events that change something count.
