@@ -59,6 +59,12 @@
     if (!toggle || wide.matches) return;
     event.preventDefault();
     toggle.open = !toggle.open;
+    // The note opens after its block, perhaps below the screen: bring it into
+    // view, as following the link would (all of it if it fits, else its start).
+    const box = toggle.getBoundingClientRect();
+    if (toggle.open && (box.top < 0 || box.bottom > window.innerHeight)) {
+      toggle.scrollIntoView({ block: box.height <= window.innerHeight ? "nearest" : "start" });
+    }
   });
   body.addEventListener("keydown", (event) => {
     // A link answers Enter; a term is also a toggle, so Space works too.

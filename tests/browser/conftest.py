@@ -1,9 +1,10 @@
 """Browser tests: real headless Chromium (Debian's `chromium`) driven by Playwright.
 
-The sites are built once per session: the real seeds/ and a layout fixture made
-to be hard (tests/fixtures/layout). Pages are served over real HTTP on 127.0.0.1,
-and can be opened over file:// too. Every page opened through `open_page` fails
-its test on any console error or uncaught exception.
+The sites are built once per session: the real seeds/, a layout fixture made
+to be hard (tests/fixtures/layout) and the golden fixture (highlighted code).
+Pages are served over real HTTP on 127.0.0.1, and can be opened over file://
+too. Every page opened through `open_page` fails its test on any console error
+or uncaught exception.
 """
 
 from __future__ import annotations
@@ -33,16 +34,21 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SITES = {"seed": ROOT / "seeds", "layout": ROOT / "tests" / "fixtures" / "layout" / "seeds"}
+SITES = {
+    "seed": ROOT / "seeds",
+    "layout": ROOT / "tests" / "fixtures" / "layout" / "seeds",
+    "golden": ROOT / "tests" / "fixtures" / "golden" / "site" / "seeds",
+}
 SEED_PAGE = "seed/chinas-space-dream/index.html"
 HARD_PAGE = "layout/hard/index.html"
+CODE_PAGE = "golden/orbits/index.html"  # highlighted code in the text
 WIDE = [(1440, 900), (1280, 800)]
 NARROW = [(390, 844), (768, 1024)]
 
 
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both sites built under one folder: seed/ and layout/."""
+    """The sites built under one folder: seed/, layout/ and golden/."""
     root = tmp_path_factory.mktemp("sites")
     for name, source in SITES.items():
         report = build_site(Project.at(source, root / name))

@@ -1,0 +1,56 @@
+"""Valid HTML5: the Nu HTML Checker (vnu.jar, from package.json) reports no error on
+any page of the seed site, the layout and golden fixture sites, and a new site."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from site_builder.commands.new import new
+from site_builder.site import Project, build_site
+
+from .conftest import ROOT
+
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SOURCES = {
+    "seed": ROOT / "seeds",
+    "layout": ROOT / "tests" / "fixtures" / "layout" / "seeds",
+    "golden": ROOT / "tests" / "fixtures" / "golden" / "site" / "seeds",
+}
+
+
+def test_every_generated_page_is_valid_html(tmp_path: Path) -> None:
+    java = shutil.which("java")
+    assert java, "java is missing: run scripts/test to install it"
+    assert VNU.exists(), f"{VNU} is missing: run `npm ci`"
+    sources = dict(SOURCES)
+    assert new(tmp_path / "new") == 0
+    sources["new"] = tmp_path / "new" / "seeds"
+
+    folders = []
+    for name, source in sources.items():
+        out = tmp_path / "sites" / name
+        report = build_site(Project.at(source, out))
+        assert report.diagnostics.errors == [], name
+        pages = sorted(out.rglob("*.html"))
+        assert out / "index.html" in pages and len(pages) >= 3, (name, pages)
+        folders.append(out)
+
+    command = [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout"]
+    result = subprocess.run(
+        [*command, "--skip-non-html", *map(str, folders)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    messages = json.loads(result.stdout)["messages"]
+    readable = [
+        f"{message.get('url', '?').removeprefix('file:')}:{message.get('lastLine', '?')}: "
+        f"{message.get('type')}: {message.get('message')}\n    {message.get('extract', '')!r}"
+        for message in messages
+    ]
+    assert readable == [], "the Nu HTML Checker reports:\n" + "\n".join(readable)
+    assert result.returncode == 0, result.stderr
