@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .commands.report import EXIT_USAGE
+from .commands.report import EXIT_CLEAN, EXIT_USAGE
 from .config import ConfigError
 from .output import OutputError
+
+EXIT_INTERRUPTED = 130  # the shell's convention for a command stopped by Ctrl-C
 
 
 def parser() -> argparse.ArgumentParser:
@@ -114,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, OutputError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # Ctrl-C before watching began (say, during the first build)
+        print("stopped", file=sys.stderr)
+        return EXIT_CLEAN if args.command in ("watch", "serve") else EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ and shows an overlay naming the file and line of any error.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import mimetypes
 import queue
+import socket
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -36,9 +38,14 @@ class DevServer(ThreadingHTTPServer):
     def __init__(self, folder: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         self.folder = folder.resolve()
         self.allowed_hosts = LOCAL_HOSTS | {host}
+        # Served to the network on purpose: readers there name this machine by its address.
+        # DNS rebinding needs a domain name, so an address in the Host header is safe.
+        self.any_address = host not in LOCAL_HOSTS
         self._listeners: set[queue.Queue[tuple[str, str] | None]] = set()
         self._lock = threading.Lock()
         self.problems: list[str] = []
+        if ":" in host:  # an IPv6 address such as ::1
+            self.address_family = socket.AF_INET6
         super().__init__((host, port), _Handler)
 
     @property
@@ -83,6 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(body=False)
 
     def _refuse_method(self) -> None:
+        self.close_connection = True  # its body, unread, must not be taken for a request
         self._send(
             HTTPStatus.METHOD_NOT_ALLOWED, b"GET and HEAD only\n", extra={"Allow": "GET, HEAD"}
         )
@@ -94,11 +102,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: bool) -> None:
         if not self._local_host():
-            self._send(HTTPStatus.FORBIDDEN, b"this server answers only to localhost\n")
+            self._send(HTTPStatus.FORBIDDEN, b"this server answers only to localhost\n", body=body)
             return
         path = urlsplit(self.path).path
         if path == EVENTS:
-            self._events()
+            self._events(body)
             return
         target = self._resolve(path)
         not_found = self.server.folder / "404.html"
@@ -114,11 +122,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _local_host(self) -> bool:
         host = self.headers.get("Host", "")
         name = host.rsplit("]", 1)[0].lstrip("[") if host.startswith("[") else host.split(":")[0]
-        return name.lower() in self.server.allowed_hosts
+        return name.lower() in self.server.allowed_hosts or (
+            self.server.any_address and _is_address(name)
+        )
 
     def _resolve(self, path: str) -> Path | HTTPStatus:
         """The file a URL path names inside the folder, or why there is none."""
-        decoded = unquote(path, errors="strict")
+        try:
+            decoded = unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            return HTTPStatus.BAD_REQUEST
         # Anything still encoded after one decoding is an attempt at a second one.
         if "\x00" in decoded or "\\" in decoded or unquote(decoded) != decoded:
             return HTTPStatus.BAD_REQUEST
@@ -164,10 +177,10 @@ class _Handler(BaseHTTPRequestHandler):
         if body:
             self.wfile.write(data)
 
-    def _events(self) -> None:
+    def _events(self, body: bool) -> None:
         origin = self.headers.get("Origin")
         if origin is not None and urlsplit(origin).hostname not in self.server.allowed_hosts:
-            self._send(HTTPStatus.FORBIDDEN, b"foreign origin\n")
+            self._send(HTTPStatus.FORBIDDEN, b"foreign origin\n", body=body)
             return
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
@@ -175,6 +188,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
+        if not body:
+            return
         with self.server.listening() as listener:
             try:
                 if self.server.problems:
@@ -197,6 +212,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _event(self, name: str, data: str) -> None:
         self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
         self.wfile.flush()
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _with_reload_script(page: bytes) -> bytes:

@@ -1,0 +1,738 @@
+"""The development server over real HTTP on 127.0.0.1: files, safety, live reload.
+
+Requests go through `http.client` (or a raw socket), never `urllib`, so paths
+reach the server exactly as written, encoded or not, and any Host or Origin
+header can be sent. Every wait is bounded by a socket timeout.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from site_builder.server import EVENTS, DevServer
+
+TIMEOUT = 5.0  # seconds any single socket operation may take
+SECRET = b"TOP SECRET: never served"
+NO_HOST = "(no Host header)"
+
+PAGE = b"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>A page</title>
+<link rel="stylesheet" href="../static/site.css"></head>
+<body>
+<main><p>The Tianwen-3 mission. A body of text.</p></main>
+<script src="../static/notes.js" defer></script>
+</body>
+</html>
+"""
+INDEX = b"<!doctype html>\n<html><head><title>Home</title></head><body><p>Home</p></body></html>\n"
+NOT_FOUND = (
+    b"<!doctype html>\n<html><head><title>Gone</title></head>"
+    b"<body><p>No such page.</p></body></html>\n"
+)
+CSS = b"body { margin: 0 } /* </body> must stay as it is */\n"
+JS = b'document.body.dataset.js = "</body>";\n'
+
+# Files of the served folder; the folder itself is `site/` next to `secret.txt`.
+FILES: dict[str, bytes] = {
+    "index.html": INDEX,
+    "page/index.html": PAGE,
+    "static/site.css": CSS,
+    "static/notes.js": JS,
+    "404.html": NOT_FOUND,
+    "a/placeholder.txt": b"a folder for /a/../../ paths\n",
+}
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name)
+
+
+@dataclass
+class Served:
+    """A running DevServer and the ways to talk to it."""
+
+    server: DevServer
+    folder: Path
+    port: int
+    connections: list[http.client.HTTPConnection] = field(default_factory=list)
+    streams: list[EventStream] = field(default_factory=list)
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def connect(self) -> http.client.HTTPConnection:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+        self.connections.append(connection)
+        return connection
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        headers: Mapping[str, str] | None = None,
+        host: str | None = None,
+        body: bytes | None = None,
+    ) -> Response:
+        """One request, the path sent byte for byte; `host=NO_HOST` sends no Host header."""
+        connection = self.connect()
+        send(connection, method, path, headers, self.host if host is None else host, body)
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return Response(response.status, response.headers, data)
+
+    def get(
+        self, path: str, headers: Mapping[str, str] | None = None, host: str | None = None
+    ) -> Response:
+        return self.request("GET", path, headers, host)
+
+    def events(self, headers: Mapping[str, str] | None = None) -> EventStream:
+        """A client on the reload channel, connected (its listener registered)."""
+        stream = open_events(self.connect(), headers, self.host)
+        self.streams.append(stream)
+        assert stream.response.status == 200, stream.response.read()
+        return stream
+
+
+def send(
+    connection: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    headers: Mapping[str, str] | None,
+    host: str,
+    body: bytes | None = None,
+) -> None:
+    connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    if host != NO_HOST:
+        connection.putheader("Host", host)
+    for name, value in (headers or {}).items():
+        connection.putheader(name, value)
+    if body is not None:
+        connection.putheader("Content-Length", str(len(body)))
+    connection.endheaders(body)
+
+
+def open_events(
+    connection: http.client.HTTPConnection,
+    headers: Mapping[str, str] | None,
+    host: str,
+    timeout: float = TIMEOUT,
+) -> EventStream:
+    """A GET of the reload channel, its answer's headers read."""
+    send(connection, "GET", EVENTS, headers, host)
+    sock = connection.sock
+    assert sock is not None
+    return EventStream(connection.getresponse(), sock, timeout)
+
+
+@dataclass
+class Event:
+    name: str | None  # None: a comment, such as ": connected"
+    data: str
+
+
+class EventStream:
+    """Reads a text/event-stream response one block (event or comment) at a time.
+
+    Every read is bounded by `timeout` seconds in all, heartbeats or not: a
+    stream that keeps sending comments but never the awaited event times out.
+    """
+
+    def __init__(
+        self,
+        response: http.client.HTTPResponse,
+        connection: socket.socket,
+        timeout: float = TIMEOUT,
+    ) -> None:
+        self.response = response
+        self.socket = connection  # http.client lets go of it: the answer says Connection: close
+        self.timeout = timeout
+
+    def close(self) -> None:
+        self.response.close()
+        self.socket.close()
+
+    def _line(self, deadline: float) -> bytes:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("nothing awaited came on the event stream in time")
+        self.socket.settimeout(remaining)
+        return self.response.readline()
+
+    def block(self, deadline: float | None = None) -> Event:
+        """The next block; TimeoutError if none is complete by `deadline`."""
+        deadline = deadline or time.monotonic() + self.timeout
+        lines: list[str] = []
+        while True:
+            line = self._line(deadline)
+            if not line:
+                raise EOFError(f"the stream ended; read so far: {lines}")
+            text = line.decode("utf-8").rstrip("\n")
+            if text == "":
+                if lines:
+                    break
+                continue
+            lines.append(text)
+        name = next((line[len("event: ") :] for line in lines if line.startswith("event: ")), None)
+        data = "\n".join(line[len("data: ") :] for line in lines if line.startswith("data: "))
+        return Event(name, data if name else "\n".join(lines))
+
+    def event(self) -> Event:
+        """The next event, skipping comments (the greeting and heartbeats)."""
+        deadline = time.monotonic() + self.timeout
+        while (block := self.block(deadline)).name is None:
+            pass
+        return block
+
+    def until_connected(self) -> list[Event]:
+        """The events sent before the ": connected" greeting."""
+        deadline = time.monotonic() + self.timeout
+        before: list[Event] = []
+        while (block := self.block(deadline)).name is not None or block.data != ": connected":
+            before.append(block)
+        return before
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """The served folder, with a secret file just outside it."""
+    (tmp_path / "secret.txt").write_bytes(SECRET)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.txt").write_bytes(SECRET)
+    (tmp_path / "outside" / "index.html").write_bytes(SECRET)
+    folder = tmp_path / "site"
+    for relative, content in FILES.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return folder
+
+
+Serve = Callable[[Path], Served]
+
+
+@pytest.fixture
+def serve() -> Iterator[Serve]:
+    """Starts DevServers on free ports (`serve(folder)`), and stops them all afterwards."""
+    running: list[tuple[Served, threading.Thread]] = []
+
+    def start(folder: Path) -> Served:
+        server = DevServer(folder, "127.0.0.1", 0)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+        thread.start()
+        served = Served(server, folder, int(server.server_address[1]))
+        running.append((served, thread))
+        return served
+
+    yield start
+    for served, thread in running:
+        for stream in served.streams:
+            stream.close()
+        for connection in served.connections:
+            connection.close()
+        served.server.close_listeners()
+        served.server.shutdown()
+        served.server.server_close()
+        thread.join(timeout=TIMEOUT)
+        assert not thread.is_alive()
+
+
+@pytest.fixture
+def served(site: Path, serve: Serve) -> Served:
+    return serve(site)
+
+
+def raw(port: int, request: bytes, until_closed: bool = True) -> bytes:
+    """Everything the server answers to `request` until it closes the connection.
+
+    `until_closed=False`: or until it has been silent for a second.
+    """
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as connection:
+        connection.sendall(request)
+        received = b""
+        if not until_closed:
+            connection.settimeout(1.0)
+        try:
+            while chunk := connection.recv(65536):
+                received += chunk
+        except TimeoutError:
+            if until_closed:
+                raise
+    return received
+
+
+def split(answer: bytes) -> tuple[int, dict[str, str], bytes]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(status_line.split()[1]), headers, body
+
+
+def injected(original: bytes, served: bytes) -> bytes:
+    """What the server put into `original` just before its last `</body>`."""
+    before, tag, after = original.rpartition(b"</body>")
+    assert tag, "the original page has no </body>"
+    assert served.startswith(before)
+    assert served.endswith(tag + after)
+    return served[len(before) : len(served) - len(tag + after)]
+
+
+# Files: status, type, caching, HEAD, folders.
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "content"),
+    [
+        ("/static/site.css", "text/css; charset=utf-8", CSS),
+        ("/static/notes.js", "javascript; charset=utf-8", JS),
+    ],
+)
+def test_get_of_an_asset_answers_its_bytes_with_its_type(
+    served: Served, path: str, kind: str, content: bytes
+) -> None:
+    response = served.get(path)
+    assert response.status == 200
+    assert (response.header("Content-Type") or "").endswith(kind)
+    assert response.header("Cache-Control") == "no-store"
+    assert response.header("Content-Length") == str(len(content))
+    assert response.body == content  # assets are never modified, `</body>` in them or not
+
+
+def test_get_of_a_page_answers_html_with_its_type(served: Served) -> None:
+    response = served.get("/page/index.html")
+    assert response.status == 200
+    assert response.header("Content-Type") == "text/html; charset=utf-8"
+    assert response.header("Cache-Control") == "no-store"
+    assert response.header("Content-Length") == str(len(response.body))
+    assert b"The Tianwen-3 mission." in response.body
+
+
+@pytest.mark.parametrize("path", ["/page/index.html", "/page/", "/static/site.css", "/"])
+def test_head_answers_the_headers_of_get_and_no_body(served: Served, path: str) -> None:
+    got = served.get(path)
+    # A raw socket: http.client would not read a body after HEAD even if one came.
+    status, headers, body = split(
+        raw(
+            served.port,
+            f"HEAD {path} HTTP/1.1\r\nHost: {served.host}\r\nConnection: close\r\n\r\n".encode(),
+        )
+    )
+    assert status == 200
+    assert body == b""
+    assert headers["content-length"] == got.header("Content-Length") == str(len(got.body))
+    assert headers["content-type"] == got.header("Content-Type")
+    assert headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "status"),
+    [
+        ("/no-such-page/", "", 404),
+        ("/../secret.txt", "", 403),
+        ("/%252e%252e/secret.txt", "", 400),
+        ("/page/", "Host: evil.example\r\n", 403),
+        (EVENTS, "Origin: http://evil.example\r\n", 403),
+    ],
+)
+def test_head_of_a_refused_request_has_no_body_either(
+    served: Served, path: str, headers: str, status: int
+) -> None:
+    host = "" if headers.startswith("Host:") else f"Host: {served.host}\r\n"
+    answer = raw(
+        served.port, f"HEAD {path} HTTP/1.1\r\n{host}{headers}Connection: close\r\n\r\n".encode()
+    )
+    got, head, body = split(answer)
+    assert got == status
+    assert body == b""
+    assert int(head["content-length"]) > 0  # the length a GET's body would have
+
+
+def test_head_leaves_a_kept_alive_connection_usable(served: Served) -> None:
+    connection = served.connect()
+    send(connection, "HEAD", "/page/", None, served.host)
+    head = connection.getresponse()
+    assert head.read() == b""
+    send(connection, "GET", "/static/site.css", None, served.host)
+    response = connection.getresponse()
+    assert (response.status, response.read()) == (200, CSS)
+
+
+@pytest.mark.parametrize(("path", "location"), [("/page", "/page/"), ("/static", "/static/")])
+def test_a_folder_without_its_slash_redirects_to_it(
+    served: Served, path: str, location: str
+) -> None:
+    response = served.get(path)
+    assert response.status == 301
+    assert response.header("Location") == location
+
+
+def test_a_redirect_never_leads_to_another_host(served: Served) -> None:
+    # `////page` is the path `//page`: a Location of `//page/` would send the
+    # browser to the host "page".
+    response = served.get("////page")
+    assert response.status in (301, 400, 403, 404)
+    if response.status == 301:
+        location = response.header("Location") or ""
+        assert location.startswith("/")
+        assert not location.startswith("//")
+
+
+def test_a_folder_with_its_slash_serves_its_index(served: Served) -> None:
+    response = served.get("/page/")
+    assert response.status == 200
+    assert response.header("Content-Type") == "text/html; charset=utf-8"
+    assert injected(PAGE, response.body)  # the page, with only the script added
+    assert served.get("/").body.startswith(INDEX[: INDEX.index(b"</body>")])
+
+
+def test_a_query_string_does_not_change_the_file(served: Served) -> None:
+    assert served.get("/static/site.css?v=2").body == CSS
+
+
+# Methods.
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_other_methods_are_not_allowed(served: Served, method: str) -> None:
+    response = served.request(method, "/page/index.html", body=b"x=1")
+    assert response.status == 405
+    assert response.header("Allow") == "GET, HEAD"
+    assert b"Tianwen" not in response.body
+    assert (served.folder / "page" / "index.html").read_bytes() == PAGE
+
+
+def test_a_refused_request_body_is_never_taken_for_a_request(served: Served) -> None:
+    # The server does not read the body of a method it refuses; keeping the
+    # connection would answer that body as if it were a request of its own.
+    smuggled = f"GET /static/site.css HTTP/1.1\r\nHost: {served.host}\r\n\r\n".encode()
+    request = (
+        f"POST /page/ HTTP/1.1\r\nHost: {served.host}\r\nContent-Length: {len(smuggled)}\r\n\r\n"
+    ).encode() + smuggled
+    answer = raw(served.port, request, until_closed=False)
+    assert answer.startswith(b"HTTP/1.1 405 ")
+    assert answer.count(b"HTTP/1.1 ") == 1
+    assert CSS not in answer
+
+
+# Path safety: nothing outside the folder, however the path is written.
+
+CLIMBS = [
+    "/../secret.txt",
+    "/a/../../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/%2E%2E%2Fsecret.txt",
+    "/..%2fsecret.txt",
+    "/static/..%2f..%2fsecret.txt",
+    "/%252e%252e/secret.txt",
+    "/%252e%252e%252fsecret.txt",
+    "/%00/../secret.txt",
+    "/secret.txt%00.html",
+    "/..\\secret.txt",
+    "/static\\..\\..\\secret.txt",
+    "/%5c..%5csecret.txt",
+    "/%c0%ae%c0%ae/secret.txt",  # overlong UTF-8 for "..": not UTF-8 at all
+    "/%ff%fe/../secret.txt",
+    "/./../secret.txt",
+    "/../outside/secret.txt",
+    "/%2e%2e/outside/secret.txt",
+]
+
+
+@pytest.mark.parametrize("path", CLIMBS)
+def test_paths_that_climb_out_are_refused(served: Served, path: str) -> None:
+    response = served.get(path)
+    assert response.status in (400, 403), response.body
+    assert SECRET not in response.body
+
+
+@pytest.mark.parametrize("path", ["/%00", "/page/%00", "/index.html%00"])
+def test_a_nul_in_the_path_is_a_bad_request(served: Served, path: str) -> None:
+    assert served.get(path).status == 400
+
+
+def test_a_file_name_with_an_encoded_character_is_served(served: Served) -> None:
+    (served.folder / "a b.txt").write_bytes(b"spaced\n")
+    assert served.get("/a%20b.txt").body == b"spaced\n"
+
+
+def test_a_symlink_leading_out_of_the_folder_is_refused(served: Served) -> None:
+    (served.folder / "leak.txt").symlink_to(served.folder.parent / "secret.txt")
+    (served.folder / "leaks").symlink_to(served.folder.parent / "outside")
+    for path in ("/leak.txt", "/leaks/secret.txt", "/leaks/"):
+        response = served.get(path)
+        assert response.status == 403, path
+        assert SECRET not in response.body
+
+
+def test_a_symlink_to_a_file_inside_the_folder_is_served(served: Served) -> None:
+    (served.folder / "alias.css").symlink_to(served.folder / "static" / "site.css")
+    (served.folder / "styles").symlink_to(served.folder / "static")
+    for path in ("/alias.css", "/styles/site.css"):
+        response = served.get(path)
+        assert response.status == 200, path
+        assert response.body == CSS
+
+
+def test_a_served_folder_reached_through_a_symlink_still_serves(
+    site: Path, serve: Serve, tmp_path: Path
+) -> None:
+    link = tmp_path / "link-to-site"
+    link.symlink_to(site)
+    linked = serve(link)
+    assert linked.get("/static/site.css").body == CSS
+    assert linked.get("/../secret.txt").status in (400, 403)
+
+
+# Host header: only this machine's names (DNS rebinding).
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "localhost:{port}", "127.0.0.1:{port}", "[::1]:{port}", "LOCALHOST"]
+)
+def test_a_local_host_header_is_accepted(served: Served, host: str) -> None:
+    response = served.get("/static/site.css", host=host.format(port=served.port))
+    assert (response.status, response.body) == (200, CSS)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "evil.example:{port}",
+        "127.0.0.1.evil.example",
+        "127.0.0.1.evil.example:{port}",
+        "localhost.evil.example",
+        "",
+        NO_HOST,
+    ],
+)
+def test_a_foreign_or_missing_host_header_is_refused(served: Served, host: str) -> None:
+    for path in ("/static/site.css", "/page/", EVENTS):
+        response = served.get(path, host=host.format(port=served.port))
+        assert response.status == 403, (host, path)
+        assert CSS not in response.body
+        assert b"Tianwen" not in response.body
+
+
+def test_the_ipv6_loopback_can_be_served(site: Path) -> None:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError as exc:  # a machine without IPv6
+        pytest.skip(f"no IPv6 loopback here: {exc}")
+    server = DevServer(site, "::1", 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        port = server.server_address[1]
+        assert server.url == f"http://[::1]:{port}/"
+        connection = http.client.HTTPConnection("::1", port, timeout=TIMEOUT)
+        send(connection, "GET", "/static/site.css", None, f"[::1]:{port}")
+        response = connection.getresponse()
+        assert (response.status, response.read()) == (200, CSS)
+        connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=TIMEOUT)
+
+
+# The reload channel.
+
+
+def test_the_reload_channel_is_an_event_stream(served: Served) -> None:
+    stream = open_events(served.connect(), None, served.host)
+    assert stream.response.status == 200
+    assert stream.response.headers["Content-Type"] == "text/event-stream"
+    assert stream.response.headers["Cache-Control"] == "no-store"
+    assert stream.until_connected() == []
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://evil.example",
+        "http://evil.example:{port}",
+        "http://localhost.evil.example:{port}",
+        "http://127.0.0.1.evil.example",
+        "null",
+    ],
+)
+def test_the_reload_channel_refuses_a_foreign_origin(served: Served, origin: str) -> None:
+    response = served.get(EVENTS, headers={"Origin": origin.format(port=served.port)})
+    assert response.status == 403
+    assert response.header("Content-Type") != "text/event-stream"
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:{port}", "http://127.0.0.1:{port}"])
+def test_the_reload_channel_accepts_a_local_origin(served: Served, origin: str) -> None:
+    stream = served.events(headers={"Origin": origin.format(port=served.port)})
+    assert stream.response.headers["Content-Type"] == "text/event-stream"
+    assert stream.until_connected() == []
+
+
+def test_head_of_the_reload_channel_answers_and_ends(served: Served) -> None:
+    status, headers, body = split(
+        raw(
+            served.port,
+            f"HEAD {EVENTS} HTTP/1.1\r\nHost: {served.host}\r\nConnection: close\r\n\r\n".encode(),
+        )
+    )
+    assert status == 200
+    assert headers["content-type"] == "text/event-stream"
+    assert body == b""
+
+
+def test_a_finished_rebuild_reloads_connected_pages(served: Served) -> None:
+    first, second = served.events(), served.events()
+    first.until_connected()
+    second.until_connected()
+    served.server.announce([])
+    for stream in (first, second):
+        event = stream.event()
+        assert event.name == "reload"
+
+
+def test_a_rebuild_with_errors_sends_them_to_connected_pages(served: Served) -> None:
+    stream = served.events()
+    stream.until_connected()
+    served.server.announce(["seeds/a.md:3: error: boom"])
+    event = stream.event()
+    assert event.name == "problems"
+    assert json.loads(event.data) == ["seeds/a.md:3: error: boom"]
+    # Fixed: the next rebuild reloads the page, which drops the overlay.
+    served.server.announce([])
+    assert stream.event().name == "reload"
+
+
+def test_a_page_connecting_while_errors_are_pending_gets_them_at_once(served: Served) -> None:
+    problems = ["seeds/a.md:3: error: boom", 'seeds/b.notes.md:7: error: "quoted" <b>']
+    served.server.announce(problems)
+    before = served.events().until_connected()
+    assert [(event.name, json.loads(event.data)) for event in before] == [("problems", problems)]
+    # Once a rebuild is clean, nothing is pending any more.
+    served.server.announce([])
+    assert served.events().until_connected() == []
+
+
+def test_a_page_that_went_away_does_not_stop_the_others(served: Served) -> None:
+    gone, staying = served.events(), served.events()
+    gone.until_connected()
+    staying.until_connected()
+    gone.close()
+    served.server.announce([])
+    served.server.announce(["seeds/a.md:1: error: x"])
+    assert staying.event().name == "reload"
+    assert staying.event().name == "problems"
+    assert served.get("/static/site.css").body == CSS
+
+
+def test_closing_the_listeners_ends_the_streams(served: Served) -> None:
+    stream = served.events()
+    stream.until_connected()
+    served.server.close_listeners()
+    with pytest.raises(EOFError):
+        stream.block()
+
+
+# Live-reload script: in served pages only.
+
+
+def test_served_pages_get_the_reload_script_before_body_end(served: Served) -> None:
+    response = served.get("/page/")
+    script = injected(PAGE, response.body)
+    assert script.startswith(b"<script>")
+    assert script.rstrip().endswith(b"</script>")
+    assert EVENTS.encode() in script
+    assert response.header("Content-Length") == str(len(response.body))
+    # The file on disk is what the build wrote.
+    assert (served.folder / "page" / "index.html").read_bytes() == PAGE
+
+
+def test_the_script_goes_before_the_last_body_end(served: Served) -> None:
+    page = b"<html><body><pre>&lt;/body&gt;</pre><!-- </body> --><p>end</p></body></html>"
+    (served.folder / "tricky.html").write_bytes(page)
+    script = injected(page, served.get("/tricky.html").body)
+    assert EVENTS.encode() in script
+
+
+def test_a_page_without_body_end_gets_the_script_at_its_end(served: Served) -> None:
+    (served.folder / "bare.html").write_bytes(b"<p>bare")
+    body = served.get("/bare.html").body
+    assert body.startswith(b"<p>bare")
+    assert EVENTS.encode() in body[len(b"<p>bare") :]
+
+
+def test_non_html_files_are_never_modified(served: Served) -> None:
+    (served.folder / "data.json").write_bytes(b'{"x": "</body>"}')
+    (served.folder / "image.svg").write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'></svg>")
+    for relative, content in [
+        ("static/site.css", CSS),
+        ("static/notes.js", JS),
+        ("data.json", b'{"x": "</body>"}'),
+        ("image.svg", b"<svg xmlns='http://www.w3.org/2000/svg'></svg>"),
+        ("a/placeholder.txt", FILES["a/placeholder.txt"]),
+    ]:
+        assert served.get("/" + relative).body == content, relative
+
+
+def test_a_missing_page_answers_404_with_the_sites_404_page(served: Served) -> None:
+    for path in ("/no-such-page/", "/no/such/file.css", "/page/index.htm"):
+        response = served.get(path)
+        assert response.status == 404, path
+        assert response.header("Content-Type") == "text/html; charset=utf-8"
+        assert injected(NOT_FOUND, response.body)  # the site's 404 page, script added
+        assert EVENTS.encode() in response.body  # it reloads once the page exists
+
+
+def test_a_missing_page_without_a_404_page_answers_a_plain_404(
+    served: Served,
+) -> None:
+    os.remove(served.folder / "404.html")
+    response = served.get("/no-such-page/")
+    assert response.status == 404
+    assert b"No such page." not in response.body
+    assert response.header("Cache-Control") == "no-store"
+
+
+def test_a_server_bound_to_the_network_accepts_its_address_but_no_domain(tmp_path: Path) -> None:
+    """Readers on the network name the machine by address; DNS rebinding needs a name."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "index.html").write_text("<p>hi</p>")
+    server = DevServer(folder, "0.0.0.0", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    try:
+        statuses = {}
+        for host in (f"192.0.2.7:{port}", f"[2001:db8::1]:{port}", f"evil.example:{port}"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/index.html", headers={"Host": host})
+            statuses[host.rsplit(":", 1)[0]] = connection.getresponse().status
+            connection.close()
+        assert statuses == {"192.0.2.7": 200, "[2001:db8::1]": 200, "evil.example": 403}
+    finally:
+        server.shutdown()
+        server.server_close()
