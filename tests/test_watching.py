@@ -4,7 +4,12 @@ recovery, new and deleted files, templates, bursts, and the output folder."""
 from __future__ import annotations
 
 import os
+import queue
+import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -278,3 +283,43 @@ def test_native_observer_failure_falls_back_to_polling(
         assert watcher.polling
     finally:
         watcher.stop()
+
+
+def test_the_watch_command_prints_a_line_a_rebuild_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", FILES)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "watch"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    stdout = process.stdout
+
+    def read() -> None:
+        for line in stdout:
+            lines.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def next_line() -> str:
+        return lines.get(timeout=WAIT).rstrip("\n")
+
+    try:
+        assert next_line().startswith("built 1 page, 1 note, 0 warnings, 0 errors in ")
+        assert next_line() == "watching seeds; press Ctrl-C to stop"
+        (root / "seeds" / "one.notes.md").write_text("## Mars\nEdited.\n")
+        assert re.fullmatch(r"seeds/one\.notes\.md changed: 1 page in \d+ ms", next_line())
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=WAIT) == 0
+        assert time.monotonic() - started < 2  # "within a second", with room for a busy CI
+        assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
