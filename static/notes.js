@@ -15,6 +15,9 @@
   }
   const termsOf = (id) => body.querySelectorAll(`a.term[data-note="${CSS.escape(id)}"]`);
 
+  // Browsers without ::details-content cannot show a closed note in the margin: open them.
+  const showsClosedContent = CSS.supports("selector(::details-content)");
+
   function align() {
     if (!wide.matches) {
       body.classList.remove("notes-aligned");
@@ -23,6 +26,7 @@
       return;
     }
     body.classList.add("notes-aligned");
+    if (!showsClosedContent) for (const toggle of notes.values()) toggle.open = true;
     const space = parseFloat(getComputedStyle(body).fontSize) *
       (parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--note-space")) || 0.9);
     const origin = body.getBoundingClientRect().top;
