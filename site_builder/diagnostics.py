@@ -61,10 +61,6 @@ class Diagnostics:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity is Severity.WARNING]
 
-    def has_errors_in(self, *paths: Path) -> bool:
-        """Whether any error concerns one of these files."""
-        return any(d.path in paths for d in self.errors)
-
     def sorted(self) -> list[Diagnostic]:
         """All diagnostics by file and line, each reported once."""
         return sorted(set(self.items))

@@ -67,7 +67,6 @@ class Output:
         self.folder = folder
         self.files = _read_manifest(folder)  # relative path -> owner
         self.written: set[str] = set()  # since the last save
-        self.changed = 0
         self._listed = dict(self.files)  # what the manifest on disk says
 
     def write(self, relative: str, content: str | bytes, owner: str = SITE) -> None:
@@ -88,7 +87,6 @@ class Output:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        self.changed += 1
 
     def replace(self, owner: str, files: Mapping[str, str | bytes]) -> None:
         """Write an owner's files, removing any other file it wrote before."""

@@ -61,11 +61,6 @@ class Article:
     body: str
     notes: tuple[Note, ...]
 
-    @property
-    def inputs(self) -> tuple[Path, ...]:
-        """The files this article is made from."""
-        return (self.path, self.notes_path) if self.notes_path else (self.path,)
-
 
 def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -> Article | None:
     """Read a source and its notes; None when either cannot be read or nothing is left."""
