@@ -27,12 +27,10 @@ def render_all(
     """Each article rendered, with the diagnostics its rendering raised, in order."""
     if jobs <= 1 or len(articles) <= CHUNK:
         for article in articles:
-            diagnostics = Diagnostics()
-            yield render_article(article, glossary, theme.note, diagnostics), diagnostics.items
+            yield _render_one(article, glossary, theme)
         return
-    templates = theme.templates
     with ProcessPoolExecutor(
-        jobs, initializer=_start, initargs=(glossary, theme.config, templates)
+        jobs, initializer=_start, initargs=(glossary, theme.config, theme.templates)
     ) as pool:
         yield from pool.map(_render, articles, chunksize=CHUNK)
 
@@ -44,6 +42,11 @@ def _start(glossary: Glossary, config: SiteConfig, templates: Path | None) -> No
 
 def _render(article: Article) -> tuple[RenderedArticle, list[Diagnostic]]:
     assert _worker is not None, "worker used before it started"
-    glossary, theme = _worker
+    return _render_one(article, *_worker)
+
+
+def _render_one(
+    article: Article, glossary: Glossary, theme: Theme
+) -> tuple[RenderedArticle, list[Diagnostic]]:
     diagnostics = Diagnostics()
     return render_article(article, glossary, theme.note, diagnostics), diagnostics.items
