@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.diagnostics import Diagnostics
+from site_builder.notes import parse_notes
 from site_builder.site import Project, build_site
 
 ROOT = Path(__file__).parent.parent
@@ -66,3 +68,26 @@ def test_at_least_ten_notes_and_a_terms_page(site: Path) -> None:
         assert f">{term}" in terms
     index = (site / "index.html").read_text()
     assert 'href="chinas-space-dream/index.html"' in index
+
+
+NOTES_FILES = [ROOT / "seeds" / "000_edfef99d65433808.notes.md", ROOT / "seeds" / "_glossary.md"]
+SENTENCE_END = re.compile(r"(?<!U\.S)[.!?][\"”’)]*(\s|$)")
+
+
+def seed_notes() -> list[tuple[str, str]]:
+    """(term, first paragraph) of every note in the seed notes and glossary."""
+    diagnostics = Diagnostics()
+    notes = [
+        note
+        for path in NOTES_FILES
+        for note in parse_notes(path, path.read_text(), diagnostics).notes
+    ]
+    assert diagnostics.sorted() == []
+    return [(note.term, note.body.split("\n\n")[0]) for note in notes]
+
+
+@pytest.mark.parametrize(("term", "gloss"), seed_notes(), ids=lambda value: value[:30])
+def test_each_seed_note_opens_with_a_one_sentence_gloss(term: str, gloss: str) -> None:
+    """The gloss is what the margin shows at rest: one sentence of at most 30 words."""
+    assert len(gloss.split()) <= 30, gloss
+    assert [m.start() for m in SENTENCE_END.finditer(gloss)] == [len(gloss.rstrip()) - 1], gloss
