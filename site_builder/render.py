@@ -83,15 +83,38 @@ def render_article(
     return RenderedArticle(article, html, places, _first_words(opening, OPENING_WORDS))
 
 
-def render_note_body(note: Note) -> str:
+@dataclass(frozen=True)
+class NoteBody:
+    """A note as HTML: its gloss (the first block, shown at rest) and the rest."""
+
+    gloss: str
+    detail: str
+
+    @property
+    def html(self) -> str:
+        return self.gloss + self.detail
+
+
+def render_note_body(note: Note) -> NoteBody:
     """A note's own markdown as HTML (notes are not anchored themselves)."""
     return _note_body(note.body)
 
 
 @cache
-def _note_body(markdown: str) -> str:
-    html: str = note_parser().render(markdown)
-    return html
+def _note_body(markdown: str) -> NoteBody:
+    md = note_parser()
+    tokens = md.parse(markdown)
+    # The gloss ends where the first top-level block closes.
+    split = next(
+        (
+            index + 1
+            for index, token in enumerate(tokens)
+            if token.level == 0 and token.nesting <= 0
+        ),
+        len(tokens),
+    )
+    render = md.renderer.render
+    return NoteBody(render(tokens[:split], md.options, {}), render(tokens[split:], md.options, {}))
 
 
 def _unplaced(note: Note, count: int) -> str:

@@ -1,99 +1,395 @@
-// Notes refined by script. Without it the page already works (see site.css);
-// with it, on wide screens each margin note sits level with its term's line and
-// pushes later notes down so none overlap; on narrow screens a term toggles its
-// note open and closed; hovering or focusing a term highlights its note, and
-// the note its terms.
+// Notes refined by script. Without it the page already works (see site.css).
+//
+// Wide screens: each note sits in a margin beside its term's line, at rest
+// showing its gloss cut to a few lines. Notes go to whichever margin keeps
+// them nearest their terms, and a crowd of notes centres on its terms rather
+// than only growing downward. The active note (its term hovered, focused or
+// clicked, or the note itself) is shown whole, level with its term's line,
+// and its neighbours make room; Esc, leaving or blurring returns to rest.
+// Narrow screens: a term toggles its note open and closed in place.
+//
+// Layout discipline, after gwern.net's sidenotes.js: every trigger (resize,
+// fonts, images, a change of active note) only asks for a layout; one layout
+// a frame measures everything first, then writes every position at once.
 (() => {
   "use strict";
+
+  // How long a pointer must rest on a term before its note moves to it, so a
+  // pointer crossing the text does not stir the margin.
+  const HOVER_INTENT_MS = 90;
+  // How long a note stays active after the pointer leaves it or its term:
+  // time to travel from a term to its note across the gap.
+  const LEAVE_GRACE_MS = 350;
+  // Lines of gloss a resting note shows, and the fewest it may drop to when
+  // the margin is crowded (a note beyond CROWDED of the window from its term).
+  const REST_LINES = 3;
+  const CROWDED_LINES = 2;
+  const CROWDED = 1 / 4;
+
   const body = document.querySelector(".article-body");
   if (!body) return;
   const wide = window.matchMedia("(min-width: 1200px)");
-  const notes = new Map(); // note id -> its <details>
-  for (const toggle of body.querySelectorAll("details.note-toggle")) {
-    const note = toggle.querySelector(".note");
-    if (note) notes.set(note.id, toggle);
-  }
-  const termsOf = (id) => body.querySelectorAll(`a.term[data-note="${CSS.escape(id)}"]`);
-
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   // Browsers without ::details-content cannot show a closed note in the margin: open them.
   const showsClosedContent = CSS.supports("selector(::details-content)");
 
-  function align() {
+  const notes = []; // {id, toggle, note, gloss, more, terms}
+  const byId = new Map();
+  for (const toggle of body.querySelectorAll("details.note-toggle")) {
+    const note = toggle.querySelector(".note");
+    if (!note) continue;
+    const terms = [...body.querySelectorAll(`a.term[data-note="${CSS.escape(note.id)}"]`)];
+    if (!terms.length) continue;
+    const item = {
+      id: note.id, toggle, note, terms,
+      gloss: note.querySelector(".note-gloss"),
+      more: note.querySelector(".note-more"),
+    };
+    notes.push(item);
+    byId.set(note.id, item);
+  }
+
+  // What the reader asked for: the active note, whether it sits level with
+  // its term ("term") or stays where it is ("self", when hovered in the
+  // margin, so it does not slide away from the pointer), and whether a click
+  // pinned it.
+  let active = null; // {id, anchor, pinned}
+  let sides = new Map(); // note id -> "left" | "right", kept while a note is active
+  const restCache = new Map(); // note id -> what its resting height is made of
+  let frame = 0;
+  let animate = false;
+  let intentTimer = 0;
+  let leaveTimer = 0;
+
+  function schedule(moving = false) {
+    animate = animate || moving;
+    if (!frame) frame = requestAnimationFrame(layout);
+  }
+
+  function layout() {
+    frame = 0;
+    const moving = animate && !reducedMotion.matches;
+    animate = false;
     if (!wide.matches) {
-      body.classList.remove("notes-aligned");
-      body.style.minHeight = "";
-      for (const toggle of notes.values()) toggle.style.top = "";
+      unplace();
       return;
     }
+    const started = performance.now();
+    // State first (classes only), so that the measurements below see it.
     body.classList.add("notes-aligned");
-    if (!showsClosedContent) for (const toggle of notes.values()) toggle.open = true;
-    const space = parseFloat(getComputedStyle(body).fontSize) *
-      (parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--note-space")) || 0.9);
-    const origin = body.getBoundingClientRect().top;
-    let bottom = -Infinity;
-    for (const [id, toggle] of notes) {
-      const term = termsOf(id)[0];
-      if (!term) continue;
-      const line = term.getClientRects()[0] || term.getBoundingClientRect();
-      const top = Math.max(line.top - origin, bottom + space);
-      toggle.style.top = `${top}px`;
-      bottom = top + toggle.getBoundingClientRect().height;
+    body.classList.toggle("notes-animate", moving);
+    if (!showsClosedContent) for (const item of notes) item.toggle.open = true;
+    for (const item of notes) {
+      const on = active?.id === item.id;
+      item.note.classList.toggle("is-open", on);
+      item.note.classList.toggle("is-active", on);
+      for (const term of item.terms) term.classList.toggle("is-active", on);
     }
-    body.style.minHeight = bottom > 0 ? `${Math.ceil(bottom)}px` : "";
+
+    // Measure everything.
+    const rootStyle = getComputedStyle(document.documentElement);
+    const fontSize = parseFloat(getComputedStyle(body).fontSize);
+    const space = fontSize * (parseFloat(rootStyle.getPropertyValue("--note-space")) || 0.9);
+    const twoSides = rootStyle.getPropertyValue("--margins").trim() === "2";
+    const shownLines = parseFloat(getComputedStyle(body).getPropertyValue("--gloss-lines")) || REST_LINES;
+    const origin = body.getBoundingClientRect();
+    const article = body.closest("article") || body;
+    const floor = article.getBoundingClientRect().top - origin.top;
+    const textBottom = lastTextBottom() - origin.top;
+    const middle = origin.left + body.firstElementChild.getBoundingClientRect().width / 2;
+    const measured = notes.map((item, index) => {
+      const line = item.terms[0].getClientRects()[0] || item.terms[0].getBoundingClientRect();
+      const style = getComputedStyle(item.note);
+      const lineHeight = parseFloat(style.lineHeight) || fontSize * 1.45;
+      const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+      const height = item.toggle.offsetHeight;
+      const isOpen = active?.id === item.id;
+      // At rest the term and its gloss are one run of lines, cut to a number
+      // of them; scrollHeight still holds all of it.
+      const content = isOpen ? 0 : item.note.scrollHeight - padding;
+      if (!isOpen) restCache.set(item.id, {content, padding, lineHeight});
+      const rest = restCache.get(item.id);
+      return {
+        item, index,
+        target: line.top - origin.top,
+        left: (line.left + line.right) / 2 < middle,
+        top: item.toggle.getBoundingClientRect().top - origin.top,
+        full: height,
+        // The height at rest with n lines (as measured, when n lines are shown).
+        rest: (n) => !isOpen && n === shownLines ? height
+          : rest ? rest.padding + Math.min(rest.content, n * rest.lineHeight) : height,
+        clamped: (n) => rest ? rest.content > n * rest.lineHeight + 1 : false,
+      };
+    });
+
+    // Compute: the resting layout at full gloss, or shorter glosses if crowded.
+    const limit = window.innerHeight * CROWDED;
+    let lines = REST_LINES;
+    let plan = plan_(measured, lines);
+    if (plan.worst > limit || plan.bottom - textBottom > limit) {
+      const tighter = plan_(measured, CROWDED_LINES);
+      if (tighter.worst < plan.worst) [plan, lines] = [tighter, CROWDED_LINES];
+    }
+    function plan_(all, n) {
+      const heights = all.map((m) => m.rest(n));
+      const assigned = active && sides.size ? sides : assignSides(all, heights, twoSides, space);
+      const tops = new Array(all.length);
+      for (const side of ["left", "right"]) {
+        const mine = all.filter((m) => assigned.get(m.item.id) === side);
+        placeSide(mine, heights, tops, side);
+      }
+      let worst = 0;
+      let bottom = -Infinity;
+      for (const m of all) {
+        worst = Math.max(worst, Math.abs(tops[m.index] - m.target));
+        bottom = Math.max(bottom, tops[m.index] + heights[m.index]);
+      }
+      return {tops, heights, assigned, worst, bottom};
+    }
+    function placeSide(mine, heights, tops, side) {
+      const at = mine.findIndex((m) => m.item.id === active?.id);
+      if (at < 0) {
+        stackDown(mine.map((m) => [m.target, heights[m.index]]), floor, space)
+          .forEach((top, i) => { tops[mine[i].index] = top; });
+        return;
+      }
+      // The active note is fixed, whole; the notes before it end above it,
+      // the notes after it start below it.
+      const fixed = mine[at];
+      const top = active.anchor === "term" ? fixed.target : fixed.top;
+      heights[fixed.index] = fixed.full;
+      tops[fixed.index] = top;
+      const before = mine.slice(0, at);
+      stackUp(before.map((m) => [m.target, heights[m.index]]), top, space)
+        .forEach((t, i) => { tops[before[i].index] = t; });
+      const after = mine.slice(at + 1);
+      stackDown(after.map((m) => [m.target, heights[m.index]]), top + fixed.full + space, space)
+        .forEach((t, i) => { tops[after[i].index] = t; });
+    }
+    if (!active) sides = plan.assigned;
+
+    // Write everything.
+    body.style.setProperty("--gloss-lines", String(lines));
+    let bottom = 0;
+    for (const m of measured) {
+      const {toggle, note} = m.item;
+      toggle.classList.toggle("on-left", plan.assigned.get(m.item.id) === "left");
+      toggle.style.transform = `translateY(${Math.round(plan.tops[m.index])}px)`;
+      note.classList.toggle("is-clamped", m.clamped(lines));
+      bottom = Math.max(bottom, plan.tops[m.index] + plan.heights[m.index]);
+    }
+    body.style.minHeight = `${Math.ceil(bottom)}px`;
+    performance.measure("notes-layout", {start: started, end: performance.now()});
+  }
+
+  // The bottom of the text itself, which the notes' own min-height must not count.
+  function lastTextBottom() {
+    let bottom = 0;
+    for (const child of body.children) {
+      const block = child.classList.contains("noted") ? child.firstElementChild : child;
+      bottom = Math.max(bottom, block.getBoundingClientRect().bottom);
+    }
+    return bottom;
+  }
+
+  // Each note in term order goes to the margin where it would be pushed down
+  // least; when both would do (within a line), to the side its term is on.
+  function assignSides(all, heights, twoSides, space) {
+    const assigned = new Map();
+    const bottoms = {left: -Infinity, right: -Infinity};
+    const order = [...all].sort((a, b) => a.target - b.target || a.index - b.index);
+    for (const m of order) {
+      let side = "right";
+      if (twoSides) {
+        const push = (s) => Math.max(0, bottoms[s] - m.target);
+        const near = m.left ? "left" : "right";
+        const far = near === "left" ? "right" : "left";
+        side = push(far) + heights[m.index] / 4 < push(near) ? far : near;
+      }
+      assigned.set(m.item.id, side);
+      bottoms[side] = Math.max(m.target, bottoms[side]) + heights[m.index] + space;
+    }
+    return assigned;
+  }
+
+  // Tops for boxes [target, height] in order, as near their targets as they
+  // can be (least squares) with none above `floor` and none overlapping: pool
+  // adjacent violators, each run of touching boxes centred on its members'
+  // wishes. Linear in the number of boxes.
+  function stackDown(boxes, floor, space) {
+    const runs = []; // {first, count, wish (sum of wished tops of the run), height}
+    boxes.forEach(([target, height], i) => {
+      let run = {first: i, count: 1, wish: target, height: height + space};
+      for (;;) {
+        run.top = Math.max(floor, run.wish / run.count);
+        const previous = runs[runs.length - 1];
+        if (!previous || previous.top + previous.height <= run.top) break;
+        runs.pop();
+        run = {
+          first: previous.first,
+          count: previous.count + run.count,
+          wish: previous.wish + run.wish - run.count * previous.height,
+          height: previous.height + run.height,
+        };
+      }
+      runs.push(run);
+    });
+    const tops = [];
+    for (const run of runs) {
+      let top = run.top;
+      for (let i = run.first; i < run.first + run.count; i++) {
+        tops.push(top);
+        top += boxes[i][1] + space;
+      }
+    }
+    return tops;
+  }
+
+  // The same, for boxes that must all end above `ceiling`: stackDown on the
+  // page turned upside down.
+  function stackUp(boxes, ceiling, space) {
+    const flipped = boxes.map(([target, height]) => [-(target + height + space), height]).reverse();
+    return stackDown(flipped, -ceiling, space)
+      .map((top, i) => -(top + flipped[i][1] + space))
+      .reverse();
+  }
+
+  function unplace() {
+    body.classList.remove("notes-aligned", "notes-animate");
+    body.style.minHeight = "";
+    body.style.removeProperty("--gloss-lines");
+    for (const {toggle, note} of notes) {
+      toggle.style.transform = "";
+      toggle.classList.remove("on-left");
+      note.classList.remove("is-open", "is-clamped");
+    }
+  }
+
+  // The active note.
+
+  function activate(id, anchor, pinned = false) {
+    clearTimeout(leaveTimer);
+    clearTimeout(intentTimer);
+    if (active?.id === id && active.anchor === "term") anchor = "term";
+    if (active?.id === id && active.anchor === anchor && active.pinned === pinned) return;
+    active = {id, anchor, pinned: pinned || (active?.id === id && active.pinned)};
+    highlight();
+    schedule(true);
+  }
+
+  function deactivate() {
+    clearTimeout(leaveTimer);
+    clearTimeout(intentTimer);
+    if (!active) return;
+    active = null;
+    highlight();
+    schedule(true);
+  }
+
+  // On narrow screens there is no layout; the highlight alone shows the pair.
+  function highlight() {
+    for (const item of notes) {
+      const on = active?.id === item.id;
+      item.note.classList.toggle("is-active", on);
+      for (const term of item.terms) term.classList.toggle("is-active", on);
+    }
+  }
+
+  function leaveSoon() {
+    clearTimeout(intentTimer);
+    clearTimeout(leaveTimer);
+    leaveTimer = setTimeout(() => {
+      if (active && !active.pinned && !byId.get(active.id)?.note.contains(document.activeElement)
+          && !byId.get(active.id)?.terms.includes(document.activeElement)) deactivate();
+    }, LEAVE_GRACE_MS);
   }
 
   function describeState() {
-    for (const [id, toggle] of notes) {
-      for (const term of termsOf(id)) {
-        term.setAttribute("aria-controls", id);
+    for (const item of notes) {
+      for (const term of item.terms) {
+        term.setAttribute("aria-controls", item.id);
         if (wide.matches) term.removeAttribute("aria-expanded");
-        else term.setAttribute("aria-expanded", String(toggle.open));
+        else term.setAttribute("aria-expanded", String(item.toggle.open));
       }
     }
   }
 
-  function highlight(id, on) {
-    for (const term of termsOf(id)) term.classList.toggle("is-active", on);
-    notes.get(id)?.querySelector(".note")?.classList.toggle("is-active", on);
+  for (const item of notes) {
+    const {id, toggle, note, terms} = item;
+    toggle.addEventListener("toggle", () => { describeState(); schedule(); });
+    for (const term of terms) {
+      term.addEventListener("mouseenter", () => {
+        clearTimeout(leaveTimer);
+        clearTimeout(intentTimer);
+        if (active?.id === id) return;
+        intentTimer = setTimeout(() => activate(id, "term"), HOVER_INTENT_MS);
+      });
+      term.addEventListener("mouseleave", leaveSoon);
+      term.addEventListener("focus", () => activate(id, "term"));
+      term.addEventListener("click", (event) => {
+        if (wide.matches) {
+          // The note is already beside the term: no jump to it.
+          event.preventDefault();
+          activate(id, "term", true);
+        } else {
+          event.preventDefault();
+          toggle.open = !toggle.open;
+          // The note opens after its block, perhaps below the screen: bring it into
+          // view, as following the link would (all of it if it fits, else its start).
+          const box = toggle.getBoundingClientRect();
+          if (toggle.open && (box.top < 0 || box.bottom > window.innerHeight)) {
+            toggle.scrollIntoView({block: box.height <= window.innerHeight ? "nearest" : "start"});
+          }
+        }
+      });
+    }
+    note.addEventListener("mouseenter", () => {
+      clearTimeout(leaveTimer);
+      clearTimeout(intentTimer);
+      if (active?.id !== id) intentTimer = setTimeout(() => activate(id, "self"), HOVER_INTENT_MS);
+    });
+    note.addEventListener("mouseleave", leaveSoon);
+    note.addEventListener("focusin", () => activate(id, "term"));
+    note.addEventListener("click", (event) => {
+      // Any click but on a link of the note's own text; the term's name at
+      // its head leads back to the term, which is right beside it here.
+      const link = event.target.closest("a");
+      if (!wide.matches || (link && !link.closest(".note-term"))) return;
+      event.preventDefault();
+      activate(id, "term", true);
+    });
   }
 
-  body.addEventListener("click", (event) => {
-    const term = event.target.closest("a.term");
-    const toggle = term && notes.get(term.dataset.note);
-    if (!toggle || wide.matches) return;
-    event.preventDefault();
-    toggle.open = !toggle.open;
-    // The note opens after its block, perhaps below the screen: bring it into
-    // view, as following the link would (all of it if it fits, else its start).
-    const box = toggle.getBoundingClientRect();
-    if (toggle.open && (box.top < 0 || box.bottom > window.innerHeight)) {
-      toggle.scrollIntoView({ block: box.height <= window.innerHeight ? "nearest" : "start" });
-    }
+  body.addEventListener("focusout", (event) => {
+    const to = event.relatedTarget;
+    const item = active && byId.get(active.id);
+    if (!item || active.pinned) return;
+    if (to && (item.note.contains(to) || item.terms.includes(to))) return;
+    deactivate();
   });
-  body.addEventListener("keydown", (event) => {
-    // A link answers Enter; a term is also a toggle, so Space works too.
-    if (event.key === " " && event.target.matches("a.term") && !wide.matches) {
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && active) {
+      deactivate();
+      return;
+    }
+    // A link answers Enter; a term is also a toggle on narrow screens, so Space works too.
+    if (event.key === " " && event.target.matches?.("a.term") && !wide.matches) {
       event.preventDefault();
       event.target.click();
     }
   });
-  for (const [id, toggle] of notes) {
-    toggle.addEventListener("toggle", describeState);
-    const note = toggle.querySelector(".note");
-    note.addEventListener("mouseenter", () => highlight(id, true));
-    note.addEventListener("mouseleave", () => highlight(id, false));
-    for (const term of termsOf(id)) {
-      term.addEventListener("mouseenter", () => highlight(id, true));
-      term.addEventListener("mouseleave", () => highlight(id, false));
-      term.addEventListener("focus", () => highlight(id, true));
-      term.addEventListener("blur", () => highlight(id, false));
-    }
-  }
+  document.addEventListener("click", (event) => {
+    if (active && !event.target.closest?.("a.term, .note")) deactivate();
+  });
 
-  const refresh = () => { align(); describeState(); };
-  wide.addEventListener("change", refresh);
-  new ResizeObserver(align).observe(body);
-  document.fonts?.ready.then(align);
-  window.addEventListener("load", align);
-  refresh();
+  const refresh = () => { describeState(); schedule(); };
+  wide.addEventListener("change", () => { sides = new Map(); refresh(); });
+  const resized = new ResizeObserver(() => { if (!active) sides = new Map(); schedule(); });
+  resized.observe(body);
+  for (const child of body.children) resized.observe(child.classList.contains("noted") ? child.firstElementChild : child);
+  document.fonts?.addEventListener?.("loadingdone", () => schedule());
+  document.fonts?.ready.then(() => schedule());
+  window.addEventListener("load", () => schedule());
+  describeState();
+  layout();
 })();

@@ -50,7 +50,7 @@ def make_article(
 
 
 def note_html(note: Note, note_id: str, refs: Sequence[str]) -> str:
-    return f'<aside id="{note_id}">{render_note_body(note)}</aside>\n'
+    return f'<aside id="{note_id}">{render_note_body(note).html}</aside>\n'
 
 
 def render(
@@ -138,14 +138,40 @@ def test_safe_image_is_an_image() -> None:
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "file:///x"])
 def test_unsafe_links_in_notes_are_not_links(url: str) -> None:
     [note] = read_notes(f"## Mars\nSee [this]({url}) and <{url}>.\n")
-    assert "<a" not in render_note_body(note)
+    assert "<a" not in render_note_body(note).html
 
 
 def test_safe_links_in_notes_are_links() -> None:
     [note] = read_notes("## Mars\nSee [NASA](https://nasa.gov) or [mail](mailto:a@b.org).\n")
-    assert render_note_body(note) == (
+    assert render_note_body(note).html == (
         '<p>See <a href="https://nasa.gov">NASA</a> or <a href="mailto:a@b.org">mail</a>.</p>\n'
     )
+
+
+# a note's gloss is its first block
+
+
+@pytest.mark.parametrize(
+    ("source", "gloss", "detail"),
+    [
+        ("One line.", "<p>One line.</p>\n", ""),
+        ("First *one*.\n\nThen more.\n\n- a list", "<p>First <em>one</em>.</p>\n", "<p>Then more."),
+        (
+            "- a list first\n- two\n\nThen text.",
+            "<ul>\n<li>a list first</li>\n<li>two</li>\n</ul>\n",
+            "<p>Then",
+        ),
+        ("> quoted\n> on\n\nafter", "<blockquote>\n<p>quoted\non</p>\n</blockquote>\n", "<p>after"),
+    ],
+)
+def test_a_notes_gloss_is_its_first_block_and_the_rest_is_detail(
+    source: str, gloss: str, detail: str
+) -> None:
+    [note] = read_notes(f"## Mars\n{source}\n")
+    body = render_note_body(note)
+    assert body.gloss == gloss
+    assert body.detail.startswith(detail)
+    assert body.html == note_parser().render(source)
 
 
 # raw HTML is shown as text
@@ -173,7 +199,7 @@ def test_raw_html_in_articles_is_escaped(source: str, shown: str) -> None:
 @pytest.mark.parametrize(("source", "shown"), RAW)
 def test_raw_html_in_notes_is_escaped(source: str, shown: str) -> None:
     [note] = read_notes(f"## Mars\n{source}\n")
-    assert render_note_body(note) == shown
+    assert render_note_body(note).html == shown
     assert note_parser().render(source) == shown
 
 
@@ -227,7 +253,7 @@ def test_unknown_or_missing_language_is_plain_escaped_code(info: str) -> None:
 
 def test_code_in_notes_is_highlighted() -> None:
     [note] = read_notes("## Mars\n```python\nprint(1)\n```\n")
-    assert render_note_body(note).startswith(
+    assert render_note_body(note).html.startswith(
         '<pre class="highlight"><code class="language-python">'
     )
 

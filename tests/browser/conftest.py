@@ -41,6 +41,8 @@ SITES = {
 }
 SEED_PAGE = "seed/chinas-space-dream/index.html"
 HARD_PAGE = "layout/hard/index.html"
+DENSE_PAGE = "layout/dense/index.html"  # 20 notes on 136 words, 9 in one paragraph
+MANY_PAGE = "many/many/index.html"  # 100 notes, generated: the layout's cost
 CODE_PAGE = "golden/orbits/index.html"  # highlighted code in the text
 WIDE = [(1440, 900), (1280, 800)]
 NARROW = [(390, 844), (768, 1024)]
@@ -50,10 +52,60 @@ NARROW = [(390, 844), (768, 1024)]
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sites built under one folder: seed/, layout/ and golden/."""
     root = tmp_path_factory.mktemp("sites")
-    for name, source in SITES.items():
+    sources = {**SITES, "many": many_notes(tmp_path_factory.mktemp("many"), 100)}
+    for name, source in sources.items():
         report = build_site(Project.at(source, root / name))
         assert report.diagnostics.errors == []
     return root
+
+
+FIRST = [
+    "amber",
+    "basalt",
+    "cobalt",
+    "dune",
+    "ember",
+    "fjord",
+    "granite",
+    "harbour",
+    "indigo",
+    "juniper",
+]
+SECOND = [
+    "arch",
+    "bridge",
+    "canal",
+    "delta",
+    "estuary",
+    "falls",
+    "glacier",
+    "hollow",
+    "isle",
+    "jetty",
+]
+
+
+def many_notes(folder: Path, count: int) -> Path:
+    """A site whose one article carries `count` notes, four to a paragraph."""
+    terms = [
+        f"{FIRST[i // 10 % 10]} {SECOND[i % 10]} {i // 100 or ''}".strip() for i in range(count)
+    ]
+    paragraphs = [
+        " ".join(
+            f"The walk passed the {term}, which the guide described at length." for term in group
+        )
+        for group in (terms[i : i + 4] for i in range(0, count, 4))
+    ]
+    seeds = folder / "seeds"
+    seeds.mkdir()
+    (seeds / "many.md").write_text("# Many notes\n\n" + "\n\n".join(paragraphs) + "\n")
+    notes = "\n".join(
+        f"## {term}\nA landmark of the walk, seen from the path on a clear day, with a story "
+        f"the guide tells.\n\nMore about the {term}: when it was named and by whom.\n"
+        for term in terms
+    )
+    (seeds / "many.notes.md").write_text(notes)
+    return seeds
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +147,7 @@ OpenPage = Callable[..., Page]
 
 @pytest.fixture
 def open_page(browser: Browser, server: str, sites: Path) -> Iterator[OpenPage]:
-    """open_page(path, width, height, js=True, scheme="http", color_scheme="light")."""
+    """open_page(path, width, height, js=True, scheme="http", color_scheme="light", ...)."""
     opened: list[Opened] = []
 
     def open_(
@@ -106,6 +158,7 @@ def open_page(browser: Browser, server: str, sites: Path) -> Iterator[OpenPage]:
         scheme: Literal["http", "file"] = "http",
         color_scheme: Literal["light", "dark"] = "light",
         touch: bool = False,
+        reduced_motion: Literal["reduce", "no-preference"] = "no-preference",
     ) -> Page:
         context = browser.new_context(
             viewport={"width": width, "height": height},
@@ -113,6 +166,7 @@ def open_page(browser: Browser, server: str, sites: Path) -> Iterator[OpenPage]:
             color_scheme=color_scheme,
             has_touch=touch,
             is_mobile=False,
+            reduced_motion=reduced_motion,
         )
         page = context.new_page()
         errors: list[str] = []

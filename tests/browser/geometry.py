@@ -20,6 +20,8 @@ class NoteGeometry(TypedDict):
     box: Box  # the note's toggle (<details>), which holds the note
     term: Box  # the first line box of its first term
     block: Box  # the block it follows (the first child of its .noted)
+    lines: float  # lines of text the note shows (its height over its line height)
+    clipped: bool  # whether any of the note's text is cut off or hidden
 
 
 MEASURE = """
@@ -32,11 +34,18 @@ MEASURE = """
     const term = body.querySelector(`a.term[data-note="${CSS.escape(note.id)}"]`);
     const block = note.closest('.noted').firstElementChild;
     const r = toggle.getBoundingClientRect();
-    return {id: note.id, visible: r.height > 0 && getComputedStyle(note).visibility !== 'hidden'
+    const style = getComputedStyle(note);
+    const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+    const detail = note.querySelector('.note-detail');
+    return {id: note.id, visible: r.height > 0 && style.visibility !== 'hidden'
               && note.checkVisibility(), box: box(r),
-            term: box(term.getClientRects()[0]), block: box(block.getBoundingClientRect())};
+            term: box(term.getClientRects()[0]), block: box(block.getBoundingClientRect()),
+            lines: (note.clientHeight - padding) / parseFloat(style.lineHeight),
+            clipped: note.scrollHeight > note.clientHeight + 1
+              || (detail !== null && !detail.checkVisibility())};
   });
-  const text = [...body.querySelectorAll('p, li, blockquote, pre, h2, h3, table')]
+  const text = [...body.querySelectorAll('p, li, blockquote, pre, h2, h3, table'),
+                ...document.querySelectorAll('.article-header > *, .excerpt-note')]
     .filter((el) => !el.closest('.notes'))
     .map((el) => box(el.getBoundingClientRect()));
   return {notes, text, scrollWidth: document.documentElement.scrollWidth, width: innerWidth};
@@ -72,6 +81,19 @@ def overlaps(a: Box, b: Box) -> bool:
         min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5
         and min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5
     )
+
+
+def settle(page: Page) -> None:
+    """Wait until the notes are still: no layout pending, no transition running."""
+    page.evaluate(SETTLED)
+
+
+SETTLED = """
+() => new Promise((done) => {
+  const still = () => document.getAnimations().length === 0 ? done() : requestAnimationFrame(still);
+  requestAnimationFrame(() => requestAnimationFrame(still));
+})
+"""
 
 
 def chars_per_line(page: Page, selector: str) -> list[int]:

@@ -1,0 +1,191 @@
+"""Dense annotation on wide screens, with JavaScript: at rest every note shows its
+gloss near its term, in either margin; an active note is whole and level with its
+term, and its neighbours make room; Esc, leaving or blurring returns to rest."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import DENSE_PAGE, MANY_PAGE, ROOT, SEED_PAGE, OpenPage
+from .geometry import measure, settle
+from .test_layout import assert_apart
+
+PAGES = [SEED_PAGE, DENSE_PAGE]
+SIZES = [(1280, 800), (1440, 900), (1920, 1080)]
+LEVEL = 6  # px: an active note's top and its term's line
+IS_OPEN = re.compile(r"(^|\s)is-open(\s|$)")
+REPORT = ROOT / "tests" / "screenshots" / "notes-layout.txt"  # numbers for the README
+
+
+def size_id(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
+def by_id(layout: dict[str, Any]) -> dict[str, Any]:
+    return {note["id"]: note for note in layout["notes"]}
+
+
+def term_of(page: Page, note_id: str) -> Any:
+    return page.locator(f'a.term[data-note="{note_id}"]').first
+
+
+def report(line: str) -> None:
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    with REPORT.open("a") as out:
+        out.write(line + "\n")
+
+
+CUE = "(note) => getComputedStyle(note, '::after').content"
+
+
+def assert_at_rest(page: Page, height: int) -> dict[str, Any]:
+    layout = measure(page)
+    assert_apart(layout)
+    text_bottom = max(block["bottom"] for block in layout["text"])
+    for note in layout["notes"]:
+        assert abs(note["box"]["top"] - note["term"]["top"]) <= height / 3, note["id"]
+        # At least two lines, or the whole note when it is shorter.
+        assert note["lines"] >= 1.95 or not note["clipped"], note
+        if note["clipped"]:
+            cue = page.locator(f"#{note['id']}").evaluate(CUE)
+            assert "more" in cue, (note["id"], cue)
+    assert max(note["box"]["bottom"] for note in layout["notes"]) <= text_bottom + height / 2
+    expect(page.locator(".note.is-open")).to_have_count(0)
+    return layout
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_id)
+@pytest.mark.parametrize("path", PAGES)
+def test_at_rest_every_note_shows_its_gloss_near_its_term(
+    open_page: OpenPage, path: str, size: tuple[int, int]
+) -> None:
+    page = open_page(path, *size)
+    settle(page)
+    layout = assert_at_rest(page, size[1])
+    assert len(layout["notes"]) >= 14
+    worst = max(abs(n["box"]["top"] - n["term"]["top"]) for n in layout["notes"])
+    report(f"{path} at {size_id(size)}: worst resting displacement {worst:.0f} px")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_id)
+def test_both_margins_are_used_where_the_window_leaves_room(
+    open_page: OpenPage, size: tuple[int, int]
+) -> None:
+    page = open_page(DENSE_PAGE, *size)
+    settle(page)
+    layout = measure(page)
+    text_left = min(block["left"] for block in layout["text"])
+    left = [note for note in layout["notes"] if note["box"]["right"] <= text_left]
+    assert 0 < len(left) < len(layout["notes"])
+
+
+def activate(page: Page, note_id: str, how: str) -> None:
+    term = term_of(page, note_id)
+    if how == "focus":
+        term.focus()
+    elif how == "click":
+        term.click()
+    else:
+        term.hover()
+    expect(page.locator(f"#{note_id}")).to_have_class(IS_OPEN)
+    settle(page)
+
+
+@pytest.mark.parametrize("how", ["focus", "click", "hover"])
+@pytest.mark.parametrize("size", SIZES, ids=size_id)
+@pytest.mark.parametrize("path", PAGES)
+def test_an_active_note_is_whole_and_level_with_its_term(
+    open_page: OpenPage, path: str, size: tuple[int, int], how: str
+) -> None:
+    page = open_page(path, *size)
+    settle(page)
+    ids = [note["id"] for note in measure(page)["notes"]]
+    for note_id in ids:
+        activate(page, note_id, how)
+        layout = measure(page)
+        note = by_id(layout)[note_id]
+        assert abs(note["box"]["top"] - note["term"]["top"]) <= LEVEL, note_id
+        assert not note["clipped"], note_id
+        assert_apart(layout)
+        expect(page.locator(".note.is-open")).to_have_count(1)
+        page.keyboard.press("Escape")
+        expect(page.locator(".note.is-open")).to_have_count(0)
+
+
+def tops(page: Page) -> dict[str, float]:
+    return {note["id"]: note["box"]["top"] for note in measure(page)["notes"]}
+
+
+@pytest.mark.parametrize("leave", ["escape", "mouse", "blur"])
+def test_esc_leaving_and_blurring_return_the_margin_to_rest(
+    open_page: OpenPage, leave: str
+) -> None:
+    page = open_page(SEED_PAGE, 1440, 900)
+    settle(page)
+    rest = tops(page)
+    how = {"escape": "click", "mouse": "hover", "blur": "focus"}[leave]
+    activate(page, "note-big-but-not-strong", how)
+    assert tops(page) != rest, "the active note moved"
+    if leave == "escape":
+        page.keyboard.press("Escape")
+    elif leave == "mouse":
+        page.mouse.move(1, 1)
+    else:
+        page.evaluate("document.activeElement.blur()")
+    expect(page.locator(".note.is-open")).to_have_count(0)
+    settle(page)
+    assert tops(page) == pytest.approx(rest, abs=1)
+
+
+def test_hovering_a_note_shows_it_whole_where_it_is(open_page: OpenPage) -> None:
+    page = open_page(SEED_PAGE, 1440, 900)
+    settle(page)
+    before = by_id(measure(page))["note-made-in-china-2025"]
+    page.locator("#note-made-in-china-2025").hover()
+    expect(page.locator("#note-made-in-china-2025")).to_have_class(IS_OPEN)
+    settle(page)
+    layout = measure(page)
+    after = by_id(layout)["note-made-in-china-2025"]
+    assert not after["clipped"]
+    assert after["box"]["top"] == pytest.approx(before["box"]["top"], abs=1)
+    assert_apart(layout)
+
+
+@pytest.mark.parametrize(("motion", "moves"), [("no-preference", True), ("reduce", False)])
+def test_notes_move_briefly_unless_motion_is_reduced(
+    open_page: OpenPage, motion: Any, moves: bool
+) -> None:
+    page = open_page(SEED_PAGE, 1440, 900, reduced_motion=motion)
+    settle(page)
+    activate(page, "note-tianwen-3", "click")
+    duration = page.locator("#note-tianwen-3").evaluate(
+        "(note) => parseFloat(getComputedStyle(note.closest('details')).transitionDuration)"
+    )
+    assert (0 < duration <= 0.3) if moves else duration == 0
+
+
+def test_one_layout_of_a_100_note_page(open_page: OpenPage) -> None:
+    page = open_page(MANY_PAGE, 1440, 900)
+    settle(page)
+    layout = assert_at_rest(page, 900)
+    assert len(layout["notes"]) == 100
+    # Each change of active note asks for one layout; the script times each
+    # (performance.measure), the first one, made as the page loads, left out.
+    for note in layout["notes"][40:50]:
+        activate(page, note["id"], "click")
+        assert_apart(measure(page))
+        page.keyboard.press("Escape")
+        settle(page)
+    durations = page.evaluate(
+        "performance.getEntriesByName('notes-layout').slice(1).map((entry) => entry.duration)"
+    )
+    assert len(durations) >= 20
+    report(
+        f"one layout of 100 notes: median {statistics.median(durations):.1f} ms, "
+        f"worst {max(durations):.1f} ms over {len(durations)} layouts"
+    )
