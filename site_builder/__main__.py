@@ -34,6 +34,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--jobs", type=_positive, default=1, metavar="N", help="render on N processes (default: 1)"
     )
+    build.add_argument(
+        "--drafts", action="store_true", help="build the pages of drafts (draft: true) too"
+    )
 
     check = commands.add_parser("check", help="validate sources and notes, write nothing")
     _source(check)
@@ -59,6 +62,19 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free)")
     _poll(serve)
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
+
+    deploy = commands.add_parser(
+        "deploy", help="build strictly, commit the site to a branch and push it (GitHub Pages)"
+    )
+    _source(deploy)
+    deploy.add_argument(
+        "--branch", default="gh-pages", help="branch to commit the site to (default: gh-pages)"
+    )
+    deploy.add_argument(
+        "--remote", default="origin", help="git remote to push the branch to (default: origin)"
+    )
+    deploy.add_argument("--no-push", action="store_true", help="commit, but do not push")
+    deploy.add_argument("--site-url", help="address the site is published at (overrides site.toml)")
 
     new = commands.add_parser("new", help="make a fresh site that builds")
     new.add_argument("directory", type=Path)
@@ -101,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             from .commands.build import build
 
-            return build(args.source, args.out, args.strict, args.site_url, args.jobs)
+            return build(args.source, args.out, args.strict, args.site_url, args.jobs, args.drafts)
         if args.command == "serve":
             from .commands.serve import serve
 
@@ -110,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .commands.watch import watch
 
             return watch(args.source, args.out, args.poll)
+        if args.command == "deploy":
+            from .commands.deploy import deploy
+
+            return deploy(args.source, args.branch, args.remote, not args.no_push, args.site_url)
         from .commands.check import check
 
         return check(args.source, args.strict)

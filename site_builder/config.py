@@ -12,6 +12,9 @@ from .diagnostics import shown
 
 CONFIG_FILE = "site.toml"
 TOML_PLACE = re.compile(r" \(at line (\d+), column \d+\)")
+DOMAIN = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE
+)
 
 
 class ConfigError(Exception):
@@ -36,10 +39,20 @@ class SiteConfig:
     author: str = ""
     """Site owner, credited in the footer."""
 
+    domain: str = ""
+    """Custom domain the site is served at, e.g. readings.example.org: writes the CNAME
+    file GitHub Pages reads, and stands for site_url (https://DOMAIN/) when that is empty."""
+
     @property
     def base_url(self) -> str:
-        """site_url with exactly one trailing slash, or empty."""
-        return self.site_url.rstrip("/") + "/" if self.site_url else ""
+        """site_url (or https://domain/) with exactly one trailing slash, or empty."""
+        url = self.site_url or (f"https://{self.domain}/" if self.domain else "")
+        return url.rstrip("/") + "/" if url else ""
+
+    @property
+    def base_path(self) -> str:
+        """The path of the site's address (/REPO/ on a project site), or / when unknown."""
+        return urlsplit(self.base_url).path or "/"
 
 
 OPTIONS = {f.name for f in fields(SiteConfig)}
@@ -74,6 +87,12 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
         raise ConfigError(
             f"{shown(path)}:{_line_of(path, 'site_url')}: error: option 'site_url' must be an "
             f"absolute http(s) address, not '{url}'"
+        )
+    domain = values.get("domain", "")
+    if domain and not DOMAIN.match(domain):
+        raise ConfigError(
+            f"{shown(path)}:{_line_of(path, 'domain')}: error: option 'domain' must be a host "
+            f"name such as readings.example.org, not '{domain}'"
         )
     return SiteConfig(**values)
 

@@ -65,15 +65,12 @@ def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
         elif name.startswith("_") or is_editor_artifact(name):
             continue
         elif item.is_dir():
-            diagnostics.warning(path, 0, "folders in the source folder are not read")
+            continue  # files beside the articles (images/...), published when linked
         elif name.endswith(NOTES_SUFFIX):
             notes[name[: -len(NOTES_SUFFIX)]] = path
         elif path.suffix in SOURCE_SUFFIXES:
             sources.setdefault(path.stem, []).append(path)
-        else:
-            diagnostics.warning(
-                path, 0, "not a source (.md or .txt) nor a notes file (.notes.md); ignored"
-            )
+        # Any other file is a file beside the articles, published when a page links to it.
     for stem, path in notes.items():
         if stem not in sources:
             diagnostics.error(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -59,6 +59,7 @@ class Note:
     path: Path
     line: int  # line of the `##` heading
     glossary: bool = False
+    body_line: int = field(default=0, compare=False)  # line of the body's first line
 
     @cached_property
     def key(self) -> str:
@@ -155,10 +156,12 @@ def _section(
                 placement = parsed
         set_fields.add(name)
         index += 1
+    while index < len(body) and not body[index].strip():
+        index += 1
     text = "\n".join(body[index:]).strip("\n")
     if not text.strip():
         diagnostics.warning(path, line, f"the note for '{term}' has no text")
-    return Note(term, aliases, placement, text, path, line, glossary)
+    return Note(term, aliases, placement, text, path, line, glossary, line + 1 + index)
 
 
 def parse_placement(value: str) -> Placement | None:

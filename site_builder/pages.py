@@ -13,7 +13,7 @@ import jinja2
 
 from .config import SiteConfig
 from .notes import Note
-from .render import RenderedArticle, render_note_body
+from .render import NoteBody, RenderedArticle
 from .terms import TermEntry
 
 THEME = Path(__file__).parent / "theme"
@@ -42,26 +42,40 @@ class Theme:
         )
         self.env.globals["site"] = config
 
-    def _render(self, name: str, root: str, **context: object) -> str:
-        return self.env.get_template(name).render(root=root, **context)
+    def _render(self, name: str, root: str, path: str | None, **context: object) -> str:
+        """A page at `path` from the site's root (None: no address of its own)."""
+        base = self.config.base_url
+        page_url = base + path if base and path is not None else ""
+        context.setdefault("description", self.config.description)
+        return self.env.get_template(name).render(root=root, page_url=page_url, **context)
 
-    def note(self, note: Note, note_id: str, refs: Sequence[str]) -> str:
+    def note(self, note: Note, body: NoteBody, note_id: str, refs: Sequence[str]) -> str:
         """One note's `<aside>`; markdown-it calls this while rendering an article."""
         return self.env.get_template("note.html").render(
-            note=note, id=note_id, refs=refs, body=render_note_body(note)
+            note=note, id=note_id, refs=refs, body=body
         )
 
     def article(self, page: RenderedArticle) -> str:
+        meta = page.article.meta
         return self._render(
-            "article.html", "../", page=page, meta=page.article.meta, lang=page.article.meta.lang
+            "article.html",
+            "../",
+            meta.slug + "/",
+            page=page,
+            meta=meta,
+            lang=meta.lang,
+            description=meta.summary or page.opening,
         )
 
     def index(self, pages: Sequence[RenderedArticle]) -> str:
-        return self._render("index.html", "", pages=pages, lang=self.config.language)
+        return self._render("index.html", "", "", pages=pages, lang=self.config.language)
 
     def terms(self, entries: Sequence[TermEntry]) -> str:
-        return self._render("terms.html", "../", entries=entries, lang=self.config.language)
+        return self._render(
+            "terms.html", "../", "terms/", entries=entries, lang=self.config.language
+        )
 
     def not_found(self) -> str:
-        # A 404 page is served at any depth, so only an absolute root works there.
-        return self._render("404.html", self.config.base_url, lang=self.config.language)
+        # A 404 page is served at any depth, so only a root-relative path works
+        # there: the path of the site's address (/REPO/ on a project site).
+        return self._render("404.html", self.config.base_path, None, lang=self.config.language)

@@ -13,31 +13,38 @@ from pathlib import Path
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics
 from .glossary import Glossary
+from .links import SourceLinks
 from .pages import Theme
 from .render import RenderedArticle, render_article
 from .sources import Article
 
-_worker: tuple[Glossary, Theme] | None = None
+_worker: tuple[Glossary, Theme, SourceLinks | None] | None = None
 CHUNK = 16  # articles per task: enough to outweigh the cost of sending them
 
 
 def render_all(
-    articles: Sequence[Article], glossary: Glossary, theme: Theme, jobs: int
+    articles: Sequence[Article],
+    glossary: Glossary,
+    theme: Theme,
+    jobs: int,
+    links: SourceLinks | None = None,
 ) -> Iterator[tuple[RenderedArticle, list[Diagnostic]]]:
     """Each article rendered, with the diagnostics its rendering raised, in order."""
     if jobs <= 1 or len(articles) <= CHUNK:
         for article in articles:
-            yield _render_one(article, glossary, theme)
+            yield _render_one(article, glossary, theme, links)
         return
     with ProcessPoolExecutor(
-        jobs, initializer=_start, initargs=(glossary, theme.config, theme.templates)
+        jobs, initializer=_start, initargs=(glossary, theme.config, theme.templates, links)
     ) as pool:
         yield from pool.map(_render, articles, chunksize=CHUNK)
 
 
-def _start(glossary: Glossary, config: SiteConfig, templates: Path | None) -> None:
+def _start(
+    glossary: Glossary, config: SiteConfig, templates: Path | None, links: SourceLinks | None
+) -> None:
     global _worker
-    _worker = (glossary, Theme(config, templates))
+    _worker = (glossary, Theme(config, templates), links)
 
 
 def _render(article: Article) -> tuple[RenderedArticle, list[Diagnostic]]:
@@ -46,7 +53,7 @@ def _render(article: Article) -> tuple[RenderedArticle, list[Diagnostic]]:
 
 
 def _render_one(
-    article: Article, glossary: Glossary, theme: Theme
+    article: Article, glossary: Glossary, theme: Theme, links: SourceLinks | None
 ) -> tuple[RenderedArticle, list[Diagnostic]]:
     diagnostics = Diagnostics()
-    return render_article(article, glossary, theme.note, diagnostics), diagnostics.items
+    return render_article(article, glossary, theme.note, diagnostics, links), diagnostics.items

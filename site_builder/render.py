@@ -8,8 +8,10 @@ plugin. Raw HTML is never passed through, and links keep only safe targets.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -18,9 +20,11 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from .anchoring import ENV_KEY, Anchoring, NoteRenderer, anchoring_plugin, plain_text
-from .diagnostics import Diagnostics
+from .anchoring import ENV_KEY, Anchoring, anchoring_plugin, plain_text
+from .diagnostics import Diagnostic, Diagnostics
 from .glossary import Glossary, build_trie
+from .links import ENV_KEY as LINKS_KEY
+from .links import LinkState, SourceLinks, links_plugin
 from .notes import Note
 from .sources import Article
 
@@ -38,11 +42,32 @@ class Place:
 
 
 @dataclass(frozen=True)
+class NoteBody:
+    """A note as HTML: its gloss (the first block, shown at rest) and the rest."""
+
+    gloss: str
+    detail: str
+    files: frozenset[str] = frozenset()  # files beside the articles it links to
+    targets: frozenset[str] = frozenset()  # every name in the source folder it links to
+    problems: tuple[Diagnostic, ...] = ()
+
+    @property
+    def html(self) -> str:
+        return self.gloss + self.detail
+
+
+# The template of one note: the note, its body, its id and the ids of its terms' links.
+NoteRenderer = Callable[[Note, NoteBody, str, Sequence[str]], str]
+
+
+@dataclass(frozen=True)
 class RenderedArticle:
     article: Article
     html: str
     places: tuple[Place, ...]
     opening: str  # the first words of the text, for the reading list
+    files: frozenset[str] = frozenset()  # files beside the articles its page links to
+    targets: frozenset[str] = frozenset()  # every name in the source folder it links to
 
     @property
     def note_count(self) -> int:
@@ -50,19 +75,42 @@ class RenderedArticle:
 
 
 def render_article(
-    article: Article, glossary: Glossary, render_note: NoteRenderer, diagnostics: Diagnostics
+    article: Article,
+    glossary: Glossary,
+    render_note: NoteRenderer,
+    diagnostics: Diagnostics,
+    links: SourceLinks | None = None,
 ) -> RenderedArticle:
-    """The article's HTML with its terms anchored, warning of notes that found no place."""
+    """The article's HTML with its terms anchored, warning of notes that found no place
+    and of links that find nothing."""
+    bodies: list[NoteBody] = []
+
+    def note_html(note: Note, note_id: str, refs: Sequence[str]) -> str:
+        body = render_note_body(note, links)
+        bodies.append(body)
+        return render_note(note, body, note_id, refs)
+
     own = build_trie(article.notes)
     anchoring = Anchoring(
         tries=(own, glossary.trie),
-        render_note=render_note,
+        render_note=note_html,
         excluded=frozenset(note.key for note in article.notes),
     )
     md = text_parser() if article.kind == "text" else article_parser()
     body = article.body + ("\u2026" if article.kind == "text" and article.meta.excerpt else "")
-    tokens = md.parse(body, {ENV_KEY: anchoring})
-    html = md.renderer.render(tokens, md.options, {ENV_KEY: anchoring})
+    env: dict[str, object] = {ENV_KEY: anchoring}
+    if links is not None:
+        env[LINKS_KEY] = state = LinkState(links, article.path, article.body_line)
+    tokens = md.parse(body, env)
+    html = md.renderer.render(tokens, md.options, env)
+    files, targets = set(), set()
+    if links is not None:
+        diagnostics.extend(state.problems)
+        files, targets = state.files, state.targets
+    for note_body in bodies:
+        diagnostics.extend(list(note_body.problems))
+        files |= note_body.files
+        targets |= note_body.targets
     for note in article.notes:
         if note.key not in anchoring.refs:
             diagnostics.warning(
@@ -80,30 +128,28 @@ def render_article(
         ),
         "",
     )
-    return RenderedArticle(article, html, places, _first_words(opening, OPENING_WORDS))
+    return RenderedArticle(
+        article,
+        html,
+        places,
+        _first_words(opening, OPENING_WORDS),
+        frozenset(files),
+        frozenset(targets),
+    )
 
 
-@dataclass(frozen=True)
-class NoteBody:
-    """A note as HTML: its gloss (the first block, shown at rest) and the rest."""
-
-    gloss: str
-    detail: str
-
-    @property
-    def html(self) -> str:
-        return self.gloss + self.detail
-
-
-def render_note_body(note: Note) -> NoteBody:
+def render_note_body(note: Note, links: SourceLinks | None = None) -> NoteBody:
     """A note's own markdown as HTML (notes are not anchored themselves)."""
-    return _note_body(note.body)
+    return _note_body(note.body, note.path, note.body_line, links)
 
 
-@cache
-def _note_body(markdown: str) -> NoteBody:
+@lru_cache(maxsize=4096)  # a glossary note is rendered once for all the pages it is on
+def _note_body(markdown: str, path: Path, line: int, links: SourceLinks | None) -> NoteBody:
     md = note_parser()
-    tokens = md.parse(markdown)
+    env: dict[str, object] = {}
+    if links is not None:
+        env[LINKS_KEY] = state = LinkState(links, path, line)
+    tokens = md.parse(markdown, env)
     # The gloss ends where the first top-level block closes.
     split = next(
         (
@@ -114,7 +160,16 @@ def _note_body(markdown: str) -> NoteBody:
         len(tokens),
     )
     render = md.renderer.render
-    return NoteBody(render(tokens[:split], md.options, {}), render(tokens[split:], md.options, {}))
+    gloss, detail = render(tokens[:split], md.options, {}), render(tokens[split:], md.options, {})
+    if links is None:
+        return NoteBody(gloss, detail)
+    return NoteBody(
+        gloss,
+        detail,
+        frozenset(state.files),
+        frozenset(state.targets),
+        tuple(state.problems.items),
+    )
 
 
 def _unplaced(note: Note, count: int) -> str:
@@ -161,7 +216,7 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
 @cache
 def article_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
-    return _configure(md.enable(["table", "strikethrough"]).use(anchoring_plugin))
+    return _configure(md.enable(["table", "strikethrough"]).use(anchoring_plugin).use(links_plugin))
 
 
 @cache
@@ -172,7 +227,7 @@ def text_parser() -> MarkdownIt:
 @cache
 def note_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
-    return _configure(md.enable(["table", "strikethrough"]))
+    return _configure(md.enable(["table", "strikethrough"]).use(links_plugin))
 
 
 def pygments_css(dark_selector: str = "@media (prefers-color-scheme: dark)") -> str:

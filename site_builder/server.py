@@ -35,8 +35,13 @@ class DevServer(ThreadingHTTPServer):
 
     daemon_threads = True  # open reload channels never hold up Ctrl-C
 
-    def __init__(self, folder: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+    def __init__(
+        self, folder: Path, host: str = "127.0.0.1", port: int = 8000, base_path: str = "/"
+    ) -> None:
         self.folder = folder.resolve()
+        # The path of the site's address (/REPO/ on a project site): served there, as
+        # GitHub Pages will, so that a project site is previewed exactly.
+        self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
         self.allowed_hosts = LOCAL_HOSTS | {host}
         # Served to the network on purpose: readers there name this machine by its address.
         # DNS rebinding needs a domain name, so an address in the Host header is safe.
@@ -52,7 +57,7 @@ class DevServer(ThreadingHTTPServer):
     def url(self) -> str:
         host, port = self.server_address[:2]
         host = str(host)
-        return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+        return f"http://{'[' + host + ']' if ':' in host else host}:{port}{self.base_path}"
 
     def announce(self, problems: Sequence[str]) -> None:
         """After a rebuild has written everything: show its errors, or reload the pages."""
@@ -108,7 +113,13 @@ class _Handler(BaseHTTPRequestHandler):
         if path == EVENTS:
             self._events(body)
             return
-        target = self._resolve(path)
+        base = self.server.base_path
+        if path in ("/", base.rstrip("/")) and base != "/":
+            self._send(HTTPStatus.FOUND, b"", body=body, extra={"Location": base})
+            return
+        target = self._resolve("/" + path[len(base) :]) if path.startswith(base) else None
+        if target is None:
+            target = HTTPStatus.NOT_FOUND  # outside the site's path
         not_found = self.server.folder / "404.html"
         if target == HTTPStatus.NOT_FOUND and not_found.is_file():
             self._file(not_found, body, HTTPStatus.NOT_FOUND)

@@ -7,13 +7,17 @@ stages for the inputs that changed, guided by what each output depends on:
 
 - an article's page on its source and notes file, and on the glossary notes
   whose terms occur in it;
-- the reading list, terms page and sitemap on every page's entry in them
+- the reading list, terms page, sitemap and feed on every page's entry in them
   (rewritten only when an entry changed);
+- an article's page also on the pages of the sources it links to (their slugs);
+- the files beside the articles that pages link to (copied to `_files/`) on
+  themselves, and the files of `public/` on themselves;
 - everything on site.toml and the templates; a static file on itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -27,16 +31,19 @@ from .config import CONFIG_FILE, SiteConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics
 from .discover import Source, discover
 from .glossary import Glossary, build_trie, read_glossary
+from .links import FILES, SourceLinks
 from .matching import find_terms
 from .output import ASSETS, Output, check_output_dir
 from .pages import Theme, default_theme
 from .parallel import render_all
 from .render import RenderedArticle, pygments_css
-from .sitemap import sitemap
+from .sitemap import feed, robots, sitemap
 from .sources import Article, read_article
 from .terms import collect_terms
 
 RESERVED_SLUGS = ("terms", "static")
+FILES_OWNER = "(files)"  # owner of the files beside the articles that pages link to
+PUBLIC_OWNER = "(public)"  # owner of what public/ holds
 
 Progress = Callable[[int, int], None]
 
@@ -66,6 +73,11 @@ class Project:
     def static(self) -> Path:
         return self.root / "static"
 
+    @property
+    def public(self) -> Path:
+        """Files copied to the site's root as they are (robots.txt, verification files)."""
+        return self.root / "public"
+
     def owner(self, path: Path) -> str:
         """A source's name in the output manifest: its path relative to the project."""
         resolved = path.resolve()
@@ -81,6 +93,7 @@ class BuildReport:
     notes: int = 0  # notes placed on those pages
     seconds: float = 0.0
     full: bool = True  # False for an incremental rebuild
+    base_url: str = ""  # the site's address, when known
 
 
 @dataclass(eq=False)
@@ -100,12 +113,14 @@ def build_site(
     jobs: int = 1,
     write: bool = True,
     progress: Progress | None = None,
+    drafts: bool = False,
 ) -> BuildReport:
     """Build every page that can be built; problems end up in the report, not in exceptions.
 
     Raises ConfigError or OutputError only when nothing can be built at all.
     """
-    return Site(project, site_url=site_url, jobs=jobs, progress=progress).build(write=write)
+    site = Site(project, site_url=site_url, jobs=jobs, progress=progress, drafts=drafts)
+    return site.build(write=write)
 
 
 class Site:
@@ -118,11 +133,14 @@ class Site:
         site_url: str | None = None,
         jobs: int = 1,
         progress: Progress | None = None,
+        drafts: bool = False,
     ) -> None:
         self.project = project
         self.site_url = site_url
         self.jobs = jobs
         self.progress = progress
+        self.drafts = drafts  # build the pages of drafts too
+        self.links = SourceLinks.of(project.source, {}, frozenset())
         self.config = SiteConfig()
         self.theme = Theme(self.config)
         self.glossary = Glossary()
@@ -146,18 +164,22 @@ class Site:
             check_output_dir(
                 project.out,
                 project.root,
-                [project.source, project.templates, project.static, project.config],
+                [project.source, project.templates, project.static, project.public, project.config],
             )
             self.output = Output(project.out)
         sources = self._discover()
         self.glossary = self._read_glossary()
         self.entries = {source.path: Entry(source) for source in sources}
         self._read(self.entries.values())
-        rendered = self._render(self._publishable())
+        publishable = self._publishable()
+        self.links = self._links(publishable)
+        rendered = self._render(publishable)
         self.shown = {}
         self._write_pages(rendered)
         self._write_site_pages(full=True)
         self._write_assets()
+        self._write_files()
+        self._write_public()
         if self.output:
             # Pages whose input is broken now keep their last good output.
             self.output.prune(keep={project.owner(path) for path in self.entries})
@@ -174,6 +196,8 @@ class Site:
             return self.build()
         if any(p.is_relative_to(static) for p in paths):
             self._write_assets()
+        if any(p.is_relative_to(project.public.resolve()) for p in paths):
+            self._write_public()
         dirty, added_or_removed = self._refresh_sources(paths)
         glossary_changed = project.source.resolve() / "_glossary.md" in paths
         if glossary_changed:
@@ -182,6 +206,10 @@ class Site:
         shown_before = [_shown(entry.page) for entry in dirty]
         self._read(dirty)
         publishable = self._publishable()
+        old_links, self.links = self.links, self._links(publishable)
+        linking = self._linking_to(_moved(old_links, self.links)) - dirty
+        self._read(linking)  # their pages link to pages that came, went or moved
+        dirty |= linking
         newly = [e for e in publishable if e.page is None and e not in dirty]
         rendered = self._render([e for e in publishable if e in dirty] + newly)
         self._write_pages(rendered)
@@ -193,6 +221,7 @@ class Site:
             or shown_before != [_shown(entry.page) for entry in dirty]
         ):
             self._write_site_pages(full=False)
+        self._write_files()
         if self.output:
             self.output.save()
         return self._report([*dirty, *newly], rendered, started, full=False)
@@ -229,8 +258,14 @@ class Site:
         """Entries that can have a page: readable, with a slug of their own."""
         by_slug: dict[str, list[Entry]] = {}
         for entry in self.entries.values():
-            if entry.article is not None:
-                by_slug.setdefault(entry.article.meta.slug, []).append(entry)
+            if entry.article is None:
+                continue
+            if entry.article.meta.draft and not self.drafts:
+                entry.page = None
+                if self.output:  # a draft is not published, even as it was before
+                    self.output.remove_owner(self.project.owner(entry.source.path))
+                continue
+            by_slug.setdefault(entry.article.meta.slug, []).append(entry)
         problems = Diagnostics()
         publishable = []
         for slug, group in by_slug.items():
@@ -263,10 +298,8 @@ class Site:
     def _render(self, entries: Sequence[Entry]) -> list[Entry]:
         """Render the articles' markdown, with their notes anchored."""
         articles = [entry.article for entry in entries if entry.article is not None]
-        for number, (entry, (page, problems)) in enumerate(
-            zip(entries, render_all(articles, self.glossary, self.theme, self.jobs), strict=True),
-            1,
-        ):
+        pages = render_all(articles, self.glossary, self.theme, self.jobs, self.links)
+        for number, (entry, (page, problems)) in enumerate(zip(entries, pages, strict=True), 1):
             entry.page = page
             entry.diagnostics += problems
             if self.progress:
@@ -307,16 +340,24 @@ class Site:
                 self.shown[path] = view
                 if self.output:
                     self.output.write(path, html)
-                    if path == "index.html":  # the sitemap lists what the reading list does
-                        self._write_sitemap(pages)
+                    if path == "index.html":  # these list what the reading list does
+                        self._write_listings(pages)
         self.site_problems["templates"] = problems.items
 
-    def _write_sitemap(self, pages: Sequence[RenderedArticle]) -> None:
+    def _write_listings(self, pages: Sequence[RenderedArticle]) -> None:
+        """sitemap.xml, feed.xml and robots.txt, which need the site's address."""
         assert self.output is not None
-        if self.config.site_url:
-            self.output.write("sitemap.xml", sitemap(self.config.base_url, pages))
-        else:
-            self.output.remove("sitemap.xml")
+        base = self.config.base_url
+        files = {
+            "sitemap.xml": sitemap(base, pages) if base else None,
+            "feed.xml": feed(self.config, pages) if base else None,
+            "robots.txt": robots(base) if base and not self._in_public("robots.txt") else None,
+        }
+        for path, text in files.items():
+            if text is None:
+                self.output.remove(path)
+            else:
+                self.output.write(path, text)
 
     def _write_assets(self) -> None:
         """Static files (the theme's, overridden by the project's) and the code styles."""
@@ -325,7 +366,56 @@ class Site:
         files = {f"static/{name}": data for name, data in _static_files(self.project.static)}
         files["static/pygments.css"] = pygments_css().encode()
         files[".nojekyll"] = b""
+        if self.config.domain and not self._in_public("CNAME"):
+            files["CNAME"] = f"{self.config.domain}\n".encode()
         self.output.replace(ASSETS, files)
+
+    def _write_files(self) -> None:
+        """The files beside the articles that pages link to, under _files/."""
+        if not self.output:
+            return
+        folder = self.links.folder
+        linked = sorted({name for e in self.entries.values() if e.page for name in e.page.files})
+        files = {}
+        for name in linked:
+            # A file gone since the page was rendered is left out; the next rebuild says so.
+            with contextlib.suppress(OSError):
+                files[f"{FILES}/{name}"] = (folder / name).read_bytes()
+        self.output.replace(FILES_OWNER, files)
+
+    def _write_public(self) -> None:
+        """public/ as it is, at the site's root; our own files win a clash, with a warning."""
+        if not self.output:
+            return
+        problems = Diagnostics()
+        files: dict[str, bytes] = {}
+        for relative, path in _public_files(self.project.public):
+            owner = self.output.files.get(relative)
+            if owner not in (None, PUBLIC_OWNER):
+                problems.warning(path, 0, f"the site has its own {relative}; this one is left out")
+            else:
+                files[relative] = path.read_bytes()
+        self.output.replace(PUBLIC_OWNER, files)
+        self.site_problems["public"] = problems.items
+
+    def _in_public(self, relative: str) -> bool:
+        return (self.project.public / relative).is_file()
+
+    def _links(self, publishable: Sequence[Entry]) -> SourceLinks:
+        """What links in the sources can reach: each source's page, by file name."""
+        pages = {
+            entry.source.path.name: entry.article.meta.slug
+            for entry in publishable
+            if entry.article is not None
+        }
+        names = frozenset(path.name for path in self.entries)
+        return SourceLinks.of(self.project.source, pages, names)
+
+    def _linking_to(self, names: set[str]) -> set[Entry]:
+        """Entries whose pages link to any of these names in the source folder."""
+        if not names:
+            return set()
+        return {e for e in self.entries.values() if e.page and e.page.targets & names}
 
     # Incremental bookkeeping
 
@@ -375,7 +465,7 @@ class Site:
     def _report(
         self, entries: Iterable[Entry], rendered: Sequence[Entry], started: float, full: bool
     ) -> BuildReport:
-        report = BuildReport(full=full)
+        report = BuildReport(full=full, base_url=self.config.base_url)
         for problems in self.site_problems.values():
             report.diagnostics.extend(problems)
         for entry in entries:
@@ -384,6 +474,26 @@ class Site:
         report.notes = sum(entry.page.note_count for entry in rendered if entry.page)
         report.seconds = time.perf_counter() - started
         return report
+
+
+def _moved(old: SourceLinks, new: SourceLinks) -> set[str]:
+    """Names whose page came, went or changed its slug."""
+    return {
+        name
+        for name in old.pages.keys() | new.pages.keys()
+        if old.pages.get(name) != new.pages.get(name)
+    }
+
+
+def _public_files(folder: Path) -> list[tuple[str, Path]]:
+    """public/'s files, by path relative to it; links are not followed out of it."""
+    if not folder.is_dir():
+        return []
+    return [
+        (path.relative_to(folder).as_posix(), path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink() and ".git" not in path.relative_to(folder).parts
+    ]
 
 
 def _shown(page: RenderedArticle | None) -> tuple[object, ...] | None:

@@ -1,20 +1,75 @@
-"""sitemap.xml, written when the site's address is known."""
+"""The files that need the site's address: sitemap.xml, feed.xml (Atom) and robots.txt.
+
+Every URL in them has one form, the one the canonical links use: the site's
+address, then `SLUG/` for an article page and `terms/` for the terms page.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
+from .config import SiteConfig
 from .render import RenderedArticle
+
+EPOCH = "1970-01-01"  # an undated feed's date: a fixed one, so builds are reproducible
+
+
+def page_url(base_url: str, slug: str) -> str:
+    """The canonical address of an article page."""
+    return f"{base_url}{slug}/"
 
 
 def sitemap(base_url: str, pages: Sequence[RenderedArticle]) -> str:
     """A sitemap of the reading list, the terms page and every article."""
-    urls = [base_url, f"{base_url}terms/"]
-    urls += [f"{base_url}{page.article.meta.slug}/" for page in pages]
-    entries = "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in urls)
+    urls = [(base_url, ""), (f"{base_url}terms/", "")]
+    urls += [(page_url(base_url, p.article.meta.slug), p.article.meta.iso_date) for p in pages]
+    entries = "".join(
+        f"<url><loc>{escape(url)}</loc>" + (f"<lastmod>{day}</lastmod>" if day else "") + "</url>\n"
+        for url, day in urls
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         f"{entries}</urlset>\n"
     )
+
+
+def feed(config: SiteConfig, pages: Sequence[RenderedArticle]) -> str:
+    """An Atom feed of the articles, newest first (as the reading list orders them)."""
+    base = config.base_url
+    dates = [p.article.meta.iso_date for p in pages if p.article.meta.iso_date]
+    updated = max(dates, default=EPOCH)
+    entries = []
+    for page in pages:
+        meta = page.article.meta
+        url = page_url(base, meta.slug)
+        summary = meta.summary or page.opening
+        entries.append(
+            "<entry>\n"
+            f"<title>{escape(meta.title)}</title>\n"
+            f'<link rel="alternate" type="text/html" href={quoteattr(url)}/>\n'
+            f"<id>{escape(url)}</id>\n"
+            f"<updated>{meta.iso_date or updated}T00:00:00Z</updated>\n"
+            + (f"<author><name>{escape(meta.author)}</name></author>\n" if meta.author else "")
+            + (f"<summary>{escape(summary)}</summary>\n" if summary else "")
+            + "</entry>\n"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        f"<title>{escape(config.title)}</title>\n"
+        + (f"<subtitle>{escape(config.description)}</subtitle>\n" if config.description else "")
+        + f'<link rel="alternate" type="text/html" href={quoteattr(base)}/>\n'
+        f'<link rel="self" type="application/atom+xml" href={quoteattr(base + "feed.xml")}/>\n'
+        f"<id>{escape(base)}</id>\n"
+        f"<updated>{updated}T00:00:00Z</updated>\n"
+        f"<author><name>{escape(config.author or config.title)}</name></author>\n"
+        + "".join(entries)
+        + "</feed>\n"
+    )
+
+
+def robots(base_url: str) -> str:
+    """robots.txt: everything may be read, and here is the sitemap."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}sitemap.xml\n"

@@ -23,7 +23,8 @@ from .notes import Note, parse_notes
 from .reading import read_text
 from .slugs import slugify
 
-KEYS = ("title", "slug", "author", "source", "url", "date", "summary", "lang", "excerpt")
+KEYS = ("title", "slug", "author", "source", "url", "date", "summary", "lang", "excerpt", "draft")
+FLAGS = ("excerpt", "draft")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 H1 = re.compile(r"^# +(.+?)(?: +#+)? *$")
 BOOLEAN = {"true": True, "yes": True, "false": False, "no": False}
@@ -40,6 +41,7 @@ class Metadata:
     summary: str = ""
     lang: str = ""
     excerpt: bool = False  # the source is cut off
+    draft: bool = False  # built by serve and watch, and by build only with --drafts
 
     @property
     def iso_date(self) -> str:
@@ -60,6 +62,7 @@ class Article:
     meta: Metadata
     body: str
     notes: tuple[Note, ...]
+    body_line: int = 1  # the line of the source where `body` starts
 
 
 def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -> Article | None:
@@ -78,7 +81,7 @@ def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -
         problems += [(notes_file.path, line, msg) for line, msg in notes_file.front_matter.problems]
     if problems:
         return None  # already reported; a page with broken metadata keeps its last good output
-    derived, body = _derive(kind, front.body)
+    derived, body, skipped = _derive(kind, front.body)
     if not body.strip():
         diagnostics.error(
             source.path,
@@ -91,19 +94,19 @@ def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -
     if notes_file:
         meta = _metadata(source, meta, notes_file.front_matter, diagnostics, notes_file.path)
     meta = replace(meta, lang=meta.lang or config.language)
-    return Article(
-        source.path, source.notes, kind, meta, body, notes_file.notes if notes_file else ()
-    )
+    notes = notes_file.notes if notes_file else ()
+    return Article(source.path, source.notes, kind, meta, body, notes, front.body_line + skipped)
 
 
-def _derive(kind: str, body: str) -> tuple[Metadata, str]:
-    """Metadata the text itself gives, and the body without what was taken from it."""
+def _derive(kind: str, body: str) -> tuple[Metadata, str, int]:
+    """Metadata the text itself gives, the body without what was taken from it, and
+    how many lines were taken from its start."""
     if kind == "markdown":
         lines = body.split("\n")
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         if first is not None and (h1 := H1.match(lines[first])):
-            return Metadata(title=h1.group(1), slug=""), "\n".join(lines[first + 1 :])
-        return Metadata(title="", slug=""), body
+            return Metadata(title=h1.group(1), slug=""), "\n".join(lines[first + 1 :]), first + 1
+        return Metadata(title="", slug=""), body, 0
     page = strip_chrome(split_paragraphs(body))
     meta = Metadata(
         title=page.title or "",
@@ -112,7 +115,7 @@ def _derive(kind: str, body: str) -> tuple[Metadata, str]:
         source=page.publisher or "",
         excerpt=page.excerpt,
     )
-    return meta, "\n\n".join(paragraph.text for paragraph in page.paragraphs)
+    return meta, "\n\n".join(paragraph.text for paragraph in page.paragraphs), 0
 
 
 def _metadata(
@@ -131,11 +134,11 @@ def _metadata(
             diagnostics.warning(
                 path, line, f"unknown front-matter key '{key}' (known: {', '.join(KEYS)}); ignored"
             )
-        elif key == "excerpt":
+        elif key in FLAGS:
             if value.lower() in BOOLEAN:
                 values[key] = BOOLEAN[value.lower()]
             else:
-                diagnostics.warning(path, line, f"excerpt: '{value}' is not true or false; ignored")
+                diagnostics.warning(path, line, f"{key}: '{value}' is not true or false; ignored")
         elif key == "url" and urlsplit(value).scheme not in ("http", "https"):
             diagnostics.warning(path, line, f"url: '{value}' is not an http(s) address; ignored")
         elif key == "lang" and not LANG.match(value):

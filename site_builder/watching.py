@@ -59,7 +59,12 @@ class Watcher(FileSystemEventHandler):
         self.root = project.root.resolve()
         self.source = project.source.resolve()
         self.out = project.out.resolve()
-        self.inputs = (self.source, project.templates.resolve(), project.static.resolve())
+        self.inputs = (
+            self.source,
+            project.templates.resolve(),
+            project.static.resolve(),
+            project.public.resolve(),
+        )
         self._pending: set[Path] = set()
         self._lock = threading.Lock()
         self._arrived = threading.Event()

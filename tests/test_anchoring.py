@@ -15,7 +15,7 @@ from site_builder.anchoring import ENV_KEY, Anchoring
 from site_builder.diagnostics import Diagnostics
 from site_builder.glossary import Glossary, build_trie
 from site_builder.notes import Note, parse_notes
-from site_builder.render import article_parser, render_article, text_parser
+from site_builder.render import NoteBody, article_parser, render_article, text_parser
 from site_builder.sources import Article, Metadata
 
 NOTES = Path("seeds/article.notes.md")
@@ -427,6 +427,10 @@ def article(notes_md: str, body: str, kind: str = "markdown") -> Article:
     )
 
 
+def page_aside(note: Note, body: NoteBody, note_id: str, refs: Sequence[str]) -> str:
+    return aside(note, note_id, refs)
+
+
 def glossary(text: str = GLOSSARY_MD) -> Glossary:
     glossary_notes = notes(text, GLOSSARY, glossary=True)
     return Glossary(glossary_notes, build_trie(glossary_notes))
@@ -434,7 +438,7 @@ def glossary(text: str = GLOSSARY_MD) -> Glossary:
 
 def test_glossary_notes_apply_to_an_article() -> None:
     diagnostics = Diagnostics()
-    page = render_article(article("", "Mars and Venus.\n"), glossary(), aside, diagnostics)
+    page = render_article(article("", "Mars and Venus.\n"), glossary(), page_aside, diagnostics)
     assert "Mars: Glossary on Mars." in page.html
     assert "Venus: Glossary on Venus." in page.html
     assert [place.note.glossary for place in page.places] == [True, True]
@@ -446,7 +450,7 @@ def test_an_articles_own_note_wins_over_the_glossary() -> None:
     page = render_article(
         article("## MARS\nat: 2\nOwn note on Mars.\n", "Mars one.\n\nMars two. Venus.\n"),
         glossary(),
-        aside,
+        page_aside,
         diagnostics,
     )
     assert "Glossary on Mars" not in page.html
@@ -479,7 +483,10 @@ def test_excluded_does_not_apply_to_an_articles_own_notes() -> None:
 
 def test_an_articles_alias_beats_a_glossary_term_of_the_same_spelling() -> None:
     page = render_article(
-        article("## Red planet\naliases: Mars\nOwn.\n", "Mars.\n"), glossary(), aside, Diagnostics()
+        article("## Red planet\naliases: Mars\nOwn.\n", "Mars.\n"),
+        glossary(),
+        page_aside,
+        Diagnostics(),
     )
     assert [place.note.term for place in page.places] == ["Red planet"]
     assert link("red-planet", "Mars") in page.html
@@ -538,7 +545,10 @@ def test_text_article_term_across_a_line_break_and_notes_after_paragraph() -> No
 
 def test_render_article_uses_the_text_parser_for_text() -> None:
     page = render_article(
-        article(MARS, "*Mars* <script>x</script>\n", kind="text"), Glossary(), aside, Diagnostics()
+        article(MARS, "*Mars* <script>x</script>\n", kind="text"),
+        Glossary(),
+        page_aside,
+        Diagnostics(),
     )
     assert "<em>" not in page.html
     assert "<script>" not in page.html

@@ -35,8 +35,16 @@ def test_clean_site_builds_with_exit_0_and_a_summary(tmp_path: Path, cli: Run) -
     assert result.code == 0
     assert result.diagnostics == []
     assert result.out.startswith("built 1 page, 1 note, 0 warnings, 0 errors in ")
-    assert result.out.rstrip().endswith("-> _site")
+    first, note = result.out.splitlines()
+    assert first.endswith("-> _site")
+    assert note.startswith("note: no site_url, so no sitemap.xml, feed.xml, robots.txt")
     assert_good_built(tmp_path)
+
+
+def test_with_a_site_url_the_build_says_nothing_more(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    result = cli("build", "--site-url", "https://example.org/")
+    assert (result.code, len(result.out.splitlines())) == (0, 1)
 
 
 def test_non_utf8_file_names_the_line_of_the_bad_byte(tmp_path: Path, cli: Run) -> None:
@@ -427,7 +435,7 @@ def test_console_script_builds(tmp_path: Path) -> None:
     assert script.is_file(), "the package is not installed with its console script"
     make_site(tmp_path, GOOD)
     done = subprocess.run(
-        [str(script), "build", "--out", "public"],
+        [str(script), "build", "--out", "www"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -438,6 +446,6 @@ def test_console_script_builds(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout.startswith("built 1 page, 1 note, 0 warnings, 0 errors in ")
-    assert done.stdout.rstrip().endswith("-> public")
-    assert (tmp_path / "public" / "good" / "index.html").is_file()
+    assert done.stdout.splitlines()[0].endswith("-> www")
+    assert (tmp_path / "www" / "good" / "index.html").is_file()
     assert not (tmp_path / "_site").exists()

@@ -200,3 +200,31 @@ def test_a_slug_clash_and_its_resolution(site: Site, tmp_path: Path) -> None:
     assert report.diagnostics.items == []
     assert report.pages == 1  # the page that clashed is rendered again
     same_as_full_build(site, tmp_path)
+
+
+def test_a_page_linking_to_a_new_article_is_rebuilt(site: Site, tmp_path: Path) -> None:
+    edit(site, "seeds/one.md", "---\ntitle: One\ndate: 2024-01-01\n---\n\nSee [four](four.md).\n")
+    report = site.rebuild([site.project.source / "one.md"])
+    assert any(d.message.startswith("link to 'four.md'") for d in report.diagnostics.items)
+    new = edit(site, "seeds/four.md", "---\ntitle: Four\n---\nThe fourth.\n")
+    report = site.rebuild([new])
+    assert not any("four.md" in d.message for d in report.diagnostics.items)
+    assert 'href="../four/index.html"' in (site.project.out / "one" / "index.html").read_text()
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_linked_file_and_public_files_are_copied_again_when_edited(
+    site: Site, tmp_path: Path
+) -> None:
+    (site.project.source / "images").mkdir()
+    image = edit(site, "seeds/images/map.png", "first")
+    edit(site, "seeds/one.md", "---\ntitle: One\ndate: 2024-01-01\n---\n\n![map](images/map.png)\n")
+    site.rebuild([image, site.project.source / "one.md"])
+    copy = site.project.out / "_files" / "images" / "map.png"
+    assert copy.read_text() == "first"
+    site.rebuild([edit(site, "seeds/images/map.png", "second")])
+    assert copy.read_text() == "second"
+    site.project.public.mkdir()
+    site.rebuild([edit(site, "public/google1.html", "verify")])
+    assert (site.project.out / "google1.html").read_text() == "verify"
+    same_as_full_build(site, tmp_path)

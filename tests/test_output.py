@@ -124,9 +124,9 @@ def test_a_stranger_added_to_a_built_site_is_refused(tmp_path: Path, cli: Run) -
 
 
 def test_output_that_is_a_file_is_refused(tmp_path: Path, cli: Run) -> None:
-    make_site(tmp_path, {**GOOD, "public": "a file"})
-    result = cli("build", "--out", "public")
-    assert result.err.splitlines() == ["public: error: is a file, not a folder"]
+    make_site(tmp_path, {**GOOD, "www": "a file"})
+    result = cli("build", "--out", "www")
+    assert result.err.splitlines() == ["www: error: is a file, not a folder"]
     assert result.code == 2
 
 
@@ -143,11 +143,11 @@ def test_rebuild_into_its_own_previous_output_is_accepted(tmp_path: Path, cli: R
 def test_empty_existing_output_folder_and_a_git_worktree_are_accepted(
     tmp_path: Path, cli: Run
 ) -> None:
-    make_site(tmp_path, {**GOOD, "public/.git/HEAD": "ref: refs/heads/gh-pages\n"})
-    result = cli("build", "--out", "public")
+    make_site(tmp_path, {**GOOD, "www/.git/HEAD": "ref: refs/heads/gh-pages\n"})
+    result = cli("build", "--out", "www")
     assert (result.code, result.err) == (0, "")
-    assert text_of(tmp_path / "public" / ".git" / "HEAD") == "ref: refs/heads/gh-pages\n"
-    assert (tmp_path / "public" / "good" / "index.html").is_file()
+    assert text_of(tmp_path / "www" / ".git" / "HEAD") == "ref: refs/heads/gh-pages\n"
+    assert (tmp_path / "www" / "good" / "index.html").is_file()
 
 
 # Rebuilds: stale pages go, broken pages stay.
@@ -360,6 +360,9 @@ class Links(HTMLParser):
         self.urls: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # The page's own address and its feed's are absolute by nature: not links between pages.
+        if tag == "link" and dict(attrs).get("rel") in ("canonical", "alternate"):
+            return
         self.urls += [value for name, value in attrs if name in ("href", "src") and value]
 
 
@@ -396,14 +399,12 @@ def test_links_between_pages_and_to_assets_are_relative(
     args = ["--site-url", site_url] if site_url else []
     assert cli("build", *args).code == 0
     out = tmp_path / "_site"
-    # A 404 page is served at any depth, so with a known address its links are absolute
-    # (see SiteConfig.site_url); every other page links relatively.
-    skip = ("404.html",) if site_url else ()
-    assert check_relative_links(out, skip) == CONTENT_LINKS
-    if site_url:
-        links = [url for url in links_of(out / "404.html") if not url.startswith("#")]
-        assert links
-        assert all(url.startswith(site_url) for url in links)
+    # A 404 page is served at any depth, so its links start at the path of the site's
+    # address (/ when unknown); every other page links relatively.
+    assert check_relative_links(out, ("404.html",)) == CONTENT_LINKS
+    links = [url for url in links_of(out / "404.html") if not url.startswith("#")]
+    assert links
+    assert all(url.startswith("/repo/" if site_url else "/") for url in links)
 
 
 # Safety of content: raw HTML is text, unsafe links are no links.

@@ -15,6 +15,7 @@ from site_builder.glossary import Glossary, build_trie
 from site_builder.notes import Note, parse_notes
 from site_builder.pages import Theme
 from site_builder.render import (
+    NoteBody,
     article_parser,
     highlight_code,
     note_parser,
@@ -49,8 +50,8 @@ def make_article(
     )
 
 
-def note_html(note: Note, note_id: str, refs: Sequence[str]) -> str:
-    return f'<aside id="{note_id}">{render_note_body(note).html}</aside>\n'
+def note_html(note: Note, body: NoteBody, note_id: str, refs: Sequence[str]) -> str:
+    return f'<aside id="{note_id}">{body.html}</aside>\n'
 
 
 def render(

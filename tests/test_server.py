@@ -226,7 +226,7 @@ def site(tmp_path: Path) -> Path:
     return folder
 
 
-Serve = Callable[[Path], Served]
+Serve = Callable[..., Served]
 
 
 @pytest.fixture
@@ -234,8 +234,8 @@ def serve() -> Iterator[Serve]:
     """Starts DevServers on free ports (`serve(folder)`), and stops them all afterwards."""
     running: list[tuple[Served, threading.Thread]] = []
 
-    def start(folder: Path) -> Served:
-        server = DevServer(folder, "127.0.0.1", 0)
+    def start(folder: Path, base_path: str = "/") -> Served:
+        server = DevServer(folder, "127.0.0.1", 0, base_path)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
         thread.start()
         served = Served(server, folder, int(server.server_address[1]))
@@ -736,3 +736,23 @@ def test_a_server_bound_to_the_network_accepts_its_address_but_no_domain(tmp_pat
     finally:
         server.shutdown()
         server.server_close()
+
+
+# A project site is served under the path of its address, as GitHub Pages does.
+
+
+def test_a_project_site_is_served_under_its_path(site: Path, serve: Serve) -> None:
+    served = serve(site, "/repo/")
+    assert served.server.url.endswith("/repo/")
+    home = served.get("/repo/")
+    assert home.status == 200
+    assert FILES["index.html"].split(b"</body>")[0] in home.body
+    assert served.get("/repo/static/site.css").body == CSS
+    for outside in ("/static/site.css", "/index.html", "/repository/static/site.css"):
+        response = served.get(outside)
+        assert response.status == 404, outside
+        assert FILES["404.html"].split(b"</body>")[0] in response.body, outside
+    for bare in ("/", "/repo"):
+        response = served.get(bare)
+        assert (response.status, response.header("Location")) == (302, "/repo/"), bare
+    assert served.get("/repo/../secret.txt").status in (403, 404)

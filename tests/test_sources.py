@@ -401,12 +401,10 @@ def test_underscore_and_dot_files_are_never_articles(tmp_path: Path, cli: Run) -
     assert page_slugs(tmp_path / "_site") == {"good"}
 
 
-def test_other_files_and_folders_are_warned_about(tmp_path: Path, cli: Run) -> None:
+def test_other_files_and_folders_are_files_beside_the_articles(tmp_path: Path, cli: Run) -> None:
     make_site(tmp_path, {**GOOD, "seeds/image.png": b"\x89PNG", "seeds/sub/x.md": "X.\n"})
     result = cli("build")
-    assert result.diagnostics == [
-        "seeds/image.png:1: warning: not a source (.md or .txt) nor a notes file (.notes.md); "
-        "ignored",
-        "seeds/sub:1: warning: folders in the source folder are not read",
-    ]
-    assert result.code == 0
+    assert (result.code, result.diagnostics) == (0, [])
+    # Not articles, and published only when a page links to them.
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    assert not (tmp_path / "_site" / "_files").exists()

@@ -8,11 +8,27 @@ from ..diagnostics import shown
 from ..site import Project, build_site
 from .report import exit_status, print_diagnostics, progress_bar, summary
 
+NO_ADDRESS = (
+    "note: no site_url, so no sitemap.xml, feed.xml, robots.txt or canonical links "
+    "(set site_url in site.toml or pass --site-url)"
+)
 
-def build(source: Path, out: Path | None, strict: bool, site_url: str | None, jobs: int = 1) -> int:
+
+def build(
+    source: Path,
+    out: Path | None,
+    strict: bool,
+    site_url: str | None,
+    jobs: int = 1,
+    drafts: bool = False,
+) -> int:
     """Build the site from `source` into `out`; the exit status."""
     project = Project.at(source, out)
-    report = build_site(project, site_url=site_url, jobs=jobs, progress=progress_bar())
+    report = build_site(
+        project, site_url=site_url, jobs=jobs, progress=progress_bar(), drafts=drafts
+    )
     print_diagnostics(report)
     print(summary(report, "built") + f" -> {shown(project.out)}")
+    if not report.base_url:
+        print(NO_ADDRESS)
     return exit_status(report, strict)

@@ -27,12 +27,12 @@ def serve(
     temporary = Path(tempfile.mkdtemp(prefix="site-builder-serve-")) if out is None else None
     try:
         project = Project.at(source, out or temporary)
-        site = Site(project)
+        site = Site(project, drafts=True)
         report = site.build()
         print_diagnostics(report)
         print(summary(report, "built"), flush=True)
         try:
-            server = DevServer(project.out, host, port)
+            server = DevServer(project.out, host, port, site.config.base_path)
         except OSError as exc:
             print(f"error: cannot serve on {host}:{port}: {exc.strerror}", file=sys.stderr)
             return EXIT_USAGE

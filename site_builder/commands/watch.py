@@ -16,7 +16,7 @@ from .report import EXIT_CLEAN, print_diagnostics, summary
 def watch(source: Path, out: Path | None, poll: bool) -> int:
     """Build, then rebuild on every change until Ctrl-C."""
     project = Project.at(source, out)
-    site = Site(project)
+    site = Site(project, drafts=True)
     report = site.build()
     print_diagnostics(report)
     print(summary(report, "built") + f" -> {shown(project.out)}", flush=True)

@@ -1,0 +1,114 @@
+"""Links to files beside the articles, a markdown-it-py plugin.
+
+A relative link or image names a file in the source folder, relative to the
+folder (every source and notes file sits at its top). A core rule rewrites it
+to work from an article page (`SLUG/index.html`):
+
+- another source becomes a link to its page: `other.md#x` -> `../other/index.html#x`;
+- any other file is copied into the site under `_files/` and linked there:
+  `images/orbit.png` -> `../_files/images/orbit.png`;
+- a link that finds nothing is a warning at its file and line, and is left
+  as written.
+
+A link that climbs out of the source folder (`../other/`) is taken as a link
+between the site's pages and left as written; nothing outside is ever copied.
+
+Links with a scheme (`https:`), a host, an absolute path or only a fragment
+are left alone. `_files` can never be a slug, so copies never meet pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+
+from .diagnostics import Diagnostics
+
+ENV_KEY = "links"
+FILES = "_files"  # where linked files go in the site: underscores never occur in slugs
+PAGE_ROOT = "../"  # from an article page back to the site's root
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: one per build, cheap to hash
+class SourceLinks:
+    """What links in sources can point at: the source folder, and each source's page."""
+
+    folder: Path  # resolved
+    pages: Mapping[str, str]  # a source's file name -> the slug of its page
+    sources: frozenset[str] = frozenset()  # every source's file name, with a page or not
+
+    @classmethod
+    def of(cls, folder: Path, pages: Mapping[str, str], sources: frozenset[str]) -> SourceLinks:
+        return cls(folder.resolve(), dict(pages), sources)
+
+
+@dataclass
+class LinkState:
+    """One document's links as they are resolved: where it is, what it linked."""
+
+    links: SourceLinks
+    path: Path  # the file the markdown comes from, for messages
+    first_line: int  # the line of that file where the markdown starts
+    files: set[str] = field(default_factory=set)  # linked files to copy, folder-relative
+    targets: set[str] = field(default_factory=set)  # every name linked, found or not
+    problems: Diagnostics = field(default_factory=Diagnostics)
+
+
+def links_plugin(md: MarkdownIt) -> None:
+    """Resolve links to files beside the articles; acts only when the env holds a LinkState."""
+    md.core.ruler.push("resolve_links", resolve_links)
+
+
+def resolve_links(state: StateCore) -> None:
+    links = state.env.get(ENV_KEY)
+    if not isinstance(links, LinkState):
+        return
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = links.first_line + (token.map[0] if token.map else 0)
+        for child in token.children:
+            attr = "href" if child.type == "link_open" else "src" if child.type == "image" else ""
+            url = child.attrGet(attr) if attr else None
+            if isinstance(url, str):
+                child.attrSet(attr, resolve(url, links, line))
+
+
+def resolve(url: str, state: LinkState, line: int) -> str:
+    """The URL a link should have on an article page (as written when it is not ours)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return url
+    name = unquote(parts.path)
+    folder = state.links.folder
+    target = (folder / name).resolve()
+    suffix = (f"?{parts.query}" if parts.query else "") + (
+        f"#{parts.fragment}" if parts.fragment else ""
+    )
+    if not target.is_relative_to(folder):
+        return url  # out of the source folder: a link between the site's pages, as written
+    relative = target.relative_to(folder).as_posix()
+    state.targets.add(relative)
+    if relative in state.links.pages:
+        return f"{PAGE_ROOT}{quote(state.links.pages[relative])}/index.html{suffix}"
+    if relative in state.links.sources:
+        state.problems.warning(
+            state.path, line, f"link to '{url}': that article has no page (a draft, or broken)"
+        )
+        return url
+    if not target.is_file():
+        what = "article" if target.suffix in (".md", ".txt") and "/" not in relative else "file"
+        state.problems.warning(
+            state.path, line, f"link to '{url}': no {what} '{relative}' in the source folder"
+        )
+        return url
+    state.files.add(relative)
+    return f"{PAGE_ROOT}{FILES}/{quote(relative)}{suffix}"

@@ -1,0 +1,140 @@
+"""Links and images to files beside the articles: rewritten, copied, or warned about."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import GOOD, Run, make_site
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def page(root: Path, slug: str) -> str:
+    return (root / "_site" / slug / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_image_beside_the_article_is_copied_and_linked(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/good.md": "# Good\n\nThe Tianwen-3 orbit:\n\n![The orbit](images/orbit.png)\n",
+            "seeds/images/orbit.png": PNG,
+        },
+    )
+    result = cli("build", "--strict")
+    assert (result.code, result.diagnostics) == (0, [])
+    assert 'src="../_files/images/orbit.png"' in page(tmp_path, "good")
+    assert (tmp_path / "_site" / "_files" / "images" / "orbit.png").read_bytes() == PNG
+
+
+def test_a_link_to_another_source_links_to_its_page(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/good.md": "# Good\n\nTianwen-3. See [launch](launch-day.md#when) "
+            "and [text](notes%20on%20it.txt).\n",
+            "seeds/good.notes.md": "## Tianwen-3\nSee [launch day](launch-day.md).\n",
+            "seeds/launch-day.md": "---\nslug: launch\n---\nThe launch.\n",
+            "seeds/notes on it.txt": "Some plain notes, long enough to be a paragraph here.\n",
+        },
+    )
+    result = cli("build", "--strict")
+    assert (result.code, result.diagnostics) == (0, [])
+    html = page(tmp_path, "good")
+    assert 'href="../launch/index.html#when"' in html
+    assert 'href="../launch/index.html"' in html  # from the note
+    assert 'href="../notes-on-it/index.html"' in html
+
+
+def test_links_that_find_nothing_are_warnings_at_their_line(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/good.md": "---\ntitle: Good\n---\n\nTianwen-3.\n\nSee [x](missing.md) and\n"
+            "![y](images/none.png).\n",
+            "seeds/good.notes.md": "## Tianwen-3\naliases: TW-3\n\nGloss.\n\n[z](gone.txt)\n",
+        },
+    )
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/good.md:7: warning: link to 'images/none.png': no file 'images/none.png' in the "
+        "source folder",
+        "seeds/good.md:7: warning: link to 'missing.md': no article 'missing.md' in the "
+        "source folder",
+        "seeds/good.notes.md:6: warning: link to 'gone.txt': no article 'gone.txt' in the "
+        "source folder",
+    ]
+    assert result.code == 0
+    assert cli("build", "--strict").code == 1
+    assert cli("check").diagnostics == result.diagnostics
+
+
+def test_a_link_to_a_draft_is_a_warning_and_copies_nothing(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/good.md": "# Good\n\nTianwen-3 and [the plan](plan.md).\n",
+            "seeds/plan.md": "---\ndraft: true\n---\nNot yet.\n",
+        },
+    )
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/good.md:3: warning: link to 'plan.md': that article has no page (a draft, or broken)"
+    ]
+    assert not (tmp_path / "_site" / "_files").exists()
+    assert cli("build", "--drafts").diagnostics == []
+    assert 'href="../plan/index.html"' in page(tmp_path, "good")
+
+
+@pytest.mark.parametrize("link", ["../site.toml", "../../etc/passwd", "/etc/passwd"])
+def test_nothing_outside_the_source_folder_is_copied(tmp_path: Path, cli: Run, link: str) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/good.md": f"# Good\n\nTianwen-3 [x]({link}).\n"})
+    result = cli("build", "--strict")
+    assert (result.code, result.diagnostics) == (0, [])
+    assert f'href="{link}"' in page(tmp_path, "good")  # a link between pages, as written
+    assert not (tmp_path / "_site" / "_files").exists()
+
+
+def test_a_symlink_out_of_the_source_folder_is_not_followed(tmp_path: Path, cli: Run) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    make_site(tmp_path, {**GOOD, "seeds/good.md": "# Good\n\nTianwen-3 [x](leak.txt).\n"})
+    os.symlink(secret, tmp_path / "seeds" / "leak.png")
+    os.symlink(secret, tmp_path / "seeds" / "leak.txt")
+    (tmp_path / "seeds" / "good.md").write_text("# Good\n\nTianwen-3 ![x](leak.png).\n")
+    cli("build")
+    assert not (tmp_path / "_site" / "_files").exists()
+    assert "secret" not in "".join(
+        p.read_text(errors="replace") for p in (tmp_path / "_site").rglob("*") if p.is_file()
+    )
+
+
+# Drafts
+
+
+def test_a_draft_is_left_out_of_build_unless_asked_for(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/wip.md": "---\ntitle: Work in progress\n---\nNot yet.\n",
+            "seeds/wip.notes.md": "---\ndraft: yes\n---\n",
+            "site.toml": 'site_url = "https://example.org/"\n',
+        },
+    )
+    assert cli("build").code == 0
+    out = tmp_path / "_site"
+    assert not (out / "wip").exists()
+    listings = [out / "index.html", out / "sitemap.xml", out / "feed.xml"]
+    assert all("wip" not in path.read_text() for path in listings)
+    assert cli("build", "--drafts").code == 0
+    assert "draft-mark" in (out / "wip" / "index.html").read_text()
+    assert "draft-mark" in (out / "index.html").read_text()
+    assert cli("build").code == 0  # and gone again
+    assert not (out / "wip").exists()
