@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .commands.report import EXIT_CLEAN, EXIT_USAGE
+from .commands import report
+from .commands.report import EXIT_CLEAN, EXIT_INPUT, EXIT_USAGE
 from .config import ConfigError
+from .diagnostics import INTERNAL
 from .output import OutputError
 
 EXIT_INTERRUPTED = 130  # the shell's convention for a command stopped by Ctrl-C
@@ -21,6 +24,9 @@ def parser() -> argparse.ArgumentParser:
         description="Build a static website for annotated reading from sources and notes.",
     )
     main.add_argument("--version", action="version", version=f"site-builder {__version__}")
+    main.add_argument(
+        "--debug", action="store_true", help="show the traceback of an internal error"
+    )
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="build the site")
@@ -106,6 +112,7 @@ def _positive(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    report.DEBUG = args.debug
     try:
         if args.command == "new":
             from .commands.new import new
@@ -139,6 +146,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C before watching began (say, during the first build)
         print("stopped", file=sys.stderr)
         return EXIT_CLEAN if args.command in ("watch", "serve") else EXIT_INTERRUPTED
+    except Exception as exc:  # no input should get here: say so, without a traceback
+        print(f"error: {INTERNAL}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exception(exc, file=sys.stderr)
+        else:
+            print("(run again with --debug to see where)", file=sys.stderr)
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+
+INTERNAL = "internal error, please report it"
 
 
 class Severity(StrEnum):
@@ -30,6 +35,7 @@ class Diagnostic:
     line: int
     severity: Severity
     message: str
+    detail: str = field(default="", compare=False)  # a traceback, shown with --debug
 
     def format(self, root: Path | None = None) -> str:
         """Render as `path:line: severity: message`, the path relative to root (default: cwd)."""
@@ -49,6 +55,23 @@ class Diagnostics:
 
     def warning(self, path: Path, line: int, message: str) -> None:
         self.items.append(Diagnostic(path, line, Severity.WARNING, message))
+
+    def internal(self, path: Path, exc: BaseException) -> None:
+        """An exception no input should cause: an error at the file it happened on."""
+        detail = "".join(traceback.format_exception(exc))
+        message = f"{INTERNAL}: {type(exc).__name__}: {exc}"
+        self.items.append(Diagnostic(path, 0, Severity.ERROR, message, detail))
+
+    @contextmanager
+    def guard(self, path: Path) -> Iterator[None]:
+        """Whatever goes wrong inside becomes an error at `path`, and the build goes on."""
+        try:
+            yield
+        except OSError as exc:  # the file system said no: a problem to fix, not a bug
+            where = f": {shown(Path(exc.filename))}" if isinstance(exc.filename, str) else ""
+            self.error(path, 0, f"{exc.strerror or type(exc).__name__}{where}")
+        except Exception as exc:
+            self.internal(path, exc)
 
     def extend(self, other: Diagnostics | list[Diagnostic]) -> None:
         self.items.extend(other.items if isinstance(other, Diagnostics) else other)

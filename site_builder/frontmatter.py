@@ -41,7 +41,10 @@ def split_front_matter(text: str) -> FrontMatter:
         if lines[index].rstrip() in CLOSERS:
             yaml_text = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
-            fields, problems = _parse(yaml_text, first_line=2)
+            try:
+                fields, problems = _parse(yaml_text, first_line=2)
+            except RecursionError:  # PyYAML composes nested blocks by recursion
+                fields, problems = {}, ((2, "malformed front matter: nested too deeply"),)
             return FrontMatter(fields, body, index + 2, problems)
     return FrontMatter({}, text, 1, ((1, "front matter opened with '---' is never closed"),))
 

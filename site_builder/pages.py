@@ -1,17 +1,21 @@
-"""Pages from the theme's Jinja2 templates: articles, the reading list, terms, 404.
+"""Pages from the theme's Jinja2 templates: articles, notes, the reading list, terms, 404.
 
 Every page gets `root`, the relative path back to the site's top (`""` or `"../"`),
 so links work from `file://`, at a domain root and under a project path alike.
+Every template goes through `render_template`, which turns any Jinja error into
+a TemplateFailure carrying a `path:line: error:` diagnostic.
 """
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
 
 from .config import SiteConfig
+from .diagnostics import Diagnostic, Severity
 from .notes import Note
 from .render import NoteBody, RenderedArticle
 from .terms import TermEntry
@@ -24,6 +28,37 @@ def default_theme(part: str) -> Path:
     """The default theme's `templates` or `static` folder, installed or in a checkout."""
     installed = THEME / part
     return installed if installed.is_dir() else SOURCE_CHECKOUT / part
+
+
+class TemplateFailure(Exception):
+    """A template could not be rendered; `diagnostic` says where and why."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.format())
+        self.diagnostic = diagnostic
+
+
+def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
+    """One template rendered; any Jinja error becomes a TemplateFailure naming file and line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        where, line, message = exc.filename or exc.name or name, exc.lineno, exc.message
+        raise TemplateFailure(_error(where, line, message or "template syntax error")) from None
+    except jinja2.TemplateError as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_template(f.filename)]
+        frame = frames[-1] if frames else None
+        where = frame.filename if frame else name
+        line = (frame.lineno or 0) if frame else 0
+        raise TemplateFailure(_error(where, line, f"template error: {exc}")) from None
+
+
+def _is_template(filename: str) -> bool:
+    return filename.endswith((".html", ".xml", ".txt")) and not filename.endswith(".py")
+
+
+def _error(where: str, line: int, message: str) -> Diagnostic:
+    return Diagnostic(Path(where), line, Severity.ERROR, message)
 
 
 class Theme:
@@ -47,13 +82,11 @@ class Theme:
         base = self.config.base_url
         page_url = base + path if base and path is not None else ""
         context.setdefault("description", self.config.description)
-        return self.env.get_template(name).render(root=root, page_url=page_url, **context)
+        return render_template(self.env, name, root=root, page_url=page_url, **context)
 
     def note(self, note: Note, body: NoteBody, note_id: str, refs: Sequence[str]) -> str:
         """One note's `<aside>`; markdown-it calls this while rendering an article."""
-        return self.env.get_template("note.html").render(
-            note=note, id=note_id, refs=refs, body=body
-        )
+        return render_template(self.env, "note.html", note=note, id=note_id, refs=refs, body=body)
 
     def article(self, page: RenderedArticle) -> str:
         meta = page.article.meta

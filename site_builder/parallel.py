@@ -14,7 +14,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics
 from .glossary import Glossary
 from .links import SourceLinks
-from .pages import Theme
+from .pages import TemplateFailure, Theme
 from .render import RenderedArticle, render_article
 from .sources import Article
 
@@ -28,7 +28,7 @@ def render_all(
     theme: Theme,
     jobs: int,
     links: SourceLinks | None = None,
-) -> Iterator[tuple[RenderedArticle, list[Diagnostic]]]:
+) -> Iterator[tuple[RenderedArticle | None, list[Diagnostic]]]:
     """Each article rendered, with the diagnostics its rendering raised, in order."""
     if jobs <= 1 or len(articles) <= CHUNK:
         for article in articles:
@@ -47,13 +47,20 @@ def _start(
     _worker = (glossary, Theme(config, templates), links)
 
 
-def _render(article: Article) -> tuple[RenderedArticle, list[Diagnostic]]:
+def _render(article: Article) -> tuple[RenderedArticle | None, list[Diagnostic]]:
     assert _worker is not None, "worker used before it started"
     return _render_one(article, *_worker)
 
 
 def _render_one(
     article: Article, glossary: Glossary, theme: Theme, links: SourceLinks | None
-) -> tuple[RenderedArticle, list[Diagnostic]]:
+) -> tuple[RenderedArticle | None, list[Diagnostic]]:
+    """One article rendered; None when it cannot be (a broken note template, a bug)."""
     diagnostics = Diagnostics()
-    return render_article(article, glossary, theme.note, diagnostics, links), diagnostics.items
+    with diagnostics.guard(article.path):
+        try:
+            page = render_article(article, glossary, theme.note, diagnostics, links)
+            return page, diagnostics.items
+        except TemplateFailure as failure:  # note.html, rendered from inside markdown-it
+            diagnostics.items.append(failure.diagnostic)
+    return None, diagnostics.items

@@ -19,13 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import time
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-
-import jinja2
 
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics
@@ -34,7 +31,7 @@ from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
 from .output import ASSETS, Output, check_output_dir
-from .pages import Theme, default_theme
+from .pages import TemplateFailure, Theme, default_theme
 from .parallel import render_all
 from .render import RenderedArticle, pygments_css
 from .sitemap import feed, robots, sitemap
@@ -167,6 +164,7 @@ class Site:
                 [project.source, project.templates, project.static, project.public, project.config],
             )
             self.output = Output(project.out)
+        self.site_problems["write"] = []
         sources = self._discover()
         self.glossary = self._read_glossary()
         self.entries = {source.path: Entry(source) for source in sources}
@@ -176,10 +174,12 @@ class Site:
         rendered = self._render(publishable)
         self.shown = {}
         self._write_pages(rendered)
-        self._write_site_pages(full=True)
-        self._write_assets()
-        self._write_files()
-        self._write_public()
+        self._site_stages(
+            partial(self._write_site_pages, full=True),
+            self._write_assets,
+            self._write_files,
+            self._write_public,
+        )
         if self.output:
             # Pages whose input is broken now keep their last good output.
             self.output.prune(keep={project.owner(path) for path in self.entries})
@@ -194,10 +194,11 @@ class Site:
         templates, static = project.templates.resolve(), project.static.resolve()
         if project.config.resolve() in paths or any(p.is_relative_to(templates) for p in paths):
             return self.build()
+        self.site_problems["write"] = []
         if any(p.is_relative_to(static) for p in paths):
-            self._write_assets()
+            self._site_stages(self._write_assets)
         if any(p.is_relative_to(project.public.resolve()) for p in paths):
-            self._write_public()
+            self._site_stages(self._write_public)
         dirty, added_or_removed = self._refresh_sources(paths)
         glossary_changed = project.source.resolve() / "_glossary.md" in paths
         if glossary_changed:
@@ -220,13 +221,21 @@ class Site:
             or newly
             or shown_before != [_shown(entry.page) for entry in dirty]
         ):
-            self._write_site_pages(full=False)
-        self._write_files()
+            self._site_stages(partial(self._write_site_pages, full=False))
+        self._site_stages(self._write_files)
         if self.output:
             self.output.save()
         return self._report([*dirty, *newly], rendered, started, full=False)
 
     # Stages
+
+    def _site_stages(self, *stages: Callable[[], None]) -> None:
+        """Run site-wide stages; whatever goes wrong in one is reported, the others run."""
+        problems = Diagnostics(self.site_problems.get("write", []))
+        for stage in stages:
+            with problems.guard(self.project.out):
+                stage()
+        self.site_problems["write"] = problems.items
 
     def _discover(self) -> list[Source]:
         problems = Diagnostics()
@@ -250,8 +259,9 @@ class Site:
         """Read each source and its notes afresh."""
         for entry in entries:
             problems = Diagnostics()
-            entry.article = read_article(entry.source, self.config, problems)
-            entry.page = None
+            entry.article = entry.page = None
+            with problems.guard(entry.source.path):
+                entry.article = read_article(entry.source, self.config, problems)
             entry.diagnostics = problems.items
 
     def _publishable(self) -> list[Entry]:
@@ -309,15 +319,19 @@ class Site:
     def _write_pages(self, entries: Sequence[Entry]) -> None:
         """Each article's page from the templates, replacing whatever it wrote before."""
         for entry in entries:
-            assert entry.page is not None
+            if entry.page is None:
+                continue  # its rendering failed: it keeps its last good output
             problems = Diagnostics()
-            html = _template(partial(self.theme.article, entry.page), problems)
+            html = None
+            with problems.guard(entry.source.path):
+                html = _template(partial(self.theme.article, entry.page), problems)
+                if html is not None and self.output:
+                    owner = self.project.owner(entry.source.path)
+                    slug = entry.page.article.meta.slug
+                    self.output.replace(owner, {f"{slug}/index.html": html})
             entry.diagnostics += problems.items
-            if html is None:
+            if html is None or problems.errors:
                 entry.page = None
-            elif self.output:
-                owner = self.project.owner(entry.source.path)
-                self.output.replace(owner, {f"{entry.page.article.meta.slug}/index.html": html})
 
     def _write_site_pages(self, full: bool) -> None:
         """The reading list, terms page, sitemap and 404 page, where what they show changed."""
@@ -524,22 +538,8 @@ def _template(make: Callable[[], str], diagnostics: Diagnostics) -> str | None:
     """Render one page; a broken template is reported with its file and line."""
     try:
         return make()
-    except jinja2.TemplateSyntaxError as exc:
-        diagnostics.error(
-            Path(exc.filename or exc.name or "template"),
-            exc.lineno,
-            exc.message or "template syntax error",
-        )
-    except jinja2.TemplateError as exc:
-        frames = [
-            f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")
-        ]
-        where = frames[-1] if frames else None
-        diagnostics.error(
-            Path(where.filename if where else "template"),
-            where.lineno or 0 if where else 0,
-            f"template error: {exc}",
-        )
+    except TemplateFailure as failure:
+        diagnostics.items.append(failure.diagnostic)
     return None
 
 

@@ -101,7 +101,7 @@ def running_site_builder() -> tuple[str, str | None]:
 
 def new(directory: Path) -> int:
     """Scaffold a site in `directory`, which must be missing or empty."""
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+    if directory.is_file() or (directory.is_dir() and any(directory.iterdir())):
         print(f"{directory}: error: already exists and is not empty", file=sys.stderr)
         return EXIT_USAGE
     version, direct_url = running_site_builder()
@@ -110,10 +110,15 @@ def new(directory: Path) -> int:
         WORKFLOW: pages_workflow(),
         "requirements.txt": requirements(version, direct_url),
     }
-    for relative, text in files.items():
-        path = directory / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    try:
+        for relative, text in files.items():
+            path = directory / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    except OSError as exc:  # say, a parent of `directory` is a file
+        where = exc.filename if isinstance(exc.filename, str) else directory
+        print(f"{where}: error: cannot make the site here: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
     print(
         f"made a new site in {directory}; build it with:\n"
         f"  site-builder build --source {directory / 'seeds'}\n"

@@ -9,6 +9,7 @@ from ..site import BuildReport, Progress
 
 EXIT_CLEAN, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 PROGRESS_FROM = 50  # articles; smaller builds finish before progress would help
+DEBUG = False  # set by --debug: internal errors come with their traceback
 
 
 def print_diagnostics(report: BuildReport, stream: TextIO | None = None) -> None:
@@ -16,6 +17,8 @@ def print_diagnostics(report: BuildReport, stream: TextIO | None = None) -> None
     stream = stream or sys.stderr  # looked up now, so redirected stderr is honoured
     for diagnostic in report.diagnostics.sorted():
         print(diagnostic.format(), file=stream)
+        if DEBUG and diagnostic.detail:
+            print(diagnostic.detail.rstrip("\n"), file=stream)
 
 
 def exit_status(report: BuildReport, strict: bool) -> int:
