@@ -93,7 +93,6 @@ class TermTrie(Generic[T]):
 
     def __init__(self) -> None:
         self._root: _Node[T] = _Node()
-        self.size = 0
 
     def add(self, term: str, value: T) -> bool:
         """Add a term; False (and no change) when it is empty or already present."""
@@ -106,7 +105,6 @@ class TermTrie(Generic[T]):
         if node.value is not None:
             return False
         node.value = value
-        self.size += 1
         return True
 
     def longest_at(self, tokens: Sequence[str], start: int) -> tuple[int, T] | None:

@@ -170,8 +170,8 @@ def parse_placement(value: str) -> Placement | None:
     if not words:
         return None
     head = words[0].lower()
-    if head in ("first", "every", "all") and len(words) == 1:
-        return Placement("every" if head == "all" else head)  # type: ignore[arg-type]
+    if head in ("first", "every") and len(words) == 1:
+        return Placement(head)  # type: ignore[arg-type]
     if (nth := NTH.match(value.strip())) and int(nth.group(1)) >= 1:
         return Placement("nth", nth=int(nth.group(1)))
     if head == "near" and len(words) == 2 and term_key(words[1].strip("\"'“”")):

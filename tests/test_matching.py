@@ -105,7 +105,6 @@ def test_add_refuses_duplicates_and_keeps_the_first_value() -> None:
     assert terms.add("Tianwen-3", 1) is True
     assert terms.add("TIANWEN‑3", 2) is False  # same term, typographic hyphen
     assert terms.add("tianwen-3", 3) is False
-    assert terms.size == 1
     assert [m.value for m in find_terms("Tianwen-3", [terms])] == [1]
 
 
@@ -113,13 +112,17 @@ def test_add_refuses_duplicates_and_keeps_the_first_value() -> None:
 def test_add_refuses_empty_terms(blank: str) -> None:
     terms: TermTrie[int] = TermTrie()
     assert terms.add(blank, 1) is False
-    assert terms.size == 0
     assert find_terms("some text here", [terms]) == []
 
 
 def test_add_accepts_prefix_and_extension_of_a_term() -> None:
     terms = trie("Mars", "Mars Sample Return", "Mars Sample")
-    assert terms.size == 3
+    text = "Mars, a Mars Sample and the Mars Sample Return"
+    assert [m.value for m in find_terms(text, [terms])] == [
+        "Mars",
+        "Mars Sample",
+        "Mars Sample Return",
+    ]
 
 
 # whole words
@@ -306,7 +309,6 @@ RELEVANT = ("Mars", "Mars Sample Return", "Tianwen-3", "China's", "big but not s
 def test_a_big_trie_matches_exactly_like_a_small_one() -> None:
     small = trie(*RELEVANT)
     big = trie(*filler_terms(10_000), *RELEVANT)
-    assert big.size == 10_005
     assert found(TEXT, big) == found(TEXT, small)
     assert len(found(TEXT, small)) == 8
 

@@ -126,7 +126,6 @@ def test_aliases_field(line: str, aliases: tuple[str, ...]) -> None:
         ("first", Placement("first")),
         ("FIRST", Placement("first")),
         ("every", Placement("every")),
-        ("all", Placement("every")),
         ("2", Placement("nth", nth=2)),
         ("1", Placement("nth", nth=1)),
         ("2nd", Placement("nth", nth=2)),
@@ -147,7 +146,8 @@ def test_at_field(value: str, placement: Placement) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["", "sometimes", "0", "0th", "-1", "2.5", "first every", "near", "near  ", 'near ""']
+    "value",
+    ["", "sometimes", "all", "0", "0th", "-1", "2.5", "first every", "near", "near  ", 'near ""'],
 )
 def test_invalid_at_value_is_an_error_on_its_line(value: str) -> None:
     assert parse_placement(value) is None
