@@ -75,6 +75,10 @@ class Output:
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.files[relative] = owner
         self.written.add(relative)
+        self._store(target, data)
+
+    def _store(self, target: Path, data: bytes) -> None:
+        """Put the bytes in place atomically, unless they are there already."""
         if target.is_file() and target.read_bytes() == data:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -104,7 +108,10 @@ class Output:
         """Remove one file we wrote, and folders it leaves empty."""
         if self.files.pop(relative, None) is None:
             return
-        path = self._inside(relative)
+        self._delete(self._inside(relative))
+
+    def _delete(self, path: Path) -> None:
+        """Remove a file, and the folders it leaves empty."""
         path.unlink(missing_ok=True)
         for parent in path.parents:
             if parent == self.folder or not parent.is_dir() or any(parent.iterdir()):
@@ -133,6 +140,21 @@ class Output:
         if not target.is_relative_to(self.folder.resolve()):
             raise OutputError(f"refusing to write outside the output folder: {relative}")
         return self.folder / relative
+
+
+class DryRun(Output):
+    """An output that writes nothing: `check` runs the whole pipeline through it."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.files = {}  # as if the folder were empty: every file is new
+        self._listed = {}
+
+    def _store(self, target: Path, data: bytes) -> None:
+        pass
+
+    def _delete(self, path: Path) -> None:
+        pass
 
 
 def _read_manifest(folder: Path) -> dict[str, str]:

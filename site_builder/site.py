@@ -30,11 +30,12 @@ from .discover import Source, discover
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
-from .output import ASSETS, Output, check_output_dir
+from .output import ASSETS, DryRun, Output, check_output_dir
 from .pages import TemplateFailure, Theme, default_theme
 from .parallel import render_all
 from .render import RenderedArticle, pygments_css
 from .sitemap import feed, robots, sitemap
+from .slugs import assign_pages
 from .sources import Article, read_article
 from .terms import collect_terms
 
@@ -142,7 +143,7 @@ class Site:
         self.theme = Theme(self.config)
         self.glossary = Glossary()
         self.entries: dict[Path, Entry] = {}
-        self.output: Output | None = None
+        self.output: Output = DryRun(project.out)  # the real one once a build writes
         self._glossary_path: Path | None = None
         # The files the last discovery found, by name: the sources each one is part of.
         self._known: dict[str, list[Path]] = {}
@@ -164,6 +165,8 @@ class Site:
                 [project.source, project.templates, project.static, project.public, project.config],
             )
             self.output = Output(project.out)
+        else:
+            self.output = DryRun(project.out)
         self.site_problems["write"] = []
         sources = self._discover()
         self.glossary = self._read_glossary()
@@ -180,10 +183,9 @@ class Site:
             self._write_files,
             self._write_public,
         )
-        if self.output:
-            # Pages whose input is broken now keep their last good output.
-            self.output.prune(keep={project.owner(path) for path in self.entries})
-            self.output.save()
+        # Pages whose input is broken now keep their last good output.
+        self.output.prune(keep={project.owner(path) for path in self.entries})
+        self.output.save()
         return self._report(self.entries.values(), rendered, started, full=True)
 
     def rebuild(self, changed: Iterable[Path]) -> BuildReport:
@@ -223,8 +225,7 @@ class Site:
         ):
             self._site_stages(partial(self._write_site_pages, full=False))
         self._site_stages(self._write_files)
-        if self.output:
-            self.output.save()
+        self.output.save()
         return self._report([*dirty, *newly], rendered, started, full=False)
 
     # Stages
@@ -266,38 +267,18 @@ class Site:
 
     def _publishable(self) -> list[Entry]:
         """Entries that can have a page: readable, with a slug of their own."""
-        by_slug: dict[str, list[Entry]] = {}
-        for entry in self.entries.values():
+        slugs: dict[Path, str] = {}
+        for path, entry in self.entries.items():
             if entry.article is None:
                 continue
             if entry.article.meta.draft and not self.drafts:
                 entry.page = None
-                if self.output:  # a draft is not published, even as it was before
-                    self.output.remove_owner(self.project.owner(entry.source.path))
+                # A draft is not published, even as it was before.
+                self.output.remove_owner(self.project.owner(path))
                 continue
-            by_slug.setdefault(entry.article.meta.slug, []).append(entry)
+            slugs[path] = entry.article.meta.slug
         problems = Diagnostics()
-        publishable = []
-        for slug, group in by_slug.items():
-            if slug in RESERVED_SLUGS:
-                for entry in group:
-                    problems.error(
-                        entry.source.path,
-                        1,
-                        f"slug '{slug}' is reserved for the site's own pages; set another "
-                        "in the front matter",
-                    )
-            elif len(group) > 1:
-                for entry in group:
-                    others = ", ".join(str(e.source.path) for e in group if e is not entry)
-                    problems.error(
-                        entry.source.path,
-                        1,
-                        f"slug '{slug}' is also the slug of {others}; give one of them "
-                        "another slug",
-                    )
-            else:
-                publishable.extend(group)
+        publishable = [self.entries[path] for path in assign_pages(slugs, RESERVED_SLUGS, problems)]
         kept = set(publishable)
         for entry in self.entries.values():
             if entry not in kept:
@@ -325,7 +306,7 @@ class Site:
             html = None
             with problems.guard(entry.source.path):
                 html = _template(partial(self.theme.article, entry.page), problems)
-                if html is not None and self.output:
+                if html is not None:
                     owner = self.project.owner(entry.source.path)
                     slug = entry.page.article.meta.slug
                     self.output.replace(owner, {f"{slug}/index.html": html})
@@ -352,15 +333,13 @@ class Site:
             html = _template(make, problems)
             if html is not None:
                 self.shown[path] = view
-                if self.output:
-                    self.output.write(path, html)
-                    if path == "index.html":  # these list what the reading list does
-                        self._write_listings(pages)
+                self.output.write(path, html)
+                if path == "index.html":  # these list what the reading list does
+                    self._write_listings(pages)
         self.site_problems["templates"] = problems.items
 
     def _write_listings(self, pages: Sequence[RenderedArticle]) -> None:
         """sitemap.xml, feed.xml and robots.txt, which need the site's address."""
-        assert self.output is not None
         base = self.config.base_url
         files = {
             "sitemap.xml": sitemap(base, pages) if base else None,
@@ -375,8 +354,6 @@ class Site:
 
     def _write_assets(self) -> None:
         """Static files (the theme's, overridden by the project's) and the code styles."""
-        if not self.output:
-            return
         files = {f"static/{name}": data for name, data in _static_files(self.project.static)}
         files["static/pygments.css"] = pygments_css().encode()
         files[".nojekyll"] = b""
@@ -386,8 +363,6 @@ class Site:
 
     def _write_files(self) -> None:
         """The files beside the articles that pages link to, under _files/."""
-        if not self.output:
-            return
         folder = self.links.folder
         linked = sorted({name for e in self.entries.values() if e.page for name in e.page.files})
         files = {}
@@ -399,8 +374,6 @@ class Site:
 
     def _write_public(self) -> None:
         """public/ as it is, at the site's root; our own files win a clash, with a warning."""
-        if not self.output:
-            return
         problems = Diagnostics()
         files: dict[str, bytes] = {}
         for relative, path in _public_files(self.project.public):
@@ -444,8 +417,7 @@ class Site:
         removed = self.entries.keys() - sources.keys()
         for path in removed:
             del self.entries[path]
-            if self.output:
-                self.output.remove_owner(self.project.owner(path))
+            self.output.remove_owner(self.project.owner(path))
         dirty = set()
         for path, source in sources.items():
             entry = self.entries.get(path)

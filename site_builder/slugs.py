@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+from .diagnostics import Diagnostics
 
 NOT_SLUG = re.compile(r"[\W_]+")
 
@@ -26,3 +30,36 @@ def unique(base: str, taken: set[str]) -> str:
         candidate = f"{base}-{number}"
     taken.add(candidate)
     return candidate
+
+
+def assign_pages(
+    slugs: Mapping[Path, str], reserved: Collection[str], diagnostics: Diagnostics
+) -> list[Path]:
+    """The sources that get a page: those whose slug is neither reserved nor shared.
+
+    Each source left out gets an error naming why (and the others with its slug).
+    """
+    by_slug: dict[str, list[Path]] = {}
+    for path, slug in slugs.items():
+        by_slug.setdefault(slug, []).append(path)
+    pages = []
+    for slug, paths in by_slug.items():
+        if slug in reserved:
+            for path in paths:
+                diagnostics.error(
+                    path,
+                    1,
+                    f"slug '{slug}' is reserved for the site's own pages; set another "
+                    "in the front matter",
+                )
+        elif len(paths) > 1:
+            for path in paths:
+                others = ", ".join(str(other) for other in paths if other != path)
+                diagnostics.error(
+                    path,
+                    1,
+                    f"slug '{slug}' is also the slug of {others}; give one of them another slug",
+                )
+        else:
+            pages.extend(paths)
+    return pages

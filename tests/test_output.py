@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import GOOD, Run, make_site, page_slugs, tree
 
-from site_builder.output import MANIFEST, Output, OutputError
+from site_builder.diagnostics import Diagnostics
+from site_builder.output import MANIFEST, SITE, DryRun, Output, OutputError
+from site_builder.slugs import assign_pages
 
 REFUSE_HINT = "use a folder of its own such as _site"
 # Links the good article and its notes contain themselves: the only absolute ones allowed.
@@ -504,3 +506,24 @@ def test_safe_markdown_links_are_kept(tmp_path: Path, cli: Run, link: str) -> No
     assert (result.code, result.err) == (0, "")
     links = links_of(tmp_path / "_site" / "a" / "index.html")
     assert links.count(link) == 2  # the article's and the note's
+
+
+def test_assign_pages_leaves_out_reserved_and_shared_slugs() -> None:
+    diagnostics = Diagnostics()
+    a, b, c, d = (Path(f"seeds/{name}.md") for name in "abcd")
+    pages = assign_pages({a: "one", b: "two", c: "two", d: "terms"}, ("terms",), diagnostics)
+    assert pages == [a]
+    assert [(d.path.name, d.message.split(";")[0]) for d in diagnostics.sorted()] == [
+        ("b.md", "slug 'two' is also the slug of seeds/c.md"),
+        ("c.md", "slug 'two' is also the slug of seeds/b.md"),
+        ("d.md", "slug 'terms' is reserved for the site's own pages"),
+    ]
+
+
+def test_a_dry_run_writes_nothing(tmp_path: Path) -> None:
+    dry = DryRun(tmp_path / "out")
+    dry.write("a/index.html", "text")
+    dry.replace("owner", {"b.txt": b"x"})
+    dry.save()
+    assert dry.files == {"a/index.html": SITE, "b.txt": "owner"}
+    assert not (tmp_path / "out").exists()
