@@ -10,8 +10,7 @@ There chrome lines are dropped, and the first footer naming someone gives the
 publisher. Before the body, the first "By Name" line gives the author, and the
 first other line with a letter or digit is the title if it is alone in its
 block (not the first line of a stanza or wrapped paragraph; then there is no
-title). Unrecognised lines stay in the body. `dropped` lists only text found
-nowhere in the output: not the title, the byline or a footer naming the publisher.
+title). Unrecognised lines stay in the body.
 """
 
 import re
@@ -31,15 +30,13 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ScrapedText:
-    """A scraped text split into metadata, body and the chrome removed from it."""
+    """A scraped text split into metadata and the body, chrome removed."""
 
     title: str | None  # None when no title line was found
-    title_line: int | None
     publisher: str | None  # from a "© Publisher" footer
     author: str | None  # from a "By Name" byline, if any
     paragraphs: tuple[Paragraph, ...]  # the body, chrome removed
     excerpt: bool  # the text was cut off
-    dropped: tuple[Paragraph, ...]  # every chrome line removed (one Paragraph per line)
 
 
 # Navigation and banner button labels (matched against the whole line, spaces collapsed).
@@ -206,7 +203,7 @@ def _classify(paragraphs: Sequence[Paragraph]) -> list[_Line]:
 
 
 def strip_chrome(paragraphs: Sequence[Paragraph]) -> ScrapedText:
-    """Separate a scraped text into title, author, publisher, body and dropped chrome.
+    """Separate a scraped text into title, author, publisher and body, chrome dropped.
 
     See the module docstring for the zones and rules. Each run of kept lines
     becomes one body Paragraph with its own line number. If the last body
@@ -220,23 +217,17 @@ def strip_chrome(paragraphs: Sequence[Paragraph]) -> ScrapedText:
         if role == "keep":
             run = list(group)
             kept.append(Paragraph("\n".join(line.text for line in run), run[0].number))
-    dropped = [Paragraph(line.text, line.number) for line in lines if line.role == "drop"]
-
     excerpt = bool(kept) and bool(_CUT_OFF.search(kept[-1].text))
     if excerpt:
         last = kept.pop()
-        if cut := _CUT_OFF.sub("", last.text):
+        if cut := _CUT_OFF.sub("", last.text):  # a paragraph of only dots is only the mark
             kept.append(Paragraph(cut, last.line))
-        else:  # a paragraph of only dots was nothing but the cut-off mark
-            dropped.append(last)
     title, author, footer = (taken.get(role) for role in ("title", "author", "publisher"))
     byline = _BYLINE.fullmatch(author.words) if author else None
     return ScrapedText(
         title=title.words if title else None,
-        title_line=title.number if title else None,
         publisher=_publisher(footer.words) if footer else None,
         author=byline["name"] if byline else None,
         paragraphs=tuple(kept),
         excerpt=excerpt,
-        dropped=tuple(dropped),
     )

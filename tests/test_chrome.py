@@ -1,6 +1,8 @@
 """Tests for recognising the site chrome of scraped plain text."""
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,11 +21,49 @@ PROSE_2 = (
 )
 
 
-def scrape(text: str) -> ScrapedText:
-    return strip_chrome(split_paragraphs(text))
+@dataclass(frozen=True)
+class Scraped:
+    """strip_chrome's result, and what the tests read off it against its input:
+    the line of its title, and the lines it dropped (found nowhere in the result)."""
+
+    result: ScrapedText
+    text: str
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.result, name)
+
+    def _lines(self) -> list[tuple[int, str]]:
+        lines = self.text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        return [(n, line.strip()) for n, line in enumerate(lines.split("\n"), 1) if line.strip()]
+
+    @property
+    def title_line(self) -> int | None:
+        return next((n for n, line in self._lines() if line == self.result.title), None)
+
+    @property
+    def dropped(self) -> tuple[Paragraph, ...]:
+        body = [line.strip() for p in self.result.paragraphs for line in p.text.split("\n")]
+        return tuple(Paragraph(line, n) for n, line in self._lines() if not self._kept(line, body))
+
+    def _kept(self, line: str, body: list[str]) -> bool:
+        result = self.result
+        cut = any(
+            line.startswith(kept) and not line[len(kept) :].strip(".\u2026 ") for kept in body
+        )
+        return (
+            line in body
+            or cut  # the body's last line, its cut-off mark removed
+            or line == result.title
+            or bool(result.author and line.startswith("By ") and result.author in line)
+            or bool(result.publisher and result.publisher in line)
+        )
 
 
-def dropped_texts(result: ScrapedText) -> list[str]:
+def scrape(text: str) -> Scraped:
+    return Scraped(strip_chrome(split_paragraphs(text)), text)
+
+
+def dropped_texts(result: Scraped) -> list[str]:
     return [p.text for p in result.dropped]
 
 
@@ -307,7 +347,7 @@ def test_hard_wrapped_prose_is_body() -> None:
 
 
 def test_empty_input() -> None:
-    assert scrape("") == ScrapedText(None, None, None, None, (), False, ())
+    assert scrape("").result == ScrapedText(None, None, None, (), False)
 
 
 def test_all_chrome() -> None:
