@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import GOOD, Run, make_site, page_slugs
 
 from site_builder.diagnostics import Diagnostics
 from site_builder.notes import Note, NotesFile, Placement, parse_notes, parse_placement
@@ -181,6 +182,93 @@ def test_field_lines_only_directly_under_the_heading() -> None:
     note = only("## Mars\nText first.\nat: every\n")
     assert note.placement == Placement()
     assert note.body == "Text first.\nat: every"
+
+
+# unknown field lines
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "alias: drone ship",
+            "unknown field 'alias:' (known: aliases, at), left out of the note; "
+            "did you mean 'aliases:'?",
+        ),
+        (
+            "aliasses: drone ship",
+            "unknown field 'aliasses:' (known: aliases, at), left out of the note; "
+            "did you mean 'aliases:'?",
+        ),
+        (
+            "ats: 2",
+            "unknown field 'ats:' (known: aliases, at), left out of the note; did you mean 'at:'?",
+        ),
+        (
+            "see-also: barge",
+            "unknown field 'see-also:' (known: aliases, at), left out of the note; "
+            "if it is text, write 'see-also\\:'",
+        ),
+        (
+            "note:",
+            "unknown field 'note:' (known: aliases, at), left out of the note; "
+            "if it is text, write 'note\\:'",
+        ),
+    ],
+)
+def test_unknown_field_line_is_a_warning_and_not_note_text(line: str, message: str) -> None:
+    parsed, problems = parse(
+        f"## Drone ship\n{line}\nat: every\n\nA barge that catches boosters.\n"
+    )
+    assert problems == [(2, "warning", message)]
+    [note] = parsed.notes
+    assert note.body == "A barge that catches boosters."
+    assert note.placement == Placement("every")  # the fields after it are still read
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Note: the launch slipped to Tuesday.",  # a capital: prose
+        "Note: short",
+        "note: the launch slipped a week after the test went wrong.",  # ends a sentence
+        "note: did it slip?",
+        "note: the launch slipped a week after the static fire test went wrong twice",  # long
+        "https://example.org/drone-ship",  # no space after the colon
+        "note\\: escaped",
+        "two words: a value",
+        "Alias: drone ship",  # field names are lower case
+        "- at: a list item",
+    ],
+)
+def test_prose_with_a_colon_stays_note_text(first: str) -> None:
+    note = only(f"## Drone ship\n{first}\nMore text.\n")
+    assert note.body == f"{first}\nMore text."
+    assert note.aliases == ()
+
+
+def test_unknown_field_lines_are_reported_in_the_glossary_too() -> None:
+    parsed, problems = parse("## Mars\nalais: red planet\nThe fourth planet.\n", glossary=True)
+    assert [(line, severity) for line, severity, _ in problems] == [(2, "warning")]
+    assert "did you mean 'aliases:'?" in problems[0][2]
+    assert parsed.notes[0].body == "The fourth planet."
+
+
+def test_unknown_field_line_is_reported_by_build(tmp_path: Path, cli: Run) -> None:
+    notes = "---\nsummary: Boosters.\n---\n## drone ship\nalias: barge\n\nCatches boosters.\n"
+    article = "The drone ship waited at sea. The barge was ready.\n"
+    make_site(tmp_path, {**GOOD, "seeds/ship.md": article, "seeds/ship.notes.md": notes})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/ship.notes.md:5: warning: unknown field 'alias:' (known: aliases, at), "
+        "left out of the note; did you mean 'aliases:'?"
+    ]
+    assert result.code == 0
+    assert cli("build", "--strict").code == 1
+    page = (tmp_path / "_site" / "ship" / "index.html").read_text(encoding="utf-8")
+    assert "Catches boosters." in page
+    assert "alias" not in page
+    assert page_slugs(tmp_path / "_site") == {"good", "ship"}
 
 
 # duplicates
