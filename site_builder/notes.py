@@ -87,6 +87,9 @@ class NotesFile:
     path: Path
     front_matter: FrontMatter
     notes: tuple[Note, ...]
+    # Lines of field lines that could not be read: where their notes go is unknown, so the
+    # article's page keeps its last good output (a glossary leaves such a note out).
+    broken_fields: tuple[int, ...] = ()
 
 
 def parse_notes(
@@ -112,11 +115,12 @@ def parse_notes(
             "text before the first '## term' heading belongs to no note; ignored",
         )
     notes: list[Note] = []
+    broken: list[int] = []
     seen: dict[str, tuple[str, int]] = {}
     for number, (start, term) in enumerate(headings):
         end = headings[number + 1][0] if number + 1 < len(headings) else len(lines)
         line = front.body_line + start
-        note = _section(path, line, term, lines[start + 1 : end], diagnostics, glossary)
+        note = _section(path, line, term, lines[start + 1 : end], diagnostics, glossary, broken)
         if note is None:
             continue
         clash = next((seen[key] for key in map(term_key, note.spellings) if key in seen), None)
@@ -131,19 +135,27 @@ def parse_notes(
         for spelling in note.spellings:
             seen[term_key(spelling)] = (spelling, line)
         notes.append(note)
-    return NotesFile(path, front, tuple(notes))
+    return NotesFile(path, front, tuple(notes), tuple(broken))
 
 
 def _section(
-    path: Path, line: int, term: str, body: list[str], diagnostics: Diagnostics, glossary: bool
+    path: Path,
+    line: int,
+    term: str,
+    body: list[str],
+    diagnostics: Diagnostics,
+    glossary: bool,
+    broken: list[int],
 ) -> Note | None:
-    """One note from its heading and the lines under it."""
+    """One note from its heading and the lines under it; lines of unreadable fields go
+    to `broken`."""
     if not term_key(term):
         diagnostics.error(path, line, "a '##' heading names no term; this note is left out")
         return None
     aliases: tuple[str, ...] = ()
     placement = Placement()
     set_fields: set[str] = set()
+    unread = len(broken)
     index = 0
     while index < len(body) and not body[index].strip():
         index += 1
@@ -153,7 +165,10 @@ def _section(
         if name not in FIELDS:
             diagnostics.warning(path, field_line, _unknown_field(name))
         elif name in set_fields:
-            diagnostics.error(path, field_line, f"'{name}:' is given twice for '{term}'")
+            diagnostics.error(
+                path, field_line, f"'{name}:' is given twice for '{term}'{_consequence(glossary)}"
+            )
+            broken.append(field_line)
         elif name == "aliases":
             aliases = tuple(
                 a.strip() for a in next(csv.reader([value], skipinitialspace=True)) if term_key(a)
@@ -164,8 +179,10 @@ def _section(
                 diagnostics.error(
                     path,
                     field_line,
-                    f"'at: {value}' is not one of: first, every, a number such as 2, near WORDS",
+                    f"'at: {value}' is not one of: first, every, a number such as 2, "
+                    f"near WORDS{_consequence(glossary)}",
                 )
+                broken.append(field_line)
             else:
                 placement = parsed
         set_fields.add(name)
@@ -175,7 +192,14 @@ def _section(
     text = "\n".join(body[index:]).strip("\n")
     if not text.strip():
         diagnostics.warning(path, line, f"the note for '{term}' has no text")
+    if glossary and len(broken) > unread:
+        return None
     return Note(term, aliases, placement, text, path, line, glossary, line + 1 + index)
+
+
+def _consequence(glossary: bool) -> str:
+    """What an unreadable field line costs: the glossary note, or the article's new page."""
+    return "; this note is left out" if glossary else "; the page keeps its last good output"
 
 
 def _field(line: str) -> tuple[str, str] | None:

@@ -79,8 +79,8 @@ def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -
     problems = [(source.path, line, msg) for line, msg in front.problems]
     if notes_file:
         problems += [(notes_file.path, line, msg) for line, msg in notes_file.front_matter.problems]
-    if problems:
-        return None  # already reported; a page with broken metadata keeps its last good output
+    if problems or (notes_file and notes_file.broken_fields):
+        return None  # already reported; a page with broken input keeps its last good output
     derived, body, skipped = _derive(kind, front.body)
     if not body.strip():
         diagnostics.error(
