@@ -29,7 +29,7 @@ import jinja2
 
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics
-from .discover import Source, discover
+from .discover import Source, discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
@@ -423,8 +423,12 @@ class Site:
         """Entries to read again, and whether sources came or went (deleted ones removed)."""
         folder = self.project.source.resolve()
         changed = {path.name for path in paths if path.parent == folder}
-        if all(name in self._known and (folder / name).exists() for name in changed):
-            # Only known files were edited: no need to list the folder again.
+        if all(
+            name in self._known and (folder / name).exists() and not looks_like_notes(name)
+            for name in changed
+        ):
+            # Only known files were edited: no need to list the folder again. (What a file
+            # named like notes holds decides whether it is an article: list it again.)
             return {self.entries[path] for name in changed for path in self._known[name]}, False
         sources = {source.path: source for source in self._discover()}
         removed = self.entries.keys() - sources.keys()

@@ -408,3 +408,123 @@ def test_other_files_and_folders_are_files_beside_the_articles(tmp_path: Path, c
     # Not articles, and published only when a page links to them.
     assert page_slugs(tmp_path / "_site") == {"good"}
     assert not (tmp_path / "_site" / "_files").exists()
+
+
+# Files meant as notes but misnamed: reported with the fix, never published as articles.
+
+LAUNCH = "---\ntitle: Launch day\n---\nThe Falcon 9 landed on the drone ship.\n"
+LAUNCH_NOTES = "## Falcon 9\nA reusable rocket.\n"
+MISNAMED = (
+    "looks like notes, but notes files are named NAME.notes.md, so it is neither read nor published"
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "launch-day.notes.txt",
+        "launch-day.note.md",
+        "launch-day.Notes.md",
+        "launch-day.notes.MD",
+        "launch-day.NOTES.markdown",
+        "launch-day.notes",
+        "launch-day-notes.md",
+        "launch-day_notes.txt",
+        "launch-day Notes.md",
+    ],
+)
+def test_misnamed_notes_file_is_an_error_with_the_fix(tmp_path: Path, cli: Run, name: str) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/launch-day.md": LAUNCH, f"seeds/{name}": LAUNCH_NOTES})
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/{name}:1: error: {MISNAMED}; rename it to launch-day.notes.md"
+    ]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good", "launch-day"}  # not an article
+    page = (tmp_path / "_site" / "launch-day" / "index.html").read_text(encoding="utf-8")
+    assert "reusable rocket" not in page  # and not read as notes either
+    assert not (tmp_path / "_site" / "_files").exists()
+
+
+def test_a_hyphenated_notes_file_may_open_with_front_matter(tmp_path: Path, cli: Run) -> None:
+    notes = "---\nsummary: Rockets.\n---\n\n" + LAUNCH_NOTES
+    make_site(tmp_path, {"seeds/launch-day.md": LAUNCH, "seeds/launch-day-notes.md": notes})
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/launch-day-notes.md:1: error: {MISNAMED}; rename it to launch-day.notes.md"
+    ]
+    assert page_slugs(tmp_path / "_site") == {"launch-day"}
+
+
+def test_misnamed_notes_file_without_its_article(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/launch-day.notes.txt": LAUNCH_NOTES})
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/launch-day.notes.txt:1: error: {MISNAMED}; rename it to launch-day.notes.md, "
+        "beside its article launch-day.md or launch-day.txt"
+    ]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+def test_misnamed_notes_file_beside_the_right_one(tmp_path: Path, cli: Run) -> None:
+    files = {
+        "seeds/launch-day.md": LAUNCH,
+        "seeds/launch-day.notes.md": LAUNCH_NOTES,
+        "seeds/launch-day.note.md": "## drone ship\nA barge.\n",
+    }
+    make_site(tmp_path, files)
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/launch-day.note.md:1: error: {MISNAMED}; launch-day.notes.md exists too: "
+        "move these notes into it"
+    ]
+    page = (tmp_path / "_site" / "launch-day" / "index.html").read_text(encoding="utf-8")
+    assert 'data-note="note-falcon-9"' in page
+    assert "note-drone-ship" not in page
+
+
+@pytest.mark.parametrize(
+    ("files", "slugs"),
+    [
+        # No article named "field": an article about field notes.
+        ({"seeds/field-notes.md": "## Day one\nWe walked.\n"}, {"field-notes"}),
+        # Its article exists, but it opens with prose: an article too.
+        (
+            {"seeds/launch.md": "Launch.\n", "seeds/launch-notes.md": "Notes from the pad.\n"},
+            {"launch", "launch-notes"},
+        ),
+        ({"seeds/notes.md": "## Day one\nWe walked.\n"}, {"notes"}),
+        ({"seeds/keynotes.md": "A talk.\n", "seeds/key.md": "Key.\n"}, {"keynotes", "key"}),
+    ],
+)
+def test_articles_with_notes_in_their_name_are_still_articles(
+    tmp_path: Path, cli: Run, files: dict[str, str | bytes], slugs: set[str]
+) -> None:
+    make_site(tmp_path, files)
+    result = cli("build")
+    assert (result.code, result.diagnostics) == (0, [])
+    assert page_slugs(tmp_path / "_site") == slugs
+
+
+def test_an_article_that_turns_out_to_be_misnamed_notes_is_unpublished(
+    tmp_path: Path, cli: Run
+) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/launch-day-notes.md": LAUNCH_NOTES})
+    assert cli("build").code == 0  # no article named launch-day: it is one itself
+    assert page_slugs(tmp_path / "_site") == {"good", "launch-day-notes"}
+    (tmp_path / "seeds" / "launch-day.md").write_text(LAUNCH)
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/launch-day-notes.md:1: error: {MISNAMED}; rename it to launch-day.notes.md"
+    ]
+    assert page_slugs(tmp_path / "_site") == {"good", "launch-day"}
+
+
+def test_notes_file_whose_name_differs_from_its_article_in_case(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {"seeds/launch-day.md": LAUNCH, "seeds/Launch-Day.notes.md": LAUNCH_NOTES})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/Launch-Day.notes.md:1: error: notes file without an article: expected "
+        "Launch-Day.md or Launch-Day.txt beside it; rename it to launch-day.notes.md"
+    ]
