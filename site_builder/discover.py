@@ -17,7 +17,8 @@ GLOSSARY = "_glossary.md"
 # A name meant for a notes file: NAME, a separator, "note" or "notes", maybe an extension.
 # After a dot it can only be meant as notes (launch-day.notes.txt, launch-day.Note.md);
 # after `-`, `_` or a space it may be an article's own name ("field-notes.md"), so that
-# counts only when NAME's article exists and the file opens with a `## term` heading.
+# counts only with an extension, when NAME's article exists and the file opens with a
+# `## term` heading.
 NOTES_LIKE = re.compile(
     r"^(?P<stem>.+?)(?P<separator>[-_ .])notes?(?P<extension>[.](md|markdown|txt))?$",
     re.IGNORECASE,
@@ -94,7 +95,8 @@ def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
         match = NOTES_LIKE.match(path.name)
         assert match is not None
         stem = _article_stem(match["stem"], sources)
-        if match["separator"] == "." or (stem in sources and _opens_with_a_term(path)):
+        dotted = match["separator"] == "."
+        if dotted or (match["extension"] and stem in sources and _opens_with_a_term(path)):
             diagnostics.error(path, 0, _misnamed(stem, sources, notes))
         elif path.suffix in SOURCE_SUFFIXES:
             sources.setdefault(path.stem, []).append(path)

@@ -495,6 +495,8 @@ def test_misnamed_notes_file_beside_the_right_one(tmp_path: Path, cli: Run) -> N
             {"launch", "launch-notes"},
         ),
         ({"seeds/notes.md": "## Day one\nWe walked.\n"}, {"notes"}),
+        # No extension after "-notes": a file beside the articles.
+        ({"seeds/key.md": "Key.\n", "seeds/key-notes": "## Day one\nWe walked.\n"}, {"key"}),
         ({"seeds/keynotes.md": "A talk.\n", "seeds/key.md": "Key.\n"}, {"keynotes", "key"}),
     ],
 )
