@@ -6,12 +6,26 @@ the text the editor wrote), and every key keeps its line for messages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
 
 FENCE = "---"
 CLOSERS = ("---", "...")
+KEY_VALUE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s+(?P<value>\S.*?)\s*$")
+NO_SPACE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:].*?)\s*$")
+# Problems PyYAML reports when a plain value holds or starts with YAML's own punctuation.
+NEEDS_QUOTES = (
+    "mapping values are not allowed here",
+    "cannot start any token",
+    "expected <block end>, but found",
+    "sequence entries are not allowed here",
+    "mapping keys are not allowed here",
+    "while scanning an alias",
+    "while scanning an anchor",
+    "while scanning a block scalar",
+)
 
 
 @dataclass(frozen=True)
@@ -56,12 +70,20 @@ def _parse(yaml_text: str, first_line: int) -> tuple[dict[str, Field], tuple[tup
         if mark and opened and context and mark.index >= len(yaml_text):
             # Hitting the end means something was never closed: point at where it opened.
             mark, reason = opened, f"{reason} {context}"
-        line = first_line + (mark.line if mark else 0)
-        return {}, ((line, f"malformed front matter: {reason}"),)
+        elif opened and context == "while scanning a simple key":
+            mark = opened  # the line that lacks its colon, not the one after it
+        lines = yaml_text.split("\n")
+        index = mark.line if mark else 0
+        hint, index = _hint(f"{reason} {context or ''}", lines, index)
+        return {}, ((first_line + index, f"malformed front matter: {reason}{hint}"),)
     if node is None:
         return {}, ()
     if not isinstance(node, yaml.MappingNode):
-        return {}, ((first_line, "front matter must be 'key: value' lines"),)
+        glued = NO_SPACE.match(yaml_text.split("\n")[node.start_mark.line])
+        hint = f"; put a space after the colon: {glued['key']}: {glued['value']}" if glued else ""
+        return {}, (
+            (first_line + node.start_mark.line, f"front matter must be 'key: value' lines{hint}"),
+        )
     fields: dict[str, Field] = {}
     problems: list[tuple[int, str]] = []
     for key_node, value_node in node.value:
@@ -76,3 +98,40 @@ def _parse(yaml_text: str, first_line: int) -> tuple[dict[str, Field], tuple[tup
         else:
             fields[key] = Field(str(value_node.value).strip(), line)
     return fields, tuple(problems)
+
+
+def _hint(problem: str, lines: list[str], index: int) -> tuple[str, int]:
+    """How to fix a YAML error, for the mistakes editors make, and the line to name."""
+    line = lines[index] if index < len(lines) else ""
+    before = lines[index - 1] if 0 < index <= len(lines) else ""
+    if "'\\t'" in problem:
+        return "; indent with spaces, not tabs", index
+    if "could not find expected ':'" in problem:
+        return "; write each line as 'key: value'", index
+    if "mapping values are not allowed here" in problem and (glued := NO_SPACE.match(before)):
+        # `title:Orbits` reads as text running on to the next line's key.
+        return f"; put a space after the colon: {glued['key']}: {glued['value']}", index - 1
+    if line[:1].isspace() and "mapping values are not allowed here" in problem:
+        return (
+            "; an indented line goes on with the value above it: start each key at the "
+            "beginning of its line",
+            index,
+        )
+    pair = KEY_VALUE.match(line)
+    if pair is None:
+        return "", index
+    value = pair["value"]
+    if "while scanning a quoted scalar" in problem:
+        return f"; close the quote: {pair['key']}: {value}{value[0]}", index
+    if "while parsing a flow sequence" in problem and "]" not in value:
+        return f"; close the list: {pair['key']}: {value}]", index
+    if any(sign in problem for sign in NEEDS_QUOTES):
+        return f"; put the value in quotes: {pair['key']}: {_quoted(value)}", index
+    return "", index
+
+
+def _quoted(value: str) -> str:
+    """A YAML value in quotes: double ones unless it holds some, then single ones."""
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"

@@ -15,6 +15,10 @@ from site_builder.sources import KEYS
 
 KNOWN_KEYS = ", ".join(KEYS)
 KNOWN_OPTIONS = ", ".join(sorted(OPTIONS))
+INDENTED = (
+    "; an indented line goes on with the value above it: start each key at the beginning "
+    "of its line"
+)
 
 
 def assert_good_built(root: Path) -> None:
@@ -85,7 +89,21 @@ def test_malformed_front_matter_names_the_line_of_the_yaml_problem(
     result = cli("build")
     assert result.diagnostics == [
         "seeds/broken.md:3: error: malformed front matter: "
-        "found unexpected end of stream while scanning a quoted scalar"
+        "found unexpected end of stream while scanning a quoted scalar; "
+        'close the quote: author: "never closed"'
+    ]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    assert_good_built(tmp_path)
+
+
+def test_a_value_holding_a_colon_is_told_to_be_quoted(tmp_path: Path, cli: Run) -> None:
+    article = "---\nauthor: A. Writer\ntitle: Orbits: a guide\n---\nBody text.\n"
+    make_site(tmp_path, {**GOOD, "seeds/orbits.md": article})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/orbits.md:3: error: malformed front matter: mapping values are not allowed "
+        'here; put the value in quotes: title: "Orbits: a guide"'
     ]
     assert result.code == 1
     assert page_slugs(tmp_path / "_site") == {"good"}
@@ -106,6 +124,7 @@ def test_malformed_front_matter_with_a_precise_line(tmp_path: Path, cli: Run) ->
     result = cli("build")
     assert result.diagnostics == [
         "seeds/broken.md:4: error: malformed front matter: mapping values are not allowed here"
+        + INDENTED
     ]
     assert result.code == 1
     assert_good_built(tmp_path)
@@ -127,6 +146,7 @@ def test_malformed_front_matter_in_a_notes_file(tmp_path: Path, cli: Run) -> Non
     result = cli("build")
     assert result.diagnostics == [
         "seeds/other.notes.md:4: error: malformed front matter: mapping values are not allowed here"
+        + INDENTED
     ]
     assert result.code == 1
     assert page_slugs(tmp_path / "_site") == {"good"}
@@ -294,7 +314,8 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path: Path, cli: Run) 
     result = cli("build")
     assert result.diagnostics == [
         "seeds/a-latin1.md:1: error: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
-        "seeds/b-broken.md:3: error: malformed front matter: mapping values are not allowed here",
+        "seeds/b-broken.md:3: error: malformed front matter: mapping values are not allowed here"
+        + INDENTED,
         "seeds/c-orphan.notes.md:1: error: notes file without an article: "
         "expected c-orphan.md or c-orphan.txt beside it",
     ]
