@@ -276,15 +276,81 @@ def test_site_toml_option_of_the_wrong_type_is_a_usage_error(tmp_path: Path, cli
     assert result.code == 2
 
 
-def test_relative_site_url_is_a_usage_error(tmp_path: Path, cli: Run) -> None:
-    make_site(tmp_path, GOOD)
-    result = cli("build", "--site-url", "example.org/site")
+@pytest.mark.parametrize("config", [None, 'title = "Mine"\nsite_url = "https://example.org/"\n'])
+def test_a_relative_site_url_option_is_reported_as_the_option(
+    tmp_path: Path, cli: Run, config: str | None
+) -> None:
+    make_site(tmp_path, {**GOOD, **({"site.toml": config} if config else {})})
+    result = cli("build", "--site-url", "example.org")
     assert result.err.splitlines() == [
-        "site.toml:1: error: option 'site_url' must be an absolute http(s) address, "
-        "not 'example.org/site'"
+        "--site-url: error: option 'site_url' must be an absolute http(s) address such as "
+        "https://example.org/, not 'example.org'"
     ]
     assert result.code == 2
     assert not (tmp_path / "_site").exists()
+
+
+def test_a_relative_site_url_in_site_toml_names_its_line(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "site.toml": 'title = "Mine"\n\nsite_url = "example.org"\n'})
+    result = cli("build")
+    assert result.err.splitlines() == [
+        "site.toml:3: error: option 'site_url' must be an absolute http(s) address such as "
+        "https://example.org/, not 'example.org'"
+    ]
+    assert result.code == 2
+    # A good --site-url wins over the file's.
+    assert cli("build", "--site-url", "https://example.org/").code == 0
+
+
+@pytest.mark.parametrize(
+    ("config", "line", "message"),
+    [
+        (
+            'title = "Mine"\n# comment\n\n\n\n\n\n[params]\ncolour = "red"\n',
+            8,
+            f"unknown option 'params' (known: {KNOWN_OPTIONS})",
+        ),
+        (
+            'title = "Mine"\n\n[[menu]]\nname = "Home"\n',
+            3,
+            f"unknown option 'menu' (known: {KNOWN_OPTIONS})",
+        ),
+        (
+            'title = "Mine"\nparams.colour = "red"\n',
+            2,
+            f"unknown option 'params' (known: {KNOWN_OPTIONS})",
+        ),
+        (
+            '[extra]\nx = 1\n\n[ "params" . colour ]\nname = "red"\n',
+            1,
+            f"unknown option 'extra' (known: {KNOWN_OPTIONS})",
+        ),
+        # Neither a line of a multi-line string nor a key inside a table is the option.
+        (
+            'description = """\ntitle = "text"\n"""\n[author]\ntitle = "x"\n[title]\nx = "y"\n',
+            4,
+            "option 'author' must be a string",
+        ),
+        (
+            'description = """\ntitle = "text"\n"""\n[other]\ntitle = "x"\n[title]\nx = "y"\n',
+            4,
+            f"unknown option 'other' (known: {KNOWN_OPTIONS})",
+        ),
+        (
+            'description = """\ntitle = "text"\n"""\n\n[title]\nx = "y"\n',
+            5,
+            "option 'title' must be a string",
+        ),
+        ('title = "Mine"\n\n[language]\nname = "en"\n', 3, "option 'language' must be a string"),
+    ],
+)
+def test_site_toml_errors_name_the_line_of_tables_and_dotted_keys(
+    tmp_path: Path, cli: Run, config: str, line: int, message: str
+) -> None:
+    make_site(tmp_path, {**GOOD, "site.toml": config})
+    result = cli("build")
+    assert result.err.splitlines() == [f"site.toml:{line}: error: {message}"]
+    assert result.code == 2
 
 
 @pytest.mark.parametrize("command", ["build", "check"])
