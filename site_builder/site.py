@@ -28,6 +28,7 @@ from pathlib import Path
 import jinja2
 
 from .config import CONFIG_FILE, SiteConfig, load_config
+from .dates import instant
 from .diagnostics import Diagnostic, Diagnostics
 from .discover import Source, discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
@@ -514,14 +515,11 @@ def _index_view(pages: Sequence[RenderedArticle]) -> list[tuple[object, ...]]:
     return [(p.article.meta, p.opening, p.note_count) for p in pages]
 
 
-def _reading_order(page: RenderedArticle) -> tuple[bool, str, str]:
-    """Newest first; undated articles after dated ones, by title."""
+def _reading_order(page: RenderedArticle) -> tuple[bool, float, str]:
+    """Newest first (by date and time); undated articles after dated ones, by title."""
     meta = page.article.meta
-    return (not meta.iso_date, _inverted(meta.iso_date), meta.title.casefold())
-
-
-def _inverted(iso_date: str) -> str:
-    return "".join(chr(0x10FFFF - ord(c)) for c in iso_date)
+    newest = -instant(meta.when).timestamp() if meta.when else 0.0
+    return (meta.when is None, newest, meta.title.casefold())
 
 
 def _template(make: Callable[[], str], diagnostics: Diagnostics) -> str | None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from . import dates
 from .chrome import split_paragraphs, strip_chrome
 from .config import SiteConfig
 from .diagnostics import Diagnostics
@@ -37,19 +38,26 @@ class Metadata:
     author: str = ""
     source: str = ""  # the publisher or publication the article comes from
     url: str = ""  # where the original is published
-    date: str = ""  # as written; ISO dates (YYYY-MM-DD) also sort the reading list
+    date: str = ""  # as written; ISO 8601 dates (and times) also sort the reading list
     summary: str = ""
     lang: str = ""
     excerpt: bool = False  # the source is cut off
     draft: bool = False  # built by serve and watch, and by build only with --drafts
 
+    @cached_property
+    def when(self) -> dates.When | None:
+        """The date (and time) if `date` is ISO 8601, else None."""
+        return dates.parse_date(self.date)
+
     @property
     def iso_date(self) -> str:
-        """The date if it is a valid ISO date, for `<time datetime>` and sorting, else ''."""
-        try:
-            return date.fromisoformat(self.date).isoformat()
-        except ValueError:
-            return ""
+        """The date (and time) in canonical ISO form, for `<time datetime>`, else ''."""
+        return dates.iso(self.when) if self.when else ""
+
+    @property
+    def day(self) -> str:
+        """The calendar date, YYYY-MM-DD, as pages show it; '' when not ISO 8601."""
+        return dates.day(self.when) if self.when else ""
 
 
 @dataclass(frozen=True)
@@ -145,9 +153,12 @@ def _metadata(
             diagnostics.warning(
                 path, line, f"lang: '{value}' is not a language tag such as en or zh-Hans; ignored"
             )
-        elif key == "date" and value and not Metadata("", "", date=value).iso_date:
+        elif key == "date" and value and not dates.parse_date(value):
             diagnostics.warning(
-                path, line, f"date: '{value}' is not YYYY-MM-DD; shown as written, sorted last"
+                path,
+                line,
+                f"date: '{value}' is not an ISO 8601 date such as 2024-05-01 or "
+                "2024-05-01 21:00; shown as written, sorted last",
             )
             values[key] = value
         elif key == "slug":

@@ -206,7 +206,8 @@ def test_values_are_checked_with_warnings(tmp_path: Path) -> None:
         "seeds/a.md:2: warning: url: 'ftp://example.org/a' is not an http(s) address; ignored",
         "seeds/a.md:3: warning: lang: 'not a tag' is not a language tag such as en or zh-Hans; "
         "ignored",
-        "seeds/a.md:4: warning: date: 'May 2024' is not YYYY-MM-DD; shown as written, sorted last",
+        "seeds/a.md:4: warning: date: 'May 2024' is not an ISO 8601 date such as 2024-05-01 or "
+        "2024-05-01 21:00; shown as written, sorted last",
         "seeds/a.md:5: warning: excerpt: 'maybe' is not true or false; ignored",
     ]
     assert read_back is not None
