@@ -1,18 +1,21 @@
 """YAML front matter: split it off a document and read it as plain strings.
 
 Values are never typed implicitly (`title: no` stays the text "no", a date stays
-the text the editor wrote), and every key keeps its line for messages.
+the text the editor wrote), and every key keeps its line for messages. Only the
+keys a caller names may hold a list (`tags: [space, physics]`), of plain strings too.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import yaml
 
 FENCE = "---"
 CLOSERS = ("---", "...")
+LISTS = ("tags",)  # the keys that may hold a list
 KEY_VALUE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s+(?P<value>\S.*?)\s*$")
 NO_SPACE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:].*?)\s*$")
 # Problems PyYAML reports when a plain value holds or starts with YAML's own punctuation.
@@ -30,8 +33,9 @@ NEEDS_QUOTES = (
 
 @dataclass(frozen=True)
 class Field:
-    value: str
+    value: str  # a list's items joined with ", "
     line: int
+    items: tuple[str, ...] | None = None  # a list's items; None for text
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,10 @@ class FrontMatter:
         return found.value if found else None
 
 
-def split_front_matter(text: str) -> FrontMatter:
-    """Separate `---` front matter from the body; a document without it has none."""
+def split_front_matter(text: str, lists: Collection[str] = LISTS) -> FrontMatter:
+    """Separate `---` front matter from the body; a document without it has none.
+
+    The keys in `lists` may hold a list of text as well as text."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
         return FrontMatter({}, text, 1)
@@ -55,12 +61,14 @@ def split_front_matter(text: str) -> FrontMatter:
         if lines[index].rstrip() in CLOSERS:
             yaml_text = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
-            fields, problems = _parse(yaml_text, first_line=2)
+            fields, problems = _parse(yaml_text, 2, lists)
             return FrontMatter(fields, body, index + 2, problems)
     return FrontMatter({}, text, 1, ((1, "front matter opened with '---' is never closed"),))
 
 
-def _parse(yaml_text: str, first_line: int) -> tuple[dict[str, Field], tuple[tuple[int, str], ...]]:
+def _parse(
+    yaml_text: str, first_line: int, lists: Collection[str]
+) -> tuple[dict[str, Field], tuple[tuple[int, str], ...]]:
     try:
         node = yaml.compose(yaml_text, Loader=yaml.BaseLoader)
     except yaml.YAMLError as exc:
@@ -89,15 +97,28 @@ def _parse(yaml_text: str, first_line: int) -> tuple[dict[str, Field], tuple[tup
     for key_node, value_node in node.value:
         line = first_line + key_node.start_mark.line
         key = str(key_node.value)
-        if not isinstance(value_node, yaml.ScalarNode):
-            problems.append((line, f"front matter '{key}' must be text, not a list or mapping"))
+        items = _items(value_node) if key in lists else None
+        if not isinstance(value_node, yaml.ScalarNode) and items is None:
+            kind = "text or a list of text" if key in lists else "text, not a list or mapping"
+            problems.append((line, f"front matter '{key}' must be {kind}"))
         elif key in fields:
             problems.append(
                 (line, f"front matter '{key}' is set twice (first on line {fields[key].line})")
             )
+        elif items is not None:
+            fields[key] = Field(", ".join(items), line, items)
         else:
             fields[key] = Field(str(value_node.value).strip(), line)
     return fields, tuple(problems)
+
+
+def _items(node: yaml.Node) -> tuple[str, ...] | None:
+    """A list of text's items, stripped and without empty ones; None for anything else."""
+    if not isinstance(node, yaml.SequenceNode):
+        return None
+    if not all(isinstance(item, yaml.ScalarNode) for item in node.value):
+        return None
+    return tuple(text for item in node.value if (text := str(item.value).strip()))
 
 
 def _hint(problem: str, lines: list[str], index: int) -> tuple[str, int]:

@@ -154,9 +154,44 @@ def test_front_matter_that_is_not_a_mapping(yaml_text: str) -> None:
     ids=["flow", "block", "map", "nested"],
 )
 def test_list_and_mapping_values_are_rejected(value: str) -> None:
-    front = split_front_matter(f"---\ntitle: Mars\ntags: {value}\nslug: mars\n---\n")
-    assert front.problems == ((3, "front matter 'tags' must be text, not a list or mapping"),)
+    front = split_front_matter(f"---\ntitle: Mars\nauthor: {value}\nslug: mars\n---\n")
+    assert front.problems == ((3, "front matter 'author' must be text, not a list or mapping"),)
     assert values(front) == {"title": "Mars", "slug": "mars"}
+
+
+@pytest.mark.parametrize(
+    ("value", "items"),
+    [
+        ("[space, physics]", ("space", "physics")),
+        ("\n  - space\n  - physics", ("space", "physics")),
+        ("['war, peace', ' 42 ', '']", ("war, peace", "42")),
+        ("[yes, no, 1.0]", ("yes", "no", "1.0")),  # still never typed
+        ("[]", ()),
+    ],
+    ids=["flow", "block", "quoted", "untyped", "empty"],
+)
+def test_tags_may_be_a_list_of_text(value: str, items: tuple[str, ...]) -> None:
+    front = split_front_matter(f"---\ntitle: Mars\ntags: {value}\nslug: mars\n---\n")
+    assert front.problems == ()
+    assert front.fields["tags"] == Field(", ".join(items), 3, items)
+    assert values(front) == {"title": "Mars", "tags": ", ".join(items), "slug": "mars"}
+
+
+def test_tags_as_text_stay_text() -> None:
+    front = split_front_matter("---\ntags: space, physics\n---\n")
+    assert front.fields == {"tags": Field("space, physics", 2)}
+
+
+@pytest.mark.parametrize("value", ["{a: 1}", "[[a, b]]", "[a, {b: c}]", "\n  nested: x"])
+def test_tags_that_are_not_text_or_a_list_of_text(value: str) -> None:
+    front = split_front_matter(f"---\ntitle: Mars\ntags: {value}\n---\n")
+    assert front.problems == ((3, "front matter 'tags' must be text or a list of text"),)
+    assert values(front) == {"title": "Mars"}
+
+
+def test_no_key_may_hold_a_list_unless_named() -> None:
+    front = split_front_matter("---\ntags: [a]\n---\n", lists=())
+    assert front.problems == ((2, "front matter 'tags' must be text, not a list or mapping"),)
 
 
 def test_duplicate_keys_keep_the_first_and_report_the_second() -> None:
@@ -169,7 +204,7 @@ def test_duplicate_keys_keep_the_first_and_report_the_second() -> None:
 
 
 def test_every_problem_is_reported() -> None:
-    front = split_front_matter("---\ntags: [a]\ntitle: a\ntitle: b\nx: {y: 1}\n---\n")
+    front = split_front_matter("---\nauthor: [a]\ntitle: a\ntitle: b\nx: {y: 1}\n---\n")
     assert [line for line, _ in front.problems] == [2, 4, 5]
 
 
