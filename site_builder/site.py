@@ -7,8 +7,8 @@ stages for the inputs that changed, guided by what each output depends on:
 
 - an article's page on its source and notes file, and on the glossary notes
   whose terms occur in it;
-- the reading list, terms page, sitemap and feed on every page's entry in them
-  (rewritten only when an entry changed);
+- the reading list, terms page, tag pages, sitemap and feed on every page's entry
+  in them (rewritten only when an entry changed; a tag page goes with its last article);
 - an article's page also on the pages of the sources it links to (their slugs);
 - the files beside the articles that pages link to (copied to `_files/`) on
   themselves, and the files of `public/` on themselves;
@@ -40,9 +40,11 @@ from .parallel import render_all
 from .render import RenderedArticle, pygments_css
 from .sitemap import feed, robots, sitemap
 from .sources import Article, read_article
+from .tags import FOLDER as TAGS
+from .tags import collect_tags
 from .terms import collect_terms
 
-RESERVED_SLUGS = ("terms", "static")
+RESERVED_SLUGS = ("terms", "static", TAGS)
 FILES_OWNER = "(files)"  # owner of the files beside the articles that pages link to
 PUBLIC_OWNER = "(public)"  # owner of what public/ holds
 
@@ -321,17 +323,31 @@ class Site:
                 self.output.replace(owner, {f"{entry.page.article.meta.slug}/index.html": html})
 
     def _write_site_pages(self, full: bool) -> None:
-        """The reading list, terms page, sitemap and 404 page, where what they show changed."""
+        """The reading list, terms page, tag pages, sitemap and 404 page, where what they
+        show changed."""
         pages = sorted(
             (entry.page for entry in self.entries.values() if entry.page), key=_reading_order
         )
         terms = collect_terms(pages, self.glossary)
+        tags = collect_tags(pages)
         views: dict[str, tuple[object, Callable[[], str]]] = {
-            "index.html": (_index_view(pages), lambda: self.theme.index(pages)),
+            "index.html": (_index_view(pages), lambda: self.theme.index(pages, tags)),
             "terms/index.html": (terms, lambda: self.theme.terms(terms)),
         }
+        if tags:
+            every_tag = [(entry.tag, len(entry.pages)) for entry in tags]
+            views[f"{TAGS}/index.html"] = (every_tag, lambda: self.theme.tags(tags))
+        for entry in tags:
+            views[entry.path] = (
+                (entry.tag, _index_view(entry.pages)),
+                partial(self.theme.tag, entry),
+            )
         if full:
             views["404.html"] = (None, self.theme.not_found)
+        for path in [p for p in self.shown if p.startswith(f"{TAGS}/") and p not in views]:
+            del self.shown[path]  # a tag no page carries any more
+            if self.output:
+                self.output.remove(path)
         problems = Diagnostics()
         for path, (view, make) in views.items():
             if not full and self.shown.get(path) == view:

@@ -23,8 +23,21 @@ from .frontmatter import FrontMatter, split_front_matter
 from .notes import Note, parse_notes
 from .reading import read_text
 from .slugs import slugify
+from .tags import Tag, read_tags
 
-KEYS = ("title", "slug", "author", "source", "url", "date", "summary", "lang", "excerpt", "draft")
+KEYS = (
+    "title",
+    "slug",
+    "author",
+    "source",
+    "url",
+    "date",
+    "summary",
+    "lang",
+    "tags",
+    "excerpt",
+    "draft",
+)
 FLAGS = ("excerpt", "draft")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 H1 = re.compile(r"^# +(.+?)(?: +#+)? *$")
@@ -43,6 +56,7 @@ class Metadata:
     lang: str = ""
     excerpt: bool = False  # the source is cut off
     draft: bool = False  # built by serve and watch, and by build only with --drafts
+    tags: tuple[Tag, ...] = ()
 
     @cached_property
     def when(self) -> dates.When | None:
@@ -161,6 +175,13 @@ def _metadata(
                 "2024-05-01 21:00; shown as written, sorted last",
             )
             values[key] = value
+        elif key == "tags":
+            tags, unusable = read_tags(value, field.items)
+            for name in unusable:
+                diagnostics.warning(
+                    path, line, f"tags: '{name}' has no letters or digits to name a page; ignored"
+                )
+            values[key] = tags
         elif key == "slug":
             slug = slugify(value)
             if slug != value:

@@ -243,3 +243,29 @@ def test_an_article_saved_as_misnamed_notes_leaves_the_site(site: Site, tmp_path
     ]
     assert not (site.project.out / "one-notes").exists()
     same_as_full_build(site, tmp_path)
+
+
+def test_a_tag_edit_rewrites_the_tag_pages_it_touches(site: Site, tmp_path: Path) -> None:
+    out = site.project.out
+    one = "---\ntitle: One\ndate: 2024-01-01\ntags: [space, mars]\n---\n\nAn orbit and Mars.\n"
+    site.rebuild([edit(site, "seeds/one.md", one)])
+    assert (out / "tags" / "mars" / "index.html").is_file()
+    age(out)
+    before = stamp(out)
+    path = edit(site, "seeds/one.md", one.replace("[space, mars]", "[space, red planet]"))
+    site.rebuild([path])
+    assert rewritten(out, before) == {
+        "one/index.html",
+        "index.html",
+        "tags/index.html",
+        "tags/red-planet/index.html",
+        "tags/space/index.html",  # it lists One with its tags
+        "tags/mars/index.html",  # gone
+    }
+    assert not (out / "tags" / "mars").exists()
+    same_as_full_build(site, tmp_path)
+    age(out)
+    before = stamp(out)
+    site.rebuild([edit(site, "seeds/one.md", one.replace("tags: [space, mars]\n", ""))])
+    assert not (out / "tags").exists()
+    same_as_full_build(site, tmp_path)

@@ -367,6 +367,7 @@ def test_same_stem_md_and_txt_clash(tmp_path: Path, cli: Run) -> None:
         ({"seeds/terms.md": "Text.\n"}, "seeds/terms.md", "terms"),
         ({"seeds/Terms.txt": f"{PROSE}\n"}, "seeds/Terms.txt", "terms"),
         ({"seeds/a.md": "---\nslug: static\n---\nText.\n"}, "seeds/a.md", "static"),
+        ({"seeds/tags.md": "Text.\n"}, "seeds/tags.md", "tags"),
         (
             {"seeds/a.md": "Text.\n", "seeds/a.notes.md": "---\nslug: terms\n---\n"},
             "seeds/a.md",
