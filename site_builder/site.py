@@ -276,7 +276,7 @@ class Site:
                 for entry in group:
                     problems.error(
                         entry.source.path,
-                        1,
+                        0,  # the file as a whole
                         f"slug '{slug}' is reserved for the site's own pages; set another "
                         "in the front matter",
                     )
@@ -285,7 +285,7 @@ class Site:
                     others = ", ".join(str(e.source.path) for e in group if e is not entry)
                     problems.error(
                         entry.source.path,
-                        1,
+                        0,  # the file as a whole
                         f"slug '{slug}' is also the slug of {others}; give one of them "
                         "another slug",
                     )

@@ -107,7 +107,7 @@ def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -
     if not body.strip():
         diagnostics.error(
             source.path,
-            1,
+            0,  # the file as a whole
             "the article is empty"
             + (" once site chrome is removed" if kind == "text" and text.strip() else ""),
         )

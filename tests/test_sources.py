@@ -532,3 +532,39 @@ def test_notes_file_whose_name_differs_from_its_article_in_case(tmp_path: Path, 
         "seeds/Launch-Day.notes.md:1: error: notes file without an article: expected "
         "Launch-Day.md or Launch-Day.txt beside it; rename it to launch-day.notes.md"
     ]
+
+
+def test_folders_named_like_sources_or_notes_are_silently_allowed(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/images.md/a.png": b"\x89PNG",
+            "seeds/good.notes.txt/x.md": "X.\n",
+            "seeds/other.notes.md/y.md": "Y.\n",
+        },
+    )
+    result = cli("build")
+    assert (result.code, result.err) == (0, "")
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+def test_problems_of_a_whole_file_are_on_line_0(tmp_path: Path) -> None:
+    """Line 0 means the file as a whole (printed as line 1); no line of it is to blame."""
+    make_site(
+        tmp_path,
+        {
+            "seeds/empty.md": "",
+            "seeds/orphan.notes.md": "## x\ny\n",
+            "seeds/empty.notes.txt": "## x\ny\n",
+        },
+    )
+    diagnostics = Diagnostics()
+    found = discover(tmp_path / "seeds", diagnostics)
+    for source in found.sources:
+        read_article(source, SiteConfig(), diagnostics)
+    assert sorted((d.path.name, d.line) for d in diagnostics.items) == [
+        ("empty.md", 0),
+        ("empty.notes.txt", 0),
+        ("orphan.notes.md", 0),
+    ]
