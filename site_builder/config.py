@@ -59,11 +59,14 @@ OPTIONS = {f.name for f in fields(SiteConfig)}
 
 
 def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
-    """Read site.toml (defaults when it is missing); `site_url` overrides the file's."""
+    """Read site.toml (defaults when it is missing); `site_url` (from --site-url) overrides
+    the file's. Errors name where the value came from: the file's line, or --site-url."""
     values: dict[str, str] = {}
+    text = ""
     if path.exists():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+            text = path.read_text(encoding="utf-8-sig")
+            data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             # tomllib puts the place at the end of its message: "... (at line 3, column 7)"
             where = TOML_PLACE.search(str(exc))
@@ -71,7 +74,7 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
             reason = TOML_PLACE.sub("", str(exc))
             raise ConfigError(f"{shown(path)}:{line}: error: {reason}") from None
         for key, value in data.items():
-            line = _line_of(path, key)
+            line = _line_of(text, key)
             if key not in OPTIONS:
                 known = ", ".join(sorted(OPTIONS))
                 raise ConfigError(
@@ -84,23 +87,41 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
         values["site_url"] = site_url.strip()
     url = values.get("site_url", "")
     if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+        origin = (
+            "--site-url" if site_url is not None else f"{shown(path)}:{_line_of(text, 'site_url')}"
+        )
         raise ConfigError(
-            f"{shown(path)}:{_line_of(path, 'site_url')}: error: option 'site_url' must be an "
-            f"absolute http(s) address, not '{url}'"
+            f"{origin}: error: option 'site_url' must be an absolute http(s) address such as "
+            f"https://example.org/, not '{url}'"
         )
     domain = values.get("domain", "")
     if domain and not DOMAIN.match(domain):
         raise ConfigError(
-            f"{shown(path)}:{_line_of(path, 'domain')}: error: option 'domain' must be a host "
+            f"{shown(path)}:{_line_of(text, 'domain')}: error: option 'domain' must be a host "
             f"name such as readings.example.org, not '{domain}'"
         )
     return SiteConfig(**values)
 
 
-def _line_of(path: Path, key: str) -> int:
-    """The line where a top-level key is set, for messages (1 when not found)."""
-    if path.exists():
-        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-            if line.split("=", 1)[0].strip().strip('"') == key:
-                return number
+def _line_of(text: str, key: str) -> int:
+    """The line where a top-level key is set, for messages: `key = ...`, `key.sub = ...`
+    before any table, or a table `[key]`, `[key.sub]`, `[[key]]` (1 when not found)."""
+    table = re.compile(rf"^\s*\[\[?\s*{_key_pattern(key)}\s*[.\]]")
+    assignment = re.compile(rf"^\s*{_key_pattern(key)}\s*[.=]")
+    in_table = in_string = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if not in_string and table.match(line):
+            return number
+        if not in_string and not in_table and assignment.match(line):
+            return number
+        if not in_string and line.lstrip().startswith("["):
+            in_table = True
+        # A multi-line string's lines are text, never keys.
+        in_string ^= (line.count('"""') + line.count("'''")) % 2 == 1
     return 1
+
+
+def _key_pattern(key: str) -> str:
+    """A TOML key as written: bare, "quoted" or 'quoted'."""
+    bare = re.escape(key)
+    return f"(?:{bare}|\"{bare}\"|'{bare}')"

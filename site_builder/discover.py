@@ -8,10 +8,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .frontmatter import split_front_matter
 
 NOTES_SUFFIX = ".notes.md"
 SOURCE_SUFFIXES = (".md", ".txt")
 GLOSSARY = "_glossary.md"
+
+# A name meant for a notes file: NAME, a separator, "note" or "notes", maybe an extension.
+# After a dot it can only be meant as notes (launch-day.notes.txt, launch-day.Note.md);
+# after `-`, `_` or a space it may be an article's own name ("field-notes.md"), so that
+# counts only with an extension, when NAME's article exists and the file opens with a
+# `## term` heading.
+NOTES_LIKE = re.compile(
+    r"^(?P<stem>.+?)(?P<separator>[-_ .])notes?(?P<extension>[.](md|markdown|txt))?$",
+    re.IGNORECASE,
+)
 
 # What editors leave beside a file while saving it: never sources, never worth a rebuild.
 EDITOR_ARTIFACT = re.compile(
@@ -48,14 +59,21 @@ class SourceSet:
     glossary: Path | None
 
 
+def looks_like_notes(name: str) -> bool:
+    """Whether a file name may be a misnamed notes file (its content may decide)."""
+    return NOTES_LIKE.match(name) is not None and not name.endswith(NOTES_SUFFIX)
+
+
 def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
     """Sort the folder's files into sources with their notes, and the glossary.
 
-    Names starting with `_` or `.` are never articles; a notes file whose article
-    is missing is an error, since its notes would silently go nowhere.
+    Names starting with `_` or `.` are never articles. A notes file whose article
+    is missing, and a file meant as notes but misnamed (see NOTES_LIKE), are errors,
+    since their notes would silently go nowhere; a misnamed one is never an article.
     """
     sources: dict[str, list[Path]] = {}
     notes: dict[str, Path] = {}
+    lookalikes: list[Path] = []
     glossary = None
     # scandir knows from the listing which entries are folders: no stat per file.
     for item in sorted(os.scandir(folder), key=lambda item: item.name):
@@ -68,15 +86,63 @@ def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
             continue  # files beside the articles (images/...), published when linked
         elif name.endswith(NOTES_SUFFIX):
             notes[name[: -len(NOTES_SUFFIX)]] = path
+        elif looks_like_notes(name):
+            lookalikes.append(path)
         elif path.suffix in SOURCE_SUFFIXES:
             sources.setdefault(path.stem, []).append(path)
         # Any other file is a file beside the articles, published when a page links to it.
+    for path in lookalikes:
+        match = NOTES_LIKE.match(path.name)
+        assert match is not None
+        stem = _article_stem(match["stem"], sources)
+        dotted = match["separator"] == "."
+        if dotted or (match["extension"] and stem in sources and _opens_with_a_term(path)):
+            diagnostics.error(path, 0, _misnamed(stem, sources, notes))
+        elif path.suffix in SOURCE_SUFFIXES:
+            sources.setdefault(path.stem, []).append(path)
     for stem, path in notes.items():
         if stem not in sources:
+            named = _article_stem(stem, sources)
+            fix = f"; rename it to {named}{NOTES_SUFFIX}" if named in sources else ""
             diagnostics.error(
                 path,
-                1,
-                f"notes file without an article: expected {stem}.md or {stem}.txt beside it",
+                0,
+                f"notes file without an article: expected {stem}.md or {stem}.txt beside it{fix}",
             )
-    found = [Source(path, notes.get(stem)) for stem, paths in sources.items() for path in paths]
+    found = sorted(
+        (Source(path, notes.get(stem)) for stem, paths in sources.items() for path in paths),
+        key=lambda source: source.path.name,
+    )
     return SourceSet(tuple(found), glossary)
+
+
+def _article_stem(stem: str, sources: dict[str, list[Path]]) -> str:
+    """The stem of the article a notes file's name means: the same, or the same but for case."""
+    if stem in sources:
+        return stem
+    return next((name for name in sources if name.casefold() == stem.casefold()), stem)
+
+
+def _opens_with_a_term(path: Path) -> bool:
+    """Whether a file's first line of text (after any front matter) is a `## term` heading."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    body = split_front_matter(text.replace("\r\n", "\n")).body
+    first = next((line for line in body.split("\n") if line.strip()), "")
+    return first.startswith("## ")
+
+
+def _misnamed(stem: str, sources: dict[str, list[Path]], notes: dict[str, Path]) -> str:
+    """The message for a misnamed notes file, with the fix."""
+    target = f"{stem}{NOTES_SUFFIX}"
+    message = (
+        f"looks like notes, but notes files are named NAME{NOTES_SUFFIX}, so it is neither "
+        "read nor published"
+    )
+    if stem in notes:
+        return f"{message}; {target} exists too: move these notes into it"
+    if stem not in sources:
+        return f"{message}; rename it to {target}, beside its article {stem}.md or {stem}.txt"
+    return f"{message}; rename it to {target}"

@@ -13,11 +13,18 @@ Field lines sit directly under the heading, one per line, before the body:
 `at:` which occurrence carries the note: `first` (the default), `every`, a number
 (`2` or `2nd`: the Nth occurrence), or `near WORDS` (the first occurrence within
 ten words of WORDS).
+
+Any other line there that reads like a field, one lower-case word, a colon and a
+short value (`alias: drone ship`), is taken for a misspelt field: warned about and
+left out of the note. Prose stays prose: "Note: the launch slipped." starts with a
+capital, "note: it slipped a week after the test went wrong." ends a sentence, and
+`note\\: text` escapes the colon.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,7 +39,12 @@ from .diagnostics import Diagnostics
 from .frontmatter import FrontMatter, split_front_matter
 from .matching import term_key
 
-FIELD = re.compile(r"^(aliases|at)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+FIELDS = ("aliases", "at")
+FIELD = re.compile(rf"^({'|'.join(FIELDS)})\s*:\s*(.*?)\s*$", re.IGNORECASE)
+# A line that reads like a field but names none: one lower-case word, a colon and a short
+# value that does not end a sentence. `https://...` has no space after its colon.
+FIELD_LIKE = re.compile(r"^([a-z]+(?:[-_][a-z]+)*)\s*:(?:\s+(.*?))?\s*$")
+FIELD_LIKE_VALUE = 60  # characters; prose runs longer
 NTH = re.compile(r"^(\d+)(?:st|nd|rd|th)?$", re.IGNORECASE)
 NEAR_WINDOW = 10  # words either side that `at: near` looks at
 
@@ -75,6 +87,9 @@ class NotesFile:
     path: Path
     front_matter: FrontMatter
     notes: tuple[Note, ...]
+    # Lines of field lines that could not be read: where their notes go is unknown, so the
+    # article's page keeps its last good output (a glossary leaves such a note out).
+    broken_fields: tuple[int, ...] = ()
 
 
 def parse_notes(
@@ -100,11 +115,12 @@ def parse_notes(
             "text before the first '## term' heading belongs to no note; ignored",
         )
     notes: list[Note] = []
+    broken: list[int] = []
     seen: dict[str, tuple[str, int]] = {}
     for number, (start, term) in enumerate(headings):
         end = headings[number + 1][0] if number + 1 < len(headings) else len(lines)
         line = front.body_line + start
-        note = _section(path, line, term, lines[start + 1 : end], diagnostics, glossary)
+        note = _section(path, line, term, lines[start + 1 : end], diagnostics, glossary, broken)
         if note is None:
             continue
         clash = next((seen[key] for key in map(term_key, note.spellings) if key in seen), None)
@@ -119,27 +135,40 @@ def parse_notes(
         for spelling in note.spellings:
             seen[term_key(spelling)] = (spelling, line)
         notes.append(note)
-    return NotesFile(path, front, tuple(notes))
+    return NotesFile(path, front, tuple(notes), tuple(broken))
 
 
 def _section(
-    path: Path, line: int, term: str, body: list[str], diagnostics: Diagnostics, glossary: bool
+    path: Path,
+    line: int,
+    term: str,
+    body: list[str],
+    diagnostics: Diagnostics,
+    glossary: bool,
+    broken: list[int],
 ) -> Note | None:
-    """One note from its heading and the lines under it."""
+    """One note from its heading and the lines under it; lines of unreadable fields go
+    to `broken`."""
     if not term_key(term):
         diagnostics.error(path, line, "a '##' heading names no term; this note is left out")
         return None
     aliases: tuple[str, ...] = ()
     placement = Placement()
     set_fields: set[str] = set()
+    unread = len(broken)
     index = 0
     while index < len(body) and not body[index].strip():
         index += 1
-    while index < len(body) and (field := FIELD.match(body[index])):
-        name, value = field.group(1).lower(), field.group(2)
+    while index < len(body) and (field := _field(body[index])):
+        name, value = field
         field_line = line + 1 + index
-        if name in set_fields:
-            diagnostics.error(path, field_line, f"'{name}:' is given twice for '{term}'")
+        if name not in FIELDS:
+            diagnostics.warning(path, field_line, _unknown_field(name))
+        elif name in set_fields:
+            diagnostics.error(
+                path, field_line, f"'{name}:' is given twice for '{term}'{_consequence(glossary)}"
+            )
+            broken.append(field_line)
         elif name == "aliases":
             aliases = tuple(
                 a.strip() for a in next(csv.reader([value], skipinitialspace=True)) if term_key(a)
@@ -150,8 +179,10 @@ def _section(
                 diagnostics.error(
                     path,
                     field_line,
-                    f"'at: {value}' is not one of: first, every, a number such as 2, near WORDS",
+                    f"'at: {value}' is not one of: first, every, a number such as 2, "
+                    f"near WORDS{_consequence(glossary)}",
                 )
+                broken.append(field_line)
             else:
                 placement = parsed
         set_fields.add(name)
@@ -161,7 +192,31 @@ def _section(
     text = "\n".join(body[index:]).strip("\n")
     if not text.strip():
         diagnostics.warning(path, line, f"the note for '{term}' has no text")
+    if glossary and len(broken) > unread:
+        return None
     return Note(term, aliases, placement, text, path, line, glossary, line + 1 + index)
+
+
+def _consequence(glossary: bool) -> str:
+    """What an unreadable field line costs: the glossary note, or the article's new page."""
+    return "; this note is left out" if glossary else "; the page keeps its last good output"
+
+
+def _field(line: str) -> tuple[str, str] | None:
+    """A field line's name and value: a known field, or a line that reads like one."""
+    if known := FIELD.match(line):
+        return known.group(1).lower(), known.group(2)
+    like = FIELD_LIKE.match(line)
+    value = (like.group(2) or "") if like else ""
+    if like and len(value) <= FIELD_LIKE_VALUE and not value.endswith((".", "!", "?")):
+        return like.group(1), value
+    return None
+
+
+def _unknown_field(name: str) -> str:
+    close = difflib.get_close_matches(name, FIELDS, n=1)
+    fix = f"did you mean '{close[0]}:'?" if close else f"if it is text, write '{name}\\:'"
+    return f"unknown field '{name}:' (known: {', '.join(FIELDS)}), left out of the note; {fix}"
 
 
 def parse_placement(value: str) -> Placement | None:

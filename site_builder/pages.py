@@ -1,6 +1,6 @@
-"""Pages from the theme's Jinja2 templates: articles, notes, the reading list, terms, 404.
+"""Pages from the theme's Jinja2 templates: articles, notes, the reading list, terms, tags, 404.
 
-Every page gets `root`, the relative path back to the site's top (`""` or `"../"`),
+Every page gets `root`, the relative path back to the site's top (`""`, `"../"`, `"../../"`),
 so links work from `file://`, at a domain root and under a project path alike.
 Every template goes through `render_template`, which turns any Jinja error into
 a TemplateFailure carrying a `path:line: error:` diagnostic.
@@ -18,6 +18,8 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Severity
 from .notes import Note
 from .render import NoteBody, RenderedArticle
+from .tags import FOLDER as TAGS
+from .tags import TagEntry
 from .terms import TermEntry
 
 THEME = Path(__file__).parent / "theme"
@@ -100,12 +102,29 @@ class Theme:
             description=meta.summary or page.opening,
         )
 
-    def index(self, pages: Sequence[RenderedArticle]) -> str:
-        return self._render("index.html", "", "", pages=pages, lang=self.config.language)
+    def index(self, pages: Sequence[RenderedArticle], tags: Sequence[TagEntry] = ()) -> str:
+        return self._render("index.html", "", "", pages=pages, tags=tags, lang=self.config.language)
 
     def terms(self, entries: Sequence[TermEntry]) -> str:
         return self._render(
             "terms.html", "../", "terms/", entries=entries, lang=self.config.language
+        )
+
+    def tags(self, entries: Sequence[TagEntry]) -> str:
+        """tags/index.html: every tag."""
+        return self._render(
+            "tags.html", "../", f"{TAGS}/", entries=entries, lang=self.config.language
+        )
+
+    def tag(self, entry: TagEntry) -> str:
+        """tags/SLUG/index.html: one tag's articles, as the reading list shows them."""
+        return self._render(
+            "tag.html",
+            "../../",
+            f"{TAGS}/{entry.tag.slug}/",
+            entry=entry,
+            pages=entry.pages,
+            lang=self.config.language,
         )
 
     def not_found(self) -> str:

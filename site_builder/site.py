@@ -7,8 +7,8 @@ stages for the inputs that changed, guided by what each output depends on:
 
 - an article's page on its source and notes file, and on the glossary notes
   whose terms occur in it;
-- the reading list, terms page, sitemap and feed on every page's entry in them
-  (rewritten only when an entry changed);
+- the reading list, terms page, tag pages, sitemap and feed on every page's entry
+  in them (rewritten only when an entry changed; a tag page goes with its last article);
 - an article's page also on the pages of the sources it links to (their slugs);
 - the files beside the articles that pages link to (copied to `_files/`) on
   themselves, and the files of `public/` on themselves;
@@ -25,8 +25,9 @@ from functools import partial
 from pathlib import Path
 
 from .config import CONFIG_FILE, SiteConfig, load_config
+from .dates import instant
 from .diagnostics import Diagnostic, Diagnostics
-from .discover import Source, discover
+from .discover import Source, discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
@@ -37,9 +38,11 @@ from .render import RenderedArticle, pygments_css
 from .sitemap import feed, robots, sitemap
 from .slugs import assign_pages
 from .sources import Article, read_article
+from .tags import FOLDER as TAGS
+from .tags import collect_tags
 from .terms import collect_terms
 
-RESERVED_SLUGS = ("terms", "static")
+RESERVED_SLUGS = ("terms", "static", TAGS)
 FILES_OWNER = "(files)"  # owner of the files beside the articles that pages link to
 PUBLIC_OWNER = "(public)"  # owner of what public/ holds
 
@@ -315,17 +318,30 @@ class Site:
                 entry.page = None
 
     def _write_site_pages(self, full: bool) -> None:
-        """The reading list, terms page, sitemap and 404 page, where what they show changed."""
+        """The reading list, terms page, tag pages, sitemap and 404 page, where what they
+        show changed."""
         pages = sorted(
             (entry.page for entry in self.entries.values() if entry.page), key=_reading_order
         )
         terms = collect_terms(pages, self.glossary)
+        tags = collect_tags(pages)
         views: dict[str, tuple[object, Callable[[], str]]] = {
-            "index.html": (_index_view(pages), lambda: self.theme.index(pages)),
+            "index.html": (_index_view(pages), lambda: self.theme.index(pages, tags)),
             "terms/index.html": (terms, lambda: self.theme.terms(terms)),
         }
+        if tags:
+            every_tag = [(entry.tag, len(entry.pages)) for entry in tags]
+            views[f"{TAGS}/index.html"] = (every_tag, lambda: self.theme.tags(tags))
+        for entry in tags:
+            views[entry.path] = (
+                (entry.tag, _index_view(entry.pages)),
+                partial(self.theme.tag, entry),
+            )
         if full:
             views["404.html"] = (None, self.theme.not_found)
+        for path in [p for p in self.shown if p.startswith(f"{TAGS}/") and p not in views]:
+            del self.shown[path]  # a tag no page carries any more
+            self.output.remove(path)
         problems = Diagnostics()
         for path, (view, make) in views.items():
             if not full and self.shown.get(path) == view:
@@ -410,8 +426,12 @@ class Site:
         """Entries to read again, and whether sources came or went (deleted ones removed)."""
         folder = self.project.source.resolve()
         changed = {path.name for path in paths if path.parent == folder}
-        if all(name in self._known and (folder / name).exists() for name in changed):
-            # Only known files were edited: no need to list the folder again.
+        if all(
+            name in self._known and (folder / name).exists() and not looks_like_notes(name)
+            for name in changed
+        ):
+            # Only known files were edited: no need to list the folder again. (What a file
+            # named like notes holds decides whether it is an article: list it again.)
             return {self.entries[path] for name in changed for path in self._known[name]}, False
         sources = {source.path: source for source in self._discover()}
         removed = self.entries.keys() - sources.keys()
@@ -496,14 +516,11 @@ def _index_view(pages: Sequence[RenderedArticle]) -> list[tuple[object, ...]]:
     return [(p.article.meta, p.opening, p.note_count) for p in pages]
 
 
-def _reading_order(page: RenderedArticle) -> tuple[bool, str, str]:
-    """Newest first; undated articles after dated ones, by title."""
+def _reading_order(page: RenderedArticle) -> tuple[bool, float, str]:
+    """Newest first (by date and time); undated articles after dated ones, by title."""
     meta = page.article.meta
-    return (not meta.iso_date, _inverted(meta.iso_date), meta.title.casefold())
-
-
-def _inverted(iso_date: str) -> str:
-    return "".join(chr(0x10FFFF - ord(c)) for c in iso_date)
+    newest = -instant(meta.when).timestamp() if meta.when else 0.0
+    return (meta.when is None, newest, meta.title.casefold())
 
 
 def _template(make: Callable[[], str], diagnostics: Diagnostics) -> str | None:

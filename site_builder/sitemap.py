@@ -1,7 +1,8 @@
 """The files that need the site's address: sitemap.xml, feed.xml (Atom) and robots.txt.
 
 Every URL in them has one form, the one the canonical links use: the site's
-address, then `SLUG/` for an article page and `terms/` for the terms page.
+address, then `SLUG/` for an article page, `terms/` for the terms page, `tags/` and
+`tags/SLUG/` for the tag pages.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from .config import SiteConfig
+from .dates import instant, rfc3339
 from .render import RenderedArticle
+from .tags import FOLDER as TAGS
+from .tags import collect_tags
 
-EPOCH = "1970-01-01"  # an undated feed's date: a fixed one, so builds are reproducible
+EPOCH = "1970-01-01T00:00:00Z"  # an undated feed's date: a fixed one, so builds are reproducible
 
 
 def page_url(base_url: str, slug: str) -> str:
@@ -21,9 +25,13 @@ def page_url(base_url: str, slug: str) -> str:
 
 
 def sitemap(base_url: str, pages: Sequence[RenderedArticle]) -> str:
-    """A sitemap of the reading list, the terms page and every article."""
+    """A sitemap of the reading list, the terms page, every article and every tag page."""
     urls = [(base_url, ""), (f"{base_url}terms/", "")]
-    urls += [(page_url(base_url, p.article.meta.slug), p.article.meta.iso_date) for p in pages]
+    urls += [(page_url(base_url, p.article.meta.slug), p.article.meta.day) for p in pages]
+    tags = collect_tags(pages)
+    if tags:
+        urls.append((f"{base_url}{TAGS}/", ""))
+        urls += [(f"{base_url}{TAGS}/{entry.tag.slug}/", "") for entry in tags]
     entries = "".join(
         f"<url><loc>{escape(url)}</loc>" + (f"<lastmod>{day}</lastmod>" if day else "") + "</url>\n"
         for url, day in urls
@@ -38,8 +46,8 @@ def sitemap(base_url: str, pages: Sequence[RenderedArticle]) -> str:
 def feed(config: SiteConfig, pages: Sequence[RenderedArticle]) -> str:
     """An Atom feed of the articles, newest first (as the reading list orders them)."""
     base = config.base_url
-    dates = [p.article.meta.iso_date for p in pages if p.article.meta.iso_date]
-    updated = max(dates, default=EPOCH)
+    dated = [p.article.meta.when for p in pages if p.article.meta.when]
+    updated = rfc3339(max(dated, key=instant)) if dated else EPOCH
     entries = []
     for page in pages:
         meta = page.article.meta
@@ -50,8 +58,9 @@ def feed(config: SiteConfig, pages: Sequence[RenderedArticle]) -> str:
             f"<title>{escape(meta.title)}</title>\n"
             f'<link rel="alternate" type="text/html" href={quoteattr(url)}/>\n'
             f"<id>{escape(url)}</id>\n"
-            f"<updated>{meta.iso_date or updated}T00:00:00Z</updated>\n"
+            f"<updated>{rfc3339(meta.when) if meta.when else updated}</updated>\n"
             + (f"<author><name>{escape(meta.author)}</name></author>\n" if meta.author else "")
+            + "".join(f"<category term={quoteattr(tag.name)}/>\n" for tag in meta.tags)
             + (f"<summary>{escape(summary)}</summary>\n" if summary else "")
             + "</entry>\n"
         )
@@ -63,7 +72,7 @@ def feed(config: SiteConfig, pages: Sequence[RenderedArticle]) -> str:
         + f'<link rel="alternate" type="text/html" href={quoteattr(base)}/>\n'
         f'<link rel="self" type="application/atom+xml" href={quoteattr(base + "feed.xml")}/>\n'
         f"<id>{escape(base)}</id>\n"
-        f"<updated>{updated}T00:00:00Z</updated>\n"
+        f"<updated>{updated}</updated>\n"
         f"<author><name>{escape(config.author or config.title)}</name></author>\n"
         + "".join(entries)
         + "</feed>\n"

@@ -48,7 +48,7 @@ def assign_pages(
             for path in paths:
                 diagnostics.error(
                     path,
-                    1,
+                    0,  # the file as a whole
                     f"slug '{slug}' is reserved for the site's own pages; set another "
                     "in the front matter",
                 )
@@ -57,7 +57,7 @@ def assign_pages(
                 others = ", ".join(str(other) for other in paths if other != path)
                 diagnostics.error(
                     path,
-                    1,
+                    0,  # the file as a whole
                     f"slug '{slug}' is also the slug of {others}; give one of them another slug",
                 )
         else:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from . import dates
 from .chrome import split_paragraphs, strip_chrome
 from .config import SiteConfig
 from .diagnostics import Diagnostics
@@ -22,8 +23,21 @@ from .frontmatter import FrontMatter, split_front_matter
 from .notes import Note, parse_notes
 from .reading import read_text
 from .slugs import slugify
+from .tags import Tag, read_tags
 
-KEYS = ("title", "slug", "author", "source", "url", "date", "summary", "lang", "excerpt", "draft")
+KEYS = (
+    "title",
+    "slug",
+    "author",
+    "source",
+    "url",
+    "date",
+    "summary",
+    "lang",
+    "tags",
+    "excerpt",
+    "draft",
+)
 FLAGS = ("excerpt", "draft")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 H1 = re.compile(r"^# +(.+?)(?: +#+)? *$")
@@ -37,19 +51,27 @@ class Metadata:
     author: str = ""
     source: str = ""  # the publisher or publication the article comes from
     url: str = ""  # where the original is published
-    date: str = ""  # as written; ISO dates (YYYY-MM-DD) also sort the reading list
+    date: str = ""  # as written; ISO 8601 dates (and times) also sort the reading list
     summary: str = ""
     lang: str = ""
     excerpt: bool = False  # the source is cut off
     draft: bool = False  # built by serve and watch, and by build only with --drafts
+    tags: tuple[Tag, ...] = ()
+
+    @cached_property
+    def when(self) -> dates.When | None:
+        """The date (and time) if `date` is ISO 8601, else None."""
+        return dates.parse_date(self.date)
 
     @property
     def iso_date(self) -> str:
-        """The date if it is a valid ISO date, for `<time datetime>` and sorting, else ''."""
-        try:
-            return date.fromisoformat(self.date).isoformat()
-        except ValueError:
-            return ""
+        """The date (and time) in canonical ISO form, for `<time datetime>`, else ''."""
+        return dates.iso(self.when) if self.when else ""
+
+    @property
+    def day(self) -> str:
+        """The calendar date, YYYY-MM-DD, as pages show it; '' when not ISO 8601."""
+        return dates.day(self.when) if self.when else ""
 
 
 @dataclass(frozen=True)
@@ -79,13 +101,13 @@ def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -
     problems = [(source.path, line, msg) for line, msg in front.problems]
     if notes_file:
         problems += [(notes_file.path, line, msg) for line, msg in notes_file.front_matter.problems]
-    if problems:
-        return None  # already reported; a page with broken metadata keeps its last good output
+    if problems or (notes_file and notes_file.broken_fields):
+        return None  # already reported; a page with broken input keeps its last good output
     derived, body, skipped = _derive(kind, front.body)
     if not body.strip():
         diagnostics.error(
             source.path,
-            1,
+            0,  # the file as a whole
             "the article is empty"
             + (" once site chrome is removed" if kind == "text" and text.strip() else ""),
         )
@@ -145,11 +167,21 @@ def _metadata(
             diagnostics.warning(
                 path, line, f"lang: '{value}' is not a language tag such as en or zh-Hans; ignored"
             )
-        elif key == "date" and value and not Metadata("", "", date=value).iso_date:
+        elif key == "date" and value and not dates.parse_date(value):
             diagnostics.warning(
-                path, line, f"date: '{value}' is not YYYY-MM-DD; shown as written, sorted last"
+                path,
+                line,
+                f"date: '{value}' is not an ISO 8601 date such as 2024-05-01 or "
+                "2024-05-01 21:00; shown as written, sorted last",
             )
             values[key] = value
+        elif key == "tags":
+            tags, unusable = read_tags(value, field.items)
+            for name in unusable:
+                diagnostics.warning(
+                    path, line, f"tags: '{name}' has no letters or digits to name a page; ignored"
+                )
+            values[key] = tags
         elif key == "slug":
             slug = slugify(value)
             if slug != value:

@@ -63,7 +63,7 @@ def page_slugs(out: Path) -> set[str]:
     return {
         path.parent.name
         for path in out.glob("*/index.html")
-        if path.parent.name not in ("terms", "static")
+        if path.parent.name not in ("terms", "static", "tags")
     }
 
 

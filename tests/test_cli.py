@@ -15,6 +15,10 @@ from site_builder.sources import KEYS
 
 KNOWN_KEYS = ", ".join(KEYS)
 KNOWN_OPTIONS = ", ".join(sorted(OPTIONS))
+INDENTED = (
+    "; an indented line goes on with the value above it: start each key at the beginning "
+    "of its line"
+)
 
 
 def assert_good_built(root: Path) -> None:
@@ -85,7 +89,21 @@ def test_malformed_front_matter_names_the_line_of_the_yaml_problem(
     result = cli("build")
     assert result.diagnostics == [
         "seeds/broken.md:3: error: malformed front matter: "
-        "found unexpected end of stream while scanning a quoted scalar"
+        "found unexpected end of stream while scanning a quoted scalar; "
+        'close the quote: author: "never closed"'
+    ]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    assert_good_built(tmp_path)
+
+
+def test_a_value_holding_a_colon_is_told_to_be_quoted(tmp_path: Path, cli: Run) -> None:
+    article = "---\nauthor: A. Writer\ntitle: Orbits: a guide\n---\nBody text.\n"
+    make_site(tmp_path, {**GOOD, "seeds/orbits.md": article})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/orbits.md:3: error: malformed front matter: mapping values are not allowed "
+        'here; put the value in quotes: title: "Orbits: a guide"'
     ]
     assert result.code == 1
     assert page_slugs(tmp_path / "_site") == {"good"}
@@ -106,6 +124,7 @@ def test_malformed_front_matter_with_a_precise_line(tmp_path: Path, cli: Run) ->
     result = cli("build")
     assert result.diagnostics == [
         "seeds/broken.md:4: error: malformed front matter: mapping values are not allowed here"
+        + INDENTED
     ]
     assert result.code == 1
     assert_good_built(tmp_path)
@@ -127,6 +146,7 @@ def test_malformed_front_matter_in_a_notes_file(tmp_path: Path, cli: Run) -> Non
     result = cli("build")
     assert result.diagnostics == [
         "seeds/other.notes.md:4: error: malformed front matter: mapping values are not allowed here"
+        + INDENTED
     ]
     assert result.code == 1
     assert page_slugs(tmp_path / "_site") == {"good"}
@@ -256,15 +276,81 @@ def test_site_toml_option_of_the_wrong_type_is_a_usage_error(tmp_path: Path, cli
     assert result.code == 2
 
 
-def test_relative_site_url_is_a_usage_error(tmp_path: Path, cli: Run) -> None:
-    make_site(tmp_path, GOOD)
-    result = cli("build", "--site-url", "example.org/site")
+@pytest.mark.parametrize("config", [None, 'title = "Mine"\nsite_url = "https://example.org/"\n'])
+def test_a_relative_site_url_option_is_reported_as_the_option(
+    tmp_path: Path, cli: Run, config: str | None
+) -> None:
+    make_site(tmp_path, {**GOOD, **({"site.toml": config} if config else {})})
+    result = cli("build", "--site-url", "example.org")
     assert result.err.splitlines() == [
-        "site.toml:1: error: option 'site_url' must be an absolute http(s) address, "
-        "not 'example.org/site'"
+        "--site-url: error: option 'site_url' must be an absolute http(s) address such as "
+        "https://example.org/, not 'example.org'"
     ]
     assert result.code == 2
     assert not (tmp_path / "_site").exists()
+
+
+def test_a_relative_site_url_in_site_toml_names_its_line(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "site.toml": 'title = "Mine"\n\nsite_url = "example.org"\n'})
+    result = cli("build")
+    assert result.err.splitlines() == [
+        "site.toml:3: error: option 'site_url' must be an absolute http(s) address such as "
+        "https://example.org/, not 'example.org'"
+    ]
+    assert result.code == 2
+    # A good --site-url wins over the file's.
+    assert cli("build", "--site-url", "https://example.org/").code == 0
+
+
+@pytest.mark.parametrize(
+    ("config", "line", "message"),
+    [
+        (
+            'title = "Mine"\n# comment\n\n\n\n\n\n[params]\ncolour = "red"\n',
+            8,
+            f"unknown option 'params' (known: {KNOWN_OPTIONS})",
+        ),
+        (
+            'title = "Mine"\n\n[[menu]]\nname = "Home"\n',
+            3,
+            f"unknown option 'menu' (known: {KNOWN_OPTIONS})",
+        ),
+        (
+            'title = "Mine"\nparams.colour = "red"\n',
+            2,
+            f"unknown option 'params' (known: {KNOWN_OPTIONS})",
+        ),
+        (
+            '[extra]\nx = 1\n\n[ "params" . colour ]\nname = "red"\n',
+            1,
+            f"unknown option 'extra' (known: {KNOWN_OPTIONS})",
+        ),
+        # Neither a line of a multi-line string nor a key inside a table is the option.
+        (
+            'description = """\ntitle = "text"\n"""\n[author]\ntitle = "x"\n[title]\nx = "y"\n',
+            4,
+            "option 'author' must be a string",
+        ),
+        (
+            'description = """\ntitle = "text"\n"""\n[other]\ntitle = "x"\n[title]\nx = "y"\n',
+            4,
+            f"unknown option 'other' (known: {KNOWN_OPTIONS})",
+        ),
+        (
+            'description = """\ntitle = "text"\n"""\n\n[title]\nx = "y"\n',
+            5,
+            "option 'title' must be a string",
+        ),
+        ('title = "Mine"\n\n[language]\nname = "en"\n', 3, "option 'language' must be a string"),
+    ],
+)
+def test_site_toml_errors_name_the_line_of_tables_and_dotted_keys(
+    tmp_path: Path, cli: Run, config: str, line: int, message: str
+) -> None:
+    make_site(tmp_path, {**GOOD, "site.toml": config})
+    result = cli("build")
+    assert result.err.splitlines() == [f"site.toml:{line}: error: {message}"]
+    assert result.code == 2
 
 
 @pytest.mark.parametrize("command", ["build", "check"])
@@ -294,7 +380,8 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path: Path, cli: Run) 
     result = cli("build")
     assert result.diagnostics == [
         "seeds/a-latin1.md:1: error: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
-        "seeds/b-broken.md:3: error: malformed front matter: mapping values are not allowed here",
+        "seeds/b-broken.md:3: error: malformed front matter: mapping values are not allowed here"
+        + INDENTED,
         "seeds/c-orphan.notes.md:1: error: notes file without an article: "
         "expected c-orphan.md or c-orphan.txt beside it",
     ]

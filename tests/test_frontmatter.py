@@ -102,20 +102,35 @@ def test_unclosed_front_matter_is_a_problem_on_line_1() -> None:
     assert (front.body, front.body_line) == (text, 1)
 
 
+INDENTED = (
+    "; an indented line goes on with the value above it: start each key at the beginning "
+    "of its line"
+)
+
+
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
-        ("---\ntitle: ok\nbad: a: b\n---\n", 3, "mapping values are not allowed here"),
+        (
+            "---\ntitle: ok\nbad: a: b\n---\n",
+            3,
+            'mapping values are not allowed here; put the value in quotes: bad: "a: b"',
+        ),
         (
             "---\ntitle: ok\n\tslug: x\n---\n",
             3,
-            "found character '\\t' that cannot start any token",
+            "found character '\\t' that cannot start any token; indent with spaces, not tabs",
         ),
-        ("---\ntitle: ok\nslug: x\n  bad: y\n---\n", 4, "mapping values are not allowed here"),
+        (
+            "---\ntitle: ok\nslug: x\n  bad: y\n---\n",
+            4,
+            "mapping values are not allowed here" + INDENTED,
+        ),
         (
             '---\ntitle: ok\nsummary: "never closed\nslug: x\n---\n',
             3,
-            "found unexpected end of stream while scanning a quoted scalar",
+            "found unexpected end of stream while scanning a quoted scalar; "
+            'close the quote: summary: "never closed"',
         ),
     ],
 )
@@ -139,9 +154,44 @@ def test_front_matter_that_is_not_a_mapping(yaml_text: str) -> None:
     ids=["flow", "block", "map", "nested"],
 )
 def test_list_and_mapping_values_are_rejected(value: str) -> None:
-    front = split_front_matter(f"---\ntitle: Mars\ntags: {value}\nslug: mars\n---\n")
-    assert front.problems == ((3, "front matter 'tags' must be text, not a list or mapping"),)
+    front = split_front_matter(f"---\ntitle: Mars\nauthor: {value}\nslug: mars\n---\n")
+    assert front.problems == ((3, "front matter 'author' must be text, not a list or mapping"),)
     assert values(front) == {"title": "Mars", "slug": "mars"}
+
+
+@pytest.mark.parametrize(
+    ("value", "items"),
+    [
+        ("[space, physics]", ("space", "physics")),
+        ("\n  - space\n  - physics", ("space", "physics")),
+        ("['war, peace', ' 42 ', '']", ("war, peace", "42")),
+        ("[yes, no, 1.0]", ("yes", "no", "1.0")),  # still never typed
+        ("[]", ()),
+    ],
+    ids=["flow", "block", "quoted", "untyped", "empty"],
+)
+def test_tags_may_be_a_list_of_text(value: str, items: tuple[str, ...]) -> None:
+    front = split_front_matter(f"---\ntitle: Mars\ntags: {value}\nslug: mars\n---\n")
+    assert front.problems == ()
+    assert front.fields["tags"] == Field(", ".join(items), 3, items)
+    assert values(front) == {"title": "Mars", "tags": ", ".join(items), "slug": "mars"}
+
+
+def test_tags_as_text_stay_text() -> None:
+    front = split_front_matter("---\ntags: space, physics\n---\n")
+    assert front.fields == {"tags": Field("space, physics", 2)}
+
+
+@pytest.mark.parametrize("value", ["{a: 1}", "[[a, b]]", "[a, {b: c}]", "\n  nested: x"])
+def test_tags_that_are_not_text_or_a_list_of_text(value: str) -> None:
+    front = split_front_matter(f"---\ntitle: Mars\ntags: {value}\n---\n")
+    assert front.problems == ((3, "front matter 'tags' must be text or a list of text"),)
+    assert values(front) == {"title": "Mars"}
+
+
+def test_no_key_may_hold_a_list_unless_named() -> None:
+    front = split_front_matter("---\ntags: [a]\n---\n", lists=())
+    assert front.problems == ((2, "front matter 'tags' must be text, not a list or mapping"),)
 
 
 def test_duplicate_keys_keep_the_first_and_report_the_second() -> None:
@@ -154,5 +204,88 @@ def test_duplicate_keys_keep_the_first_and_report_the_second() -> None:
 
 
 def test_every_problem_is_reported() -> None:
-    front = split_front_matter("---\ntags: [a]\ntitle: a\ntitle: b\nx: {y: 1}\n---\n")
+    front = split_front_matter("---\nauthor: [a]\ntitle: a\ntitle: b\nx: {y: 1}\n---\n")
     assert [line for line, _ in front.problems] == [2, 4, 5]
+
+
+# Hints for the YAML mistakes editors make, at the line that has the mistake.
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "line", "message"),
+    [
+        (
+            "title: Orbits: a guide",
+            2,
+            "malformed front matter: mapping values are not allowed here; "
+            'put the value in quotes: title: "Orbits: a guide"',
+        ),
+        (
+            "author: A. Writer\ntitle: C:\\path: a guide",
+            3,
+            "malformed front matter: mapping values are not allowed here; "
+            "put the value in quotes: title: 'C:\\path: a guide'",
+        ),
+        (
+            "title: [Draft] Orbits",
+            2,
+            "malformed front matter: expected <block end>, but found '<scalar>'; "
+            'put the value in quotes: title: "[Draft] Orbits"',
+        ),
+        (
+            'title: "Orbits" a guide',
+            2,
+            "malformed front matter: expected <block end>, but found '<scalar>'; "
+            "put the value in quotes: title: '\"Orbits\" a guide'",
+        ),
+        (
+            "title: 'it's' a guide",
+            2,
+            "malformed front matter: expected <block end>, but found '<scalar>'; "
+            "put the value in quotes: title: \"'it's' a guide\"",
+        ),
+        (
+            "author: @writer",
+            2,
+            "malformed front matter: found character '@' that cannot start any token; "
+            'put the value in quotes: author: "@writer"',
+        ),
+        (
+            "title: *Orbits* briefly",
+            2,
+            "malformed front matter: expected alphabetic or numeric character, but found '*'; "
+            'put the value in quotes: title: "*Orbits* briefly"',
+        ),
+        (
+            "summary: - a list?",
+            2,
+            "malformed front matter: sequence entries are not allowed here; "
+            'put the value in quotes: summary: "- a list?"',
+        ),
+        (
+            "title:Orbits\nauthor: A. Writer",
+            2,
+            "malformed front matter: mapping values are not allowed here; "
+            "put a space after the colon: title: Orbits",
+        ),
+        (
+            "title: Orbits\nauthor A. Writer\nslug: orbits",
+            3,
+            "malformed front matter: could not find expected ':'; write each line as 'key: value'",
+        ),
+        (
+            "title: Orbits\ntags: [space, physics",
+            3,
+            "malformed front matter: expected ',' or ']', but got '<stream end>' while parsing "
+            "a flow sequence; close the list: tags: [space, physics]",
+        ),
+        (
+            "\ntitle:Orbits",
+            3,
+            "front matter must be 'key: value' lines; put a space after the colon: title: Orbits",
+        ),
+    ],
+)
+def test_common_yaml_mistakes_carry_a_hint(yaml_text: str, line: int, message: str) -> None:
+    front = split_front_matter(f"---\n{yaml_text}\n---\nBody.\n")
+    assert front.problems == ((line, message),)

@@ -228,3 +228,44 @@ def test_a_linked_file_and_public_files_are_copied_again_when_edited(
     site.rebuild([edit(site, "public/google1.html", "verify")])
     assert (site.project.out / "google1.html").read_text() == "verify"
     same_as_full_build(site, tmp_path)
+
+
+def test_an_article_saved_as_misnamed_notes_leaves_the_site(site: Site, tmp_path: Path) -> None:
+    path = edit(site, "seeds/one-notes.md", "A short article of its own.\n")
+    assert site.rebuild([path]).diagnostics.items == []
+    assert (site.project.out / "one-notes" / "index.html").is_file()
+    edit(site, "seeds/one-notes.md", "## orbit\nA path around a body.\n")
+    report = site.rebuild([path])
+    assert [d.format(site.project.root) for d in report.diagnostics.items] == [
+        "seeds/one-notes.md:1: error: looks like notes, but notes files are named "
+        "NAME.notes.md, so it is neither read nor published; one.notes.md exists too: "
+        "move these notes into it"
+    ]
+    assert not (site.project.out / "one-notes").exists()
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_tag_edit_rewrites_the_tag_pages_it_touches(site: Site, tmp_path: Path) -> None:
+    out = site.project.out
+    one = "---\ntitle: One\ndate: 2024-01-01\ntags: [space, mars]\n---\n\nAn orbit and Mars.\n"
+    site.rebuild([edit(site, "seeds/one.md", one)])
+    assert (out / "tags" / "mars" / "index.html").is_file()
+    age(out)
+    before = stamp(out)
+    path = edit(site, "seeds/one.md", one.replace("[space, mars]", "[space, red planet]"))
+    site.rebuild([path])
+    assert rewritten(out, before) == {
+        "one/index.html",
+        "index.html",
+        "tags/index.html",
+        "tags/red-planet/index.html",
+        "tags/space/index.html",  # it lists One with its tags
+        "tags/mars/index.html",  # gone
+    }
+    assert not (out / "tags" / "mars").exists()
+    same_as_full_build(site, tmp_path)
+    age(out)
+    before = stamp(out)
+    site.rebuild([edit(site, "seeds/one.md", one.replace("tags: [space, mars]\n", ""))])
+    assert not (out / "tags").exists()
+    same_as_full_build(site, tmp_path)

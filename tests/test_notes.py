@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import GOOD, Run, make_site, page_slugs
 
 from site_builder.diagnostics import Diagnostics
 from site_builder.notes import Note, NotesFile, Placement, parse_notes, parse_placement
@@ -156,12 +157,24 @@ def test_invalid_at_value_is_an_error_on_its_line(value: str) -> None:
         (
             6,
             "error",
-            f"'at: {value.strip()}' is not one of: first, every, a number such as 2, near WORDS",
+            f"'at: {value.strip()}' is not one of: first, every, a number such as 2, "
+            "near WORDS; the page keeps its last good output",
         )
     ]
-    # The note is kept, with the default placement.
-    assert parsed.notes[1].placement == Placement()
-    assert parsed.notes[1].body == "Text."
+    assert parsed.broken_fields == (6,)
+
+
+def test_invalid_at_value_in_the_glossary_leaves_the_note_out() -> None:
+    parsed, problems = parse("## Venus\nv\n\n## Mars\nat: second\nText.\n", glossary=True)
+    assert problems == [
+        (
+            5,
+            "error",
+            "'at: second' is not one of: first, every, a number such as 2, near WORDS; "
+            "this note is left out",
+        )
+    ]
+    assert [note.term for note in parsed.notes] == ["Venus"]
 
 
 def test_fields_after_blank_lines_under_the_heading_and_in_any_order() -> None:
@@ -173,14 +186,103 @@ def test_fields_after_blank_lines_under_the_heading_and_in_any_order() -> None:
 
 def test_a_field_given_twice_is_an_error() -> None:
     parsed, problems = parse("## Mars\nat: every\nat: 2\nText.\n")
-    assert problems == [(3, "error", "'at:' is given twice for 'Mars'")]
-    assert parsed.notes[0].placement == Placement("every")
+    assert problems == [
+        (3, "error", "'at:' is given twice for 'Mars'; the page keeps its last good output")
+    ]
+    assert parsed.broken_fields == (3,)
 
 
 def test_field_lines_only_directly_under_the_heading() -> None:
     note = only("## Mars\nText first.\nat: every\n")
     assert note.placement == Placement()
     assert note.body == "Text first.\nat: every"
+
+
+# unknown field lines
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "alias: drone ship",
+            "unknown field 'alias:' (known: aliases, at), left out of the note; "
+            "did you mean 'aliases:'?",
+        ),
+        (
+            "aliasses: drone ship",
+            "unknown field 'aliasses:' (known: aliases, at), left out of the note; "
+            "did you mean 'aliases:'?",
+        ),
+        (
+            "ats: 2",
+            "unknown field 'ats:' (known: aliases, at), left out of the note; did you mean 'at:'?",
+        ),
+        (
+            "see-also: barge",
+            "unknown field 'see-also:' (known: aliases, at), left out of the note; "
+            "if it is text, write 'see-also\\:'",
+        ),
+        (
+            "note:",
+            "unknown field 'note:' (known: aliases, at), left out of the note; "
+            "if it is text, write 'note\\:'",
+        ),
+    ],
+)
+def test_unknown_field_line_is_a_warning_and_not_note_text(line: str, message: str) -> None:
+    parsed, problems = parse(
+        f"## Drone ship\n{line}\nat: every\n\nA barge that catches boosters.\n"
+    )
+    assert problems == [(2, "warning", message)]
+    [note] = parsed.notes
+    assert note.body == "A barge that catches boosters."
+    assert note.placement == Placement("every")  # the fields after it are still read
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Note: the launch slipped to Tuesday.",  # a capital: prose
+        "Note: short",
+        "note: the launch slipped a week after the test went wrong.",  # ends a sentence
+        "note: did it slip?",
+        "note: the launch slipped a week after the static fire test went wrong twice",  # long
+        "https://example.org/drone-ship",  # no space after the colon
+        "note\\: escaped",
+        "two words: a value",
+        "Alias: drone ship",  # field names are lower case
+        "- at: a list item",
+    ],
+)
+def test_prose_with_a_colon_stays_note_text(first: str) -> None:
+    note = only(f"## Drone ship\n{first}\nMore text.\n")
+    assert note.body == f"{first}\nMore text."
+    assert note.aliases == ()
+
+
+def test_unknown_field_lines_are_reported_in_the_glossary_too() -> None:
+    parsed, problems = parse("## Mars\nalais: red planet\nThe fourth planet.\n", glossary=True)
+    assert [(line, severity) for line, severity, _ in problems] == [(2, "warning")]
+    assert "did you mean 'aliases:'?" in problems[0][2]
+    assert parsed.notes[0].body == "The fourth planet."
+
+
+def test_unknown_field_line_is_reported_by_build(tmp_path: Path, cli: Run) -> None:
+    notes = "---\nsummary: Boosters.\n---\n## drone ship\nalias: barge\n\nCatches boosters.\n"
+    article = "The drone ship waited at sea. The barge was ready.\n"
+    make_site(tmp_path, {**GOOD, "seeds/ship.md": article, "seeds/ship.notes.md": notes})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/ship.notes.md:5: warning: unknown field 'alias:' (known: aliases, at), "
+        "left out of the note; did you mean 'aliases:'?"
+    ]
+    assert result.code == 0
+    assert cli("build", "--strict").code == 1
+    page = (tmp_path / "_site" / "ship" / "index.html").read_text(encoding="utf-8")
+    assert "Catches boosters." in page
+    assert "alias" not in page
+    assert page_slugs(tmp_path / "_site") == {"good", "ship"}
 
 
 # duplicates
@@ -293,7 +395,8 @@ def test_front_matter_is_read_and_lines_are_offset() -> None:
         (
             9,
             "error",
-            "'at: sometimes' is not one of: first, every, a number such as 2, near WORDS",
+            "'at: sometimes' is not one of: first, every, a number such as 2, near WORDS; "
+            "the page keeps its last good output",
         ),
         (12, "warning", "the note for 'Venus' has no text"),
         (
@@ -318,3 +421,54 @@ def test_unclosed_front_matter_is_an_error_and_the_notes_are_still_read() -> Non
         (1, "warning", "text before the first '## term' heading belongs to no note; ignored"),
     ]
     assert [(note.term, note.line) for note in parsed.notes] == [("Mars", 4)]
+
+
+def test_invalid_at_keeps_the_page_at_its_last_good_output(tmp_path: Path, cli: Run) -> None:
+    article = "The drone ship waited. Later the drone ship caught the booster.\n"
+    notes = "## drone ship\nat: 2\n\nA barge that catches boosters.\n"
+    make_site(tmp_path, {**GOOD, "seeds/ship.md": article, "seeds/ship.notes.md": notes})
+    assert cli("build").code == 0
+    page = tmp_path / "_site" / "ship" / "index.html"
+    good = page.read_bytes()
+
+    (tmp_path / "seeds" / "ship.notes.md").write_text(notes.replace("at: 2", "at: second"))
+    (tmp_path / "seeds" / "good.md").write_text(GOOD["seeds/good.md"] + "\nMore text.\n")
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/ship.notes.md:2: error: 'at: second' is not one of: first, every, a number "
+        "such as 2, near WORDS; the page keeps its last good output"
+    ]
+    assert result.code == 1
+    assert page.read_bytes() == good  # not rewritten with the note at the first occurrence
+    assert (
+        "More text." in (tmp_path / "_site" / "good" / "index.html").read_text()
+    )  # the rest built
+
+
+def test_invalid_at_on_a_first_build_writes_no_page(tmp_path: Path, cli: Run) -> None:
+    notes = "## drone ship\nat: every\nat: 2\n\nA barge.\n"
+    make_site(
+        tmp_path, {**GOOD, "seeds/ship.md": "The drone ship.\n", "seeds/ship.notes.md": notes}
+    )
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/ship.notes.md:3: error: 'at:' is given twice for 'drone ship'; "
+        "the page keeps its last good output"
+    ]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+def test_invalid_at_in_the_glossary_leaves_that_note_out(tmp_path: Path, cli: Run) -> None:
+    glossary = "## drone ship\nat: second\n\nA barge.\n\n## booster\nA rocket's first stage.\n"
+    article = "The drone ship caught the booster.\n"
+    make_site(tmp_path, {**GOOD, "seeds/ship.md": article, "seeds/_glossary.md": glossary})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/_glossary.md:2: error: 'at: second' is not one of: first, every, a number "
+        "such as 2, near WORDS; this note is left out"
+    ]
+    assert result.code == 1
+    page = (tmp_path / "_site" / "ship" / "index.html").read_text(encoding="utf-8")
+    assert 'data-note="note-booster"' in page
+    assert "note-drone-ship" not in page

@@ -206,7 +206,8 @@ def test_values_are_checked_with_warnings(tmp_path: Path) -> None:
         "seeds/a.md:2: warning: url: 'ftp://example.org/a' is not an http(s) address; ignored",
         "seeds/a.md:3: warning: lang: 'not a tag' is not a language tag such as en or zh-Hans; "
         "ignored",
-        "seeds/a.md:4: warning: date: 'May 2024' is not YYYY-MM-DD; shown as written, sorted last",
+        "seeds/a.md:4: warning: date: 'May 2024' is not an ISO 8601 date such as 2024-05-01 or "
+        "2024-05-01 21:00; shown as written, sorted last",
         "seeds/a.md:5: warning: excerpt: 'maybe' is not true or false; ignored",
     ]
     assert read_back is not None
@@ -366,6 +367,7 @@ def test_same_stem_md_and_txt_clash(tmp_path: Path, cli: Run) -> None:
         ({"seeds/terms.md": "Text.\n"}, "seeds/terms.md", "terms"),
         ({"seeds/Terms.txt": f"{PROSE}\n"}, "seeds/Terms.txt", "terms"),
         ({"seeds/a.md": "---\nslug: static\n---\nText.\n"}, "seeds/a.md", "static"),
+        ({"seeds/tags.md": "Text.\n"}, "seeds/tags.md", "tags"),
         (
             {"seeds/a.md": "Text.\n", "seeds/a.notes.md": "---\nslug: terms\n---\n"},
             "seeds/a.md",
@@ -408,3 +410,161 @@ def test_other_files_and_folders_are_files_beside_the_articles(tmp_path: Path, c
     # Not articles, and published only when a page links to them.
     assert page_slugs(tmp_path / "_site") == {"good"}
     assert not (tmp_path / "_site" / "_files").exists()
+
+
+# Files meant as notes but misnamed: reported with the fix, never published as articles.
+
+LAUNCH = "---\ntitle: Launch day\n---\nThe Falcon 9 landed on the drone ship.\n"
+LAUNCH_NOTES = "## Falcon 9\nA reusable rocket.\n"
+MISNAMED = (
+    "looks like notes, but notes files are named NAME.notes.md, so it is neither read nor published"
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "launch-day.notes.txt",
+        "launch-day.note.md",
+        "launch-day.Notes.md",
+        "launch-day.notes.MD",
+        "launch-day.NOTES.markdown",
+        "launch-day.notes",
+        "launch-day-notes.md",
+        "launch-day_notes.txt",
+        "launch-day Notes.md",
+    ],
+)
+def test_misnamed_notes_file_is_an_error_with_the_fix(tmp_path: Path, cli: Run, name: str) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/launch-day.md": LAUNCH, f"seeds/{name}": LAUNCH_NOTES})
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/{name}:1: error: {MISNAMED}; rename it to launch-day.notes.md"
+    ]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good", "launch-day"}  # not an article
+    page = (tmp_path / "_site" / "launch-day" / "index.html").read_text(encoding="utf-8")
+    assert "reusable rocket" not in page  # and not read as notes either
+    assert not (tmp_path / "_site" / "_files").exists()
+
+
+def test_a_hyphenated_notes_file_may_open_with_front_matter(tmp_path: Path, cli: Run) -> None:
+    notes = "---\nsummary: Rockets.\n---\n\n" + LAUNCH_NOTES
+    make_site(tmp_path, {"seeds/launch-day.md": LAUNCH, "seeds/launch-day-notes.md": notes})
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/launch-day-notes.md:1: error: {MISNAMED}; rename it to launch-day.notes.md"
+    ]
+    assert page_slugs(tmp_path / "_site") == {"launch-day"}
+
+
+def test_misnamed_notes_file_without_its_article(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/launch-day.notes.txt": LAUNCH_NOTES})
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/launch-day.notes.txt:1: error: {MISNAMED}; rename it to launch-day.notes.md, "
+        "beside its article launch-day.md or launch-day.txt"
+    ]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+def test_misnamed_notes_file_beside_the_right_one(tmp_path: Path, cli: Run) -> None:
+    files = {
+        "seeds/launch-day.md": LAUNCH,
+        "seeds/launch-day.notes.md": LAUNCH_NOTES,
+        "seeds/launch-day.note.md": "## drone ship\nA barge.\n",
+    }
+    make_site(tmp_path, files)
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/launch-day.note.md:1: error: {MISNAMED}; launch-day.notes.md exists too: "
+        "move these notes into it"
+    ]
+    page = (tmp_path / "_site" / "launch-day" / "index.html").read_text(encoding="utf-8")
+    assert 'data-note="note-falcon-9"' in page
+    assert "note-drone-ship" not in page
+
+
+@pytest.mark.parametrize(
+    ("files", "slugs"),
+    [
+        # No article named "field": an article about field notes.
+        ({"seeds/field-notes.md": "## Day one\nWe walked.\n"}, {"field-notes"}),
+        # Its article exists, but it opens with prose: an article too.
+        (
+            {"seeds/launch.md": "Launch.\n", "seeds/launch-notes.md": "Notes from the pad.\n"},
+            {"launch", "launch-notes"},
+        ),
+        ({"seeds/notes.md": "## Day one\nWe walked.\n"}, {"notes"}),
+        # No extension after "-notes": a file beside the articles.
+        ({"seeds/key.md": "Key.\n", "seeds/key-notes": "## Day one\nWe walked.\n"}, {"key"}),
+        ({"seeds/keynotes.md": "A talk.\n", "seeds/key.md": "Key.\n"}, {"keynotes", "key"}),
+    ],
+)
+def test_articles_with_notes_in_their_name_are_still_articles(
+    tmp_path: Path, cli: Run, files: dict[str, str | bytes], slugs: set[str]
+) -> None:
+    make_site(tmp_path, files)
+    result = cli("build")
+    assert (result.code, result.diagnostics) == (0, [])
+    assert page_slugs(tmp_path / "_site") == slugs
+
+
+def test_an_article_that_turns_out_to_be_misnamed_notes_is_unpublished(
+    tmp_path: Path, cli: Run
+) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/launch-day-notes.md": LAUNCH_NOTES})
+    assert cli("build").code == 0  # no article named launch-day: it is one itself
+    assert page_slugs(tmp_path / "_site") == {"good", "launch-day-notes"}
+    (tmp_path / "seeds" / "launch-day.md").write_text(LAUNCH)
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/launch-day-notes.md:1: error: {MISNAMED}; rename it to launch-day.notes.md"
+    ]
+    assert page_slugs(tmp_path / "_site") == {"good", "launch-day"}
+
+
+def test_notes_file_whose_name_differs_from_its_article_in_case(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {"seeds/launch-day.md": LAUNCH, "seeds/Launch-Day.notes.md": LAUNCH_NOTES})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/Launch-Day.notes.md:1: error: notes file without an article: expected "
+        "Launch-Day.md or Launch-Day.txt beside it; rename it to launch-day.notes.md"
+    ]
+
+
+def test_folders_named_like_sources_or_notes_are_silently_allowed(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/images.md/a.png": b"\x89PNG",
+            "seeds/good.notes.txt/x.md": "X.\n",
+            "seeds/other.notes.md/y.md": "Y.\n",
+        },
+    )
+    result = cli("build")
+    assert (result.code, result.err) == (0, "")
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+def test_problems_of_a_whole_file_are_on_line_0(tmp_path: Path) -> None:
+    """Line 0 means the file as a whole (printed as line 1); no line of it is to blame."""
+    make_site(
+        tmp_path,
+        {
+            "seeds/empty.md": "",
+            "seeds/orphan.notes.md": "## x\ny\n",
+            "seeds/empty.notes.txt": "## x\ny\n",
+        },
+    )
+    diagnostics = Diagnostics()
+    found = discover(tmp_path / "seeds", diagnostics)
+    for source in found.sources:
+        read_article(source, SiteConfig(), diagnostics)
+    assert sorted((d.path.name, d.line) for d in diagnostics.items) == [
+        ("empty.md", 0),
+        ("empty.notes.txt", 0),
+        ("orphan.notes.md", 0),
+    ]

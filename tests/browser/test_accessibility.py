@@ -19,7 +19,16 @@ TERMS = "a.term[data-note]"
 MAX_TABS = 200  # far more than the seed page's focusable elements
 IS_ACTIVE = re.compile(r"(^|\s)is-active(\s|$)")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_PAGES = [SEED_PAGE, HARD_PAGE, CODE_PAGE, "seed/index.html", "seed/terms/index.html"]
+AXE_PAGES = [
+    SEED_PAGE,
+    HARD_PAGE,
+    CODE_PAGE,
+    "seed/index.html",
+    "seed/terms/index.html",
+    "golden/index.html",  # with tags
+    "golden/tags/index.html",
+    "golden/tags/physics/index.html",
+]
 ARTICLES = [SEED_PAGE, HARD_PAGE]
 
 FOCUSED = """
