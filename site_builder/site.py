@@ -25,7 +25,6 @@ from functools import partial
 from pathlib import Path
 
 from .config import CONFIG_FILE, SiteConfig, load_config
-from .dates import instant
 from .diagnostics import Diagnostic, Diagnostics
 from .discover import Source, discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
@@ -35,12 +34,10 @@ from .output import ASSETS, DryRun, Output, check_output_dir
 from .pages import TemplateFailure, Theme, default_theme
 from .parallel import render_all
 from .render import RenderedArticle, pygments_css
-from .sitemap import feed, robots, sitemap
 from .slugs import assign_pages
 from .sources import Article, read_article
 from .tags import FOLDER as TAGS
-from .tags import collect_tags
-from .terms import collect_terms
+from .views import site_views
 
 RESERVED_SLUGS = ("terms", "static", TAGS)
 FILES_OWNER = "(files)"  # owner of the files beside the articles that pages link to
@@ -318,55 +315,23 @@ class Site:
                 entry.page = None
 
     def _write_site_pages(self, full: bool) -> None:
-        """The reading list, terms page, tag pages, sitemap and 404 page, where what they
-        show changed."""
-        pages = sorted(
-            (entry.page for entry in self.entries.values() if entry.page), key=_reading_order
-        )
-        terms = collect_terms(pages, self.glossary)
-        tags = collect_tags(pages)
-        views: dict[str, tuple[object, Callable[[], str]]] = {
-            "index.html": (_index_view(pages), lambda: self.theme.index(pages, tags)),
-            "terms/index.html": (terms, lambda: self.theme.terms(terms)),
-        }
-        if tags:
-            every_tag = [(entry.tag, len(entry.pages)) for entry in tags]
-            views[f"{TAGS}/index.html"] = (every_tag, lambda: self.theme.tags(tags))
-        for entry in tags:
-            views[entry.path] = (
-                (entry.tag, _index_view(entry.pages)),
-                partial(self.theme.tag, entry),
-            )
-        if full:
-            views["404.html"] = (None, self.theme.not_found)
-        for path in [p for p in self.shown if p.startswith(f"{TAGS}/") and p not in views]:
-            del self.shown[path]  # a tag no page carries any more
+        """The site-wide pages (views.py) whose value changed, or all of them."""
+        pages = [entry.page for entry in self.entries.values() if entry.page]
+        own_robots = self._in_public("robots.txt")
+        views = site_views(pages, self.glossary, self.theme, self.config, own_robots)
+        wanted = {view.path for view in views}
+        for path in [path for path in self.shown if path not in wanted]:
+            del self.shown[path]  # a tag no page carries any more, a sitemap without address
             self.output.remove(path)
         problems = Diagnostics()
-        for path, (view, make) in views.items():
-            if not full and self.shown.get(path) == view:
+        for view in views:
+            if not full and view.path in self.shown and self.shown[view.path] == view.shows:
                 continue
-            html = _template(make, problems)
-            if html is not None:
-                self.shown[path] = view
-                self.output.write(path, html)
-                if path == "index.html":  # these list what the reading list does
-                    self._write_listings(pages)
+            text = _template(view.make, problems)
+            if text is not None:
+                self.shown[view.path] = view.shows
+                self.output.write(view.path, text)
         self.site_problems["templates"] = problems.items
-
-    def _write_listings(self, pages: Sequence[RenderedArticle]) -> None:
-        """sitemap.xml, feed.xml and robots.txt, which need the site's address."""
-        base = self.config.base_url
-        files = {
-            "sitemap.xml": sitemap(base, pages) if base else None,
-            "feed.xml": feed(self.config, pages) if base else None,
-            "robots.txt": robots(base) if base and not self._in_public("robots.txt") else None,
-        }
-        for path, text in files.items():
-            if text is None:
-                self.output.remove(path)
-            else:
-                self.output.write(path, text)
 
     def _write_assets(self) -> None:
         """Static files (the theme's, overridden by the project's) and the code styles."""
@@ -509,18 +474,6 @@ def _shown(page: RenderedArticle | None) -> tuple[object, ...] | None:
     notes = tuple((note.key, note.term, note.aliases) for note in page.article.notes)
     places = tuple((place.note.key, place.refs) for place in page.places)
     return (page.article.meta, page.opening, page.note_count, notes, places)
-
-
-def _index_view(pages: Sequence[RenderedArticle]) -> list[tuple[object, ...]]:
-    """What the reading list (and sitemap) show of each page."""
-    return [(p.article.meta, p.opening, p.note_count) for p in pages]
-
-
-def _reading_order(page: RenderedArticle) -> tuple[bool, float, str]:
-    """Newest first (by date and time); undated articles after dated ones, by title."""
-    meta = page.article.meta
-    newest = -instant(meta.when).timestamp() if meta.when else 0.0
-    return (meta.when is None, newest, meta.title.casefold())
 
 
 def _template(make: Callable[[], str], diagnostics: Diagnostics) -> str | None:

@@ -1,0 +1,72 @@
+"""The site-wide pages, as one table: each a path, what it shows, and how to make it.
+
+The reading list, the terms page, the tag pages, the sitemap, feed and
+robots.txt, and the 404 page show what every article page shows of itself.
+A view's `shows` is that, as a value: a rebuild makes a view again only when
+its value changed since it was last written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from .config import SiteConfig
+from .dates import instant
+from .glossary import Glossary
+from .pages import Theme
+from .render import RenderedArticle
+from .sitemap import feed, robots, sitemap
+from .tags import FOLDER as TAGS
+from .tags import collect_tags
+from .terms import collect_terms
+
+
+@dataclass(frozen=True)
+class View:
+    path: str  # in the output folder
+    shows: object  # what the page shows; equal values make equal pages
+    make: Callable[[], str]
+
+
+def site_views(
+    pages: Sequence[RenderedArticle],
+    glossary: Glossary,
+    theme: Theme,
+    config: SiteConfig,
+    own_robots: bool,
+) -> list[View]:
+    """Every site-wide page of a site whose article pages are `pages`.
+
+    `own_robots`: public/ brings its own robots.txt, so the site writes none.
+    """
+    pages = sorted(pages, key=reading_order)
+    listed = [(p.article.meta, p.opening, p.note_count) for p in pages]
+    terms = collect_terms(pages, glossary)
+    tags = collect_tags(pages)
+    views = [
+        View("index.html", listed, lambda: theme.index(pages, tags)),
+        View("terms/index.html", terms, lambda: theme.terms(terms)),
+        View("404.html", None, theme.not_found),
+    ]
+    if tags:
+        counts = [(entry.tag, len(entry.pages)) for entry in tags]
+        views.append(View(f"{TAGS}/index.html", counts, lambda: theme.tags(tags)))
+    for entry in tags:
+        shown = (entry.tag, [(p.article.meta, p.opening, p.note_count) for p in entry.pages])
+        views.append(View(entry.path, shown, partial(theme.tag, entry)))
+    base = config.base_url
+    if base:  # the files that need the site's address
+        views.append(View("sitemap.xml", (base, listed), lambda: sitemap(base, pages)))
+        views.append(View("feed.xml", (config, listed), lambda: feed(config, pages)))
+        if not own_robots:
+            views.append(View("robots.txt", base, lambda: robots(base)))
+    return views
+
+
+def reading_order(page: RenderedArticle) -> tuple[bool, float, str]:
+    """Newest first (by date and time); undated articles after dated ones, by title."""
+    meta = page.article.meta
+    newest = -instant(meta.when).timestamp() if meta.when else 0.0
+    return (meta.when is None, newest, meta.title.casefold())
