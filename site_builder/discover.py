@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .frontmatter import split_front_matter
+from .sources import Source
 
 NOTES_SUFFIX = ".notes.md"
 SOURCE_SUFFIXES = (".md", ".txt")
@@ -39,18 +40,6 @@ EDITOR_ARTIFACT = re.compile(
 def is_editor_artifact(name: str) -> bool:
     """Whether a file name is an editor's swap, backup, lock or temporary file."""
     return EDITOR_ARTIFACT.search(name) is not None
-
-
-@dataclass(frozen=True)
-class Source:
-    """An article's source file and, when there is one, its notes file."""
-
-    path: Path
-    notes: Path | None
-
-    @property
-    def name(self) -> str:
-        return self.path.stem
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from .diagnostics import Diagnostics
 from .matching import TermTrie
 from .notes import Note, parse_notes
-from .reading import read_text
+from .sources import read_text
 
 
 def build_trie(notes: Iterable[Note]) -> TermTrie[Note]:

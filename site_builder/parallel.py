@@ -14,9 +14,9 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics
 from .glossary import Glossary
 from .links import SourceLinks
-from .pages import TemplateFailure, Theme
 from .render import RenderedArticle, render_article
 from .sources import Article
+from .theme import TemplateFailure, Theme
 
 _worker: tuple[Glossary, Theme, SourceLinks | None] | None = None
 CHUNK = 16  # articles per task: enough to outweigh the cost of sending them

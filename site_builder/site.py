@@ -26,17 +26,17 @@ from pathlib import Path
 
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics
-from .discover import Source, discover, looks_like_notes
+from .discover import discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
 from .output import ASSETS, DryRun, Output, check_output_dir
-from .pages import TemplateFailure, Theme, default_theme
 from .parallel import render_all
 from .render import RenderedArticle, pygments_css
 from .slugs import assign_pages
-from .sources import Article, read_article
+from .sources import Article, Source, read_article
 from .tags import FOLDER as TAGS
+from .theme import TemplateFailure, Theme, default_theme
 from .views import site_views
 
 RESERVED_SLUGS = ("terms", "static", TAGS)

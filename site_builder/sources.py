@@ -18,10 +18,8 @@ from . import dates
 from .chrome import split_paragraphs, strip_chrome
 from .config import SiteConfig
 from .diagnostics import Diagnostics
-from .discover import Source
 from .frontmatter import FrontMatter, split_front_matter
 from .notes import Note, parse_notes
-from .reading import read_text
 from .slugs import slugify
 from .tags import Tag, read_tags
 
@@ -85,6 +83,36 @@ class Article:
     body: str
     notes: tuple[Note, ...]
     body_line: int = 1  # the line of the source where `body` starts
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article's source file and, when there is one, its notes file."""
+
+    path: Path
+    notes: Path | None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
+    """The file's text with `\\n` line endings, or None after reporting why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diagnostics.error(path, 0, f"cannot be read: {exc.strerror}")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        diagnostics.error(
+            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        )
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -> Article | None:

@@ -15,12 +15,12 @@ from functools import partial
 from .config import SiteConfig
 from .dates import instant
 from .glossary import Glossary
-from .pages import Theme
 from .render import RenderedArticle
 from .sitemap import feed, robots, sitemap
 from .tags import FOLDER as TAGS
 from .tags import collect_tags
 from .terms import collect_terms
+from .theme import Theme
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from site_builder.config import SiteConfig
 from site_builder.diagnostics import Diagnostics
 from site_builder.glossary import Glossary, build_trie
 from site_builder.notes import Note, parse_notes
-from site_builder.pages import Theme
 from site_builder.render import (
     NoteBody,
     article_parser,
@@ -25,6 +24,7 @@ from site_builder.render import (
     text_parser,
 )
 from site_builder.sources import Article, Metadata
+from site_builder.theme import Theme
 
 SOURCE = Path("seeds/mars.md")
 NOTES = Path("seeds/mars.notes.md")

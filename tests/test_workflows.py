@@ -20,7 +20,7 @@ from conftest import Run
 from site_builder import __version__
 from site_builder.commands import new as new_command
 from site_builder.output import MANIFEST
-from site_builder.pages import THEME
+from site_builder.theme import THEME
 
 ROOT = Path(__file__).parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"

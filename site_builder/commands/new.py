@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
-from ..pages import SOURCE_CHECKOUT, THEME
+from ..theme import SOURCE_CHECKOUT, THEME
 from .report import EXIT_CLEAN, EXIT_USAGE
 
 WORKFLOW = ".github/workflows/pages.yml"
