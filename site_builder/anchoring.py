@@ -10,7 +10,7 @@ block that holds that occurrence, so that notes never sit inside a `<p>`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -23,7 +23,7 @@ from .matching import SPACE, TermTrie, contains, find_terms, term_tokens, words_
 from .notes import NEAR_WINDOW, Note
 from .placing import RULE as PLACE_NOTES
 from .placing import note_link, placing_plugin
-from .slugs import slugify, unique
+from .slugs import slugify, taken_ids, unique
 
 ENV_KEY = "anchoring"
 RUN_TYPES = ("text", "softbreak", "hardbreak")
@@ -74,6 +74,10 @@ class Anchoring:
         refs.append(ref_id)
         return ref_id
 
+    def reserve(self, ids: Iterable[str]) -> None:
+        """Keep note ids that other rules gave out (footnotes) from the terms' notes."""
+        self._ids.update(ids)
+
 
 def anchoring_plugin(md: MarkdownIt) -> None:
     """Add term anchoring to a parser; it acts only when the env holds an `Anchoring`."""
@@ -87,6 +91,7 @@ def anchor_terms(state: StateCore) -> None:
     anchoring = state.env.get(ENV_KEY)
     if not isinstance(anchoring, Anchoring):
         return
+    anchoring.reserve(taken_ids(state.env))
     for index, token in enumerate(state.tokens):
         in_heading = index > 0 and state.tokens[index - 1].type == "heading_open"
         if token.type == "inline" and not in_heading:

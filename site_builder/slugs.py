@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import MutableMapping
+from typing import Any
 
 NOT_SLUG = re.compile(r"[\W_]+")
+IDS_KEY = "ids"
 
 
 def slugify(text: str) -> str:
@@ -26,3 +29,9 @@ def unique(base: str, taken: set[str]) -> str:
         candidate = f"{base}-{number}"
     taken.add(candidate)
     return candidate
+
+
+def taken_ids(env: MutableMapping[str, Any]) -> set[str]:
+    """The ids a markdown-it-py document's rules gave out so far, kept in its env."""
+    ids: set[str] = env.setdefault(IDS_KEY, set())
+    return ids
