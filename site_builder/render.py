@@ -25,6 +25,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .footnotes import ENV_KEY as FOOTNOTES_KEY
 from .footnotes import FootnoteState, footnotes_plugin
 from .glossary import Glossary, build_trie
+from .headings import headings_plugin
 from .links import ENV_KEY as LINKS_KEY
 from .links import LinkState, SourceLinks, links_plugin
 from .notes import Note
@@ -226,7 +227,8 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
 def article_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
     md.enable(["table", "strikethrough"])
-    return _configure(md.use(footnotes_plugin).use(anchoring_plugin).use(links_plugin))
+    md.use(footnotes_plugin).use(anchoring_plugin).use(links_plugin).use(headings_plugin)
+    return _configure(md)
 
 
 @cache

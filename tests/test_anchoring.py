@@ -234,7 +234,8 @@ def test_nth_occurrence(value: str) -> None:
     assert anchoring.refs == {"mars": ["ref-mars"]}
     assert rendered == (
         "<p>Mars one.</p>\n"
-        "<h1>Mars heading</h1>\n"
+        '<h1 id="mars-heading">Mars heading<a class="heading-link" href="#mars-heading" '
+        'aria-label="Link to this section: Mars heading">#</a></h1>\n'
         '<div class="noted">\n'
         f"<p>{link('mars', 'Mars')} two.</p>\n"
         '<div class="notes">\n'
