@@ -21,6 +21,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .anchoring import ENV_KEY, Anchoring, anchoring_plugin, plain_text
+from .autolinks import autolinks_plugin
 from .diagnostics import Diagnostic, Diagnostics
 from .footnotes import ENV_KEY as FOOTNOTES_KEY
 from .footnotes import FootnoteState, footnotes_plugin
@@ -227,8 +228,8 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
 def article_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
     md.enable(["table", "strikethrough"])
-    md.use(footnotes_plugin).use(anchoring_plugin).use(links_plugin).use(headings_plugin)
-    return _configure(md)
+    md.use(autolinks_plugin).use(footnotes_plugin).use(anchoring_plugin).use(links_plugin)
+    return _configure(md.use(headings_plugin))
 
 
 @cache
@@ -239,7 +240,7 @@ def text_parser() -> MarkdownIt:
 @cache
 def note_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
-    return _configure(md.enable(["table", "strikethrough"]).use(links_plugin))
+    return _configure(md.enable(["table", "strikethrough"]).use(autolinks_plugin).use(links_plugin))
 
 
 def pygments_css(dark_selector: str = "@media (prefers-color-scheme: dark)") -> str:

@@ -133,6 +133,11 @@ MARS = "## Mars\nThe red planet.\n"
         "<https://example.org/Mars>",
         "![Mars](mars.png)",
         "[![Mars](mars.png)](https://example.org/)",
+        "Bare https://example.org/mars/Mars_today.",
+        "Bare www.mars.example.org here.",
+        "Bare mars@example.org here.",
+        "## Mars with a permalink",
+        "## [Mars](https://example.org/) in a heading's link",
     ],
 )
 def test_never_anchored_in_headings_code_links_or_image_alt(skipped: str) -> None:
