@@ -3,17 +3,14 @@
 A core rule runs after inline parsing. It walks the inline tokens outside
 headings, finds terms in runs of plain text (never in code spans or link text,
 which are tokens of their own), and splits the text into
-text / term_open / text / term_close. After each top-level block that holds the
-first anchored occurrence of a note, it inserts that block's notes:
-
-    noted_open, <the block's tokens>, notes_open, term_note..., notes_close, noted_close
-
-so the notes follow their block as `<aside>` elements and never sit inside a `<p>`.
+text / term_open / text / term_close. The first anchored occurrence of a note
+carries it (a `term_note` token), and `placing.py` puts it after the top-level
+block that holds that occurrence, so that notes never sit inside a `<p>`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -24,7 +21,9 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from .matching import SPACE, TermTrie, contains, find_terms, term_tokens, words_near
 from .notes import NEAR_WINDOW, Note
-from .slugs import slugify, unique
+from .placing import RULE as PLACE_NOTES
+from .placing import note_link, placing_plugin
+from .slugs import slugify, taken_ids, unique
 
 ENV_KEY = "anchoring"
 RUN_TYPES = ("text", "softbreak", "hardbreak")
@@ -47,7 +46,6 @@ class Anchoring:
     refs: dict[str, list[str]] = field(default_factory=dict)
     note_ids: dict[str, str] = field(default_factory=dict)
     placed: list[Note] = field(default_factory=list)
-    _pending: list[Note] = field(default_factory=list)
     _ids: set[str] = field(default_factory=set)
 
     def occurrence(self, note: Note, context: str, start: int, end: int) -> str | None:
@@ -71,52 +69,33 @@ class Anchoring:
         if not refs:
             self.note_ids[key] = unique("note-" + (slugify(note.term) or "term"), self._ids)
             self.placed.append(note)
-            self._pending.append(note)
         # Slugs never hold "--", so "ref-x--2" cannot clash with the id of another term.
         ref_id = "ref" + self.note_ids[key][4:] + (f"--{len(refs) + 1}" if refs else "")
         refs.append(ref_id)
         return ref_id
 
-    def take_pending(self) -> list[Note]:
-        """The notes first placed since the last call."""
-        pending, self._pending = self._pending, []
-        return pending
+    def reserve(self, ids: Iterable[str]) -> None:
+        """Keep note ids that other rules gave out (footnotes) from the terms' notes."""
+        self._ids.update(ids)
 
 
 def anchoring_plugin(md: MarkdownIt) -> None:
     """Add term anchoring to a parser; it acts only when the env holds an `Anchoring`."""
-    md.core.ruler.push("anchor_terms", anchor_terms)
-    md.add_render_rule("noted_open", _tag('<div class="noted">\n'))
-    md.add_render_rule("noted_close", _tag("</div>\n"))
-    md.add_render_rule("notes_open", _tag('<div class="notes">\n'))
-    md.add_render_rule("notes_close", _tag("</div>\n"))
+    md.use(placing_plugin)
+    md.core.ruler.before(PLACE_NOTES, "anchor_terms", anchor_terms)
     md.add_render_rule("term_note", _render_note)
 
 
 def anchor_terms(state: StateCore) -> None:
-    """The core rule: anchor terms in every inline token, then place notes after blocks."""
+    """The core rule: anchor terms in every inline token outside headings."""
     anchoring = state.env.get(ENV_KEY)
     if not isinstance(anchoring, Anchoring):
         return
-    tokens: list[Token] = []
-    block_start = 0
+    anchoring.reserve(taken_ids(state.env))
     for index, token in enumerate(state.tokens):
-        if token.level == 0 and token.nesting >= 0:
-            block_start = len(tokens)
         in_heading = index > 0 and state.tokens[index - 1].type == "heading_open"
         if token.type == "inline" and not in_heading:
             _anchor_inline(token, anchoring)
-        tokens.append(token)
-        if token.level == 0 and token.nesting <= 0 and (notes := anchoring.take_pending()):
-            tokens.insert(block_start, Token("noted_open", "div", 1))
-            tokens.append(Token("notes_open", "div", 1))
-            for note in notes:
-                aside = Token("term_note", "aside", 0)
-                aside.meta = {"note": note}
-                tokens.append(aside)
-            tokens.append(Token("notes_close", "div", -1))
-            tokens.append(Token("noted_close", "div", -1))
-    state.tokens = tokens
 
 
 def _anchor_inline(inline: Token, anchoring: Anchoring) -> None:
@@ -151,9 +130,14 @@ def _anchor_run(
         note = match.value
         if note.glossary and note.key in anchoring.excluded:
             continue
+        first = note.key not in anchoring.refs
         ref = anchoring.occurrence(note, context, run_start + match.start, run_start + match.end)
         if ref is not None:
-            marks.append((match.start, 1, _term_open(anchoring.note_ids[note.key], ref)))
+            aside = None
+            if first:
+                aside = Token("term_note", "aside", 0)
+                aside.meta = {"note": note}
+            marks.append((match.start, 1, _term_open(anchoring.note_ids[note.key], ref, aside)))
             marks.append((match.end, 0, Token("term_close", "a", -1)))
     if not marks:
         return run
@@ -194,25 +178,19 @@ def _text(content: str) -> Token:
     return token
 
 
-def _term_open(note_id: str, ref_id: str) -> Token:
-    token = Token("term_open", "a", 1)
-    token.attrs = {
+def _term_open(note_id: str, ref_id: str, note: Token | None) -> Token:
+    return note_link(term_link_attrs(note_id, ref_id), note)
+
+
+def term_link_attrs(note_id: str, ref_id: str) -> dict[str, str | int | float]:
+    """The attributes of a link to a note: the markup tests and scripts rely on."""
+    return {
         "class": "term",
         "href": f"#{note_id}",
         "id": ref_id,
         "data-note": note_id,
         "aria-describedby": note_id,
     }
-    return token
-
-
-def _tag(html: str) -> Callable[[RendererHTML, Sequence[Token], int, OptionsDict, EnvType], str]:
-    def render(
-        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-    ) -> str:
-        return html
-
-    return render
 
 
 def _render_note(

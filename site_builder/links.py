@@ -19,13 +19,14 @@ are left alone. `_files` can never be a slug, so copies never meet pages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 from .diagnostics import Diagnostics
 
@@ -68,8 +69,8 @@ def resolve_links(state: StateCore) -> None:
     links = state.env.get(ENV_KEY)
     if not isinstance(links, LinkState):
         return
-    for token in state.tokens:
-        if token.type != "inline" or not token.children:
+    for token in _inline_tokens(state.tokens):
+        if not token.children:
             continue
         line = links.first_line + (token.map[0] if token.map else 0)
         for child in token.children:
@@ -77,6 +78,15 @@ def resolve_links(state: StateCore) -> None:
             url = child.attrGet(attr) if attr else None
             if isinstance(url, str):
                 child.attrSet(attr, resolve(url, links, line))
+
+
+def _inline_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
+    """Every inline token, those among another token's children too (a footnote's blocks)."""
+    for token in tokens:
+        if token.type == "inline":
+            yield token
+        elif token.children:
+            yield from _inline_tokens(token.children)
 
 
 def resolve(url: str, state: LinkState, line: int) -> str:

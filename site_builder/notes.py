@@ -72,6 +72,7 @@ class Note:
     line: int  # line of the `##` heading
     glossary: bool = False
     body_line: int = field(default=0, compare=False)  # line of the body's first line
+    footnote: bool = False  # a footnote of the article: `term` is its number
 
     @cached_property
     def key(self) -> str:

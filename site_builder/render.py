@@ -21,8 +21,12 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .anchoring import ENV_KEY, Anchoring, anchoring_plugin, plain_text
+from .autolinks import autolinks_plugin
 from .diagnostics import Diagnostic, Diagnostics
+from .footnotes import ENV_KEY as FOOTNOTES_KEY
+from .footnotes import FootnoteState, footnotes_plugin
 from .glossary import Glossary, build_trie
+from .headings import headings_plugin
 from .links import ENV_KEY as LINKS_KEY
 from .links import LinkState, SourceLinks, links_plugin
 from .notes import Note
@@ -90,6 +94,11 @@ def render_article(
         bodies.append(body)
         return render_note(note, body, note_id, refs)
 
+    def footnote_html(
+        note: Note, gloss: str, detail: str, note_id: str, refs: Sequence[str]
+    ) -> str:
+        return render_note(note, NoteBody(gloss, detail), note_id, refs)
+
     own = build_trie(article.notes)
     anchoring = Anchoring(
         tries=(own, glossary.trie),
@@ -98,11 +107,13 @@ def render_article(
     )
     md = text_parser() if article.kind == "text" else article_parser()
     body = article.body + ("\u2026" if article.kind == "text" and article.meta.excerpt else "")
-    env: dict[str, object] = {ENV_KEY: anchoring}
+    footnotes = FootnoteState(article.path, article.body_line, footnote_html)
+    env: dict[str, object] = {ENV_KEY: anchoring, FOOTNOTES_KEY: footnotes}
     if links is not None:
         env[LINKS_KEY] = state = LinkState(links, article.path, article.body_line)
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
+    diagnostics.extend(footnotes.problems)
     files, targets = set(), set()
     if links is not None:
         diagnostics.extend(state.problems)
@@ -216,7 +227,9 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
 @cache
 def article_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
-    return _configure(md.enable(["table", "strikethrough"]).use(anchoring_plugin).use(links_plugin))
+    md.enable(["table", "strikethrough"])
+    md.use(autolinks_plugin).use(footnotes_plugin).use(anchoring_plugin).use(links_plugin)
+    return _configure(md.use(headings_plugin))
 
 
 @cache
@@ -227,7 +240,7 @@ def text_parser() -> MarkdownIt:
 @cache
 def note_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
-    return _configure(md.enable(["table", "strikethrough"]).use(links_plugin))
+    return _configure(md.enable(["table", "strikethrough"]).use(autolinks_plugin).use(links_plugin))
 
 
 def pygments_css(dark_selector: str = "@media (prefers-color-scheme: dark)") -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, MutableMapping
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import Diagnostics
 
 NOT_SLUG = re.compile(r"[\W_]+")
+IDS_KEY = "ids"
 
 
 def slugify(text: str) -> str:
@@ -63,3 +65,9 @@ def assign_pages(
         else:
             pages.extend(paths)
     return pages
+
+
+def taken_ids(env: MutableMapping[str, Any]) -> set[str]:
+    """The ids a markdown-it-py document's rules gave out so far, kept in its env."""
+    ids: set[str] = env.setdefault(IDS_KEY, set())
+    return ids

@@ -133,6 +133,11 @@ MARS = "## Mars\nThe red planet.\n"
         "<https://example.org/Mars>",
         "![Mars](mars.png)",
         "[![Mars](mars.png)](https://example.org/)",
+        "Bare https://example.org/mars/Mars_today.",
+        "Bare www.mars.example.org here.",
+        "Bare mars@example.org here.",
+        "## Mars with a permalink",
+        "## [Mars](https://example.org/) in a heading's link",
     ],
 )
 def test_never_anchored_in_headings_code_links_or_image_alt(skipped: str) -> None:
@@ -234,7 +239,8 @@ def test_nth_occurrence(value: str) -> None:
     assert anchoring.refs == {"mars": ["ref-mars"]}
     assert rendered == (
         "<p>Mars one.</p>\n"
-        "<h1>Mars heading</h1>\n"
+        '<h1 id="mars-heading">Mars heading<a class="heading-link" href="#mars-heading" '
+        'aria-label="Link to this section: Mars heading">#</a></h1>\n'
         '<div class="noted">\n'
         f"<p>{link('mars', 'Mars')} two.</p>\n"
         '<div class="notes">\n'

@@ -326,11 +326,12 @@ def test_colours_follow_prefers_color_scheme(
 # axe-core
 
 # Put the page in states axe would not otherwise see: every note open on narrow
-# screens, and every term and note highlighted as on hover.
+# screens, every term and note highlighted as on hover, every heading's permalink shown.
 EVERYTHING_SHOWN = """
 () => {
   for (const toggle of document.querySelectorAll('details.note-toggle')) toggle.open = true;
   for (const el of document.querySelectorAll('a.term, aside.note')) el.classList.add('is-active');
+  for (const link of document.querySelectorAll('.heading-link')) link.style.opacity = '1';
 }
 """
 

@@ -132,3 +132,42 @@ def test_narrow_close_control_closes_a_note_with_js_too(
     assert _note_state(page, "note-tianwen-3")["visible"]
     page.locator("#note-tianwen-3").locator("xpath=..").locator(":scope > summary").tap()
     assert not _note_state(page, "note-tianwen-3")["visible"]
+
+
+# Footnotes are notes like any other: the hard page has two, one with a detail paragraph.
+
+FOOTNOTES = ["note-fn-crowd", "note-fn-short"]
+LEVEL = 6  # px: an active note's top and its term's line
+
+
+@pytest.mark.parametrize("size", WIDE, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_wide_a_footnote_sits_beside_its_number_and_shows_whole_when_active(
+    open_page: OpenPage, size: tuple[int, int]
+) -> None:
+    page = open_page(HARD_PAGE, *size)
+    settle(page)
+    for note_id in FOOTNOTES:
+        note = _note_state(page, note_id)
+        assert note["visible"], note_id
+        assert abs(note["box"]["top"] - note["term"]["top"]) <= size[1] / 3, note_id
+        page.locator(f'a.term[data-note="{note_id}"]').focus()
+        settle(page)
+        layout = measure(page)
+        note = {item["id"]: item for item in layout["notes"]}[note_id]
+        assert abs(note["box"]["top"] - note["term"]["top"]) <= LEVEL, note_id
+        assert not note["clipped"], note_id
+        assert_apart(layout)
+        page.keyboard.press("Escape")
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+def test_narrow_tapping_a_footnotes_number_opens_it_whole_below_its_paragraph(
+    open_page: OpenPage, js: bool
+) -> None:
+    page = open_page(HARD_PAGE, *NARROW[0], js=js, touch=True)
+    page.locator('a.term[data-note="note-fn-crowd"]').tap()
+    note = _note_state(page, "note-fn-crowd")
+    assert note["visible"]
+    assert not note["clipped"]
+    assert note["box"]["top"] >= note["term"]["bottom"]
+    assert note["box"]["top"] - note["block"]["bottom"] <= 40
