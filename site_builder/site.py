@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .config import CONFIG_FILE, SiteConfig, load_config
+from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics
 from .discover import discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
@@ -32,6 +32,7 @@ from .links import FILES, SourceLinks
 from .matching import find_terms
 from .output import ASSETS, DryRun, Output, check_output_dir
 from .parallel import render_all
+from .project import Project as Project  # re-exported: where a site's parts live
 from .render import RenderedArticle, pygments_css
 from .slugs import assign_pages
 from .sources import Article, Source, read_article
@@ -44,44 +45,6 @@ FILES_OWNER = "(files)"  # owner of the files beside the articles that pages lin
 PUBLIC_OWNER = "(public)"  # owner of what public/ holds
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a site's parts live: by default beside its source folder."""
-
-    source: Path
-    out: Path
-    root: Path
-
-    @classmethod
-    def at(cls, source: Path, out: Path | None = None) -> Project:
-        root = source.resolve().parent
-        return cls(source, out if out is not None else root / "_site", root)
-
-    @property
-    def config(self) -> Path:
-        return self.root / CONFIG_FILE
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def static(self) -> Path:
-        return self.root / "static"
-
-    @property
-    def public(self) -> Path:
-        """Files copied to the site's root as they are (robots.txt, verification files)."""
-        return self.root / "public"
-
-    def owner(self, path: Path) -> str:
-        """A source's name in the output manifest: its path relative to the project."""
-        resolved = path.resolve()
-        if resolved.is_relative_to(self.root):
-            return resolved.relative_to(self.root).as_posix()
-        return resolved.as_posix()
 
 
 @dataclass

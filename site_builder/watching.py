@@ -33,7 +33,8 @@ from watchdog.observers.polling import PollingObserver
 from .config import CONFIG_FILE, ConfigError
 from .discover import is_editor_artifact
 from .output import OutputError
-from .site import BuildReport, Project, Site
+from .project import Project
+from .site import BuildReport, Site
 
 QUIET = 0.01  # seconds without events that end a burst
 LONGEST_BURST = 0.5  # seconds: a stream of events never delays a build longer
