@@ -49,3 +49,7 @@ class Project:
         if resolved.is_relative_to(self.root):
             return resolved.relative_to(self.root).as_posix()
         return resolved.as_posix()
+
+    def resolved(self) -> Project:
+        """The same project with every path absolute and free of symlinks."""
+        return Project(self.source.resolve(), self.out.resolve(), self.root.resolve())

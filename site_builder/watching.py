@@ -30,8 +30,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from .config import CONFIG_FILE, ConfigError
-from .discover import is_editor_artifact
+from .changes import Kind, kind_of
+from .config import ConfigError
 from .output import OutputError
 from .project import Project
 from .site import BuildReport, Site
@@ -57,15 +57,9 @@ class Watcher(FileSystemEventHandler):
 
     def __init__(self, project: Project, poll: bool = False) -> None:
         self.project = project
-        self.root = project.root.resolve()
-        self.source = project.source.resolve()
-        self.out = project.out.resolve()
-        self.inputs = (
-            self.source,
-            project.templates.resolve(),
-            project.static.resolve(),
-            project.public.resolve(),
-        )
+        self.places = places = project.resolved()
+        self.root = places.root
+        self.inputs = (places.source, places.templates, places.static, places.public)
         self._pending: set[Path] = set()
         self._lock = threading.Lock()
         self._arrived = threading.Event()
@@ -111,12 +105,8 @@ class Watcher(FileSystemEventHandler):
                 self._arrived.set()
 
     def relevant(self, path: Path) -> bool:
-        """Whether a change at this path can change the site."""
-        if is_editor_artifact(path.name) or path.is_relative_to(self.out):
-            return False
-        if path.parent == self.root:
-            return path.name == CONFIG_FILE or path in self.inputs
-        return any(path.is_relative_to(folder) for folder in self.inputs)
+        """Whether a change at this path can change the site (see changes.kind_of)."""
+        return kind_of(path, self.places) not in (Kind.IRRELEVANT, Kind.OUTPUT)
 
     def changes(self, stop: threading.Event) -> set[Path] | None:
         """The next batch of changed paths, once quiet; None when `stop` is set first."""
