@@ -1,22 +1,24 @@
 """Watching a site's inputs with watchdog, in batches ready to rebuild from.
 
-Events from the source folder, templates/, static/ and site.toml are collected
-on watchdog's thread; `Watcher.changes` hands them over once they have been
-quiet for a moment, so the bursts an editor makes while saving (write a
+Events from the source folder, templates/, static/, public/ and site.toml are
+collected on watchdog's thread; `Watcher.changes` hands them over once they have
+been quiet for a moment, so the bursts an editor makes while saving (write a
 temporary file, rename it over the old one, delete a backup) become one build.
-Editor artifacts and anything in the output folder are never reported.
+What is relevant is what `changes.kind_of` says is: editor artifacts and
+anything in the output folder never are.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
+    DirModifiedEvent,
     DirMovedEvent,
     FileClosedEvent,
     FileCreatedEvent,
@@ -31,10 +33,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from .changes import Kind, kind_of
-from .config import ConfigError
-from .output import OutputError
 from .project import Project
-from .site import BuildReport, Site
 
 QUIET = 0.01  # seconds without events that end a burst
 LONGEST_BURST = 0.5  # seconds: a stream of events never delays a build longer
@@ -50,10 +49,18 @@ EVENTS = [
     DirDeletedEvent,
     DirMovedEvent,
 ]
+# A poll compares listings: a folder that became a file reusing its inode looks like
+# that folder modified, and nothing else tells of it.
+POLLED_EVENTS = [*EVENTS, DirModifiedEvent]
 
 
 class Watcher(FileSystemEventHandler):
-    """Collects the paths that changed under a project's inputs."""
+    """Collects the paths that changed under a project's inputs, from the moment it starts.
+
+    The project root is watched on its own (not recursively) for site.toml and
+    for the input folders coming and going; each input folder that exists is
+    watched recursively, from the moment `follow` finds it.
+    """
 
     def __init__(self, project: Project, poll: bool = False) -> None:
         self.project = project
@@ -63,40 +70,63 @@ class Watcher(FileSystemEventHandler):
         self._pending: set[Path] = set()
         self._lock = threading.Lock()
         self._arrived = threading.Event()
+        self._watched: set[Path] = set()
         self.observer, self.polling = self._start(poll)
 
     def _start(self, poll: bool) -> tuple[BaseObserver, bool]:
         """The native observer, or polling when asked for or when the native one cannot start."""
         if not poll:
+            observer = None
             try:
-                return self._schedule(Observer()), False
+                observer = Observer()
+                self._begin(observer, EVENTS)
+                return observer, False
             except OSError:  # e.g. inotify watch limit reached, or no inotify at all
-                pass
-        return self._schedule(PollingObserver(timeout=POLL_INTERVAL)), True
+                if observer is not None:
+                    _stop(observer)
+                self._watched = set()
+        observer = PollingObserver(timeout=POLL_INTERVAL)
+        self._begin(observer, POLLED_EVENTS)
+        return observer, True
 
-    def _schedule(self, observer: BaseObserver) -> BaseObserver:
-        # The project root only for site.toml and for templates/ or static/ appearing.
-        observer.schedule(self, str(self.root), recursive=False, event_filter=EVENTS)
-        self._watched: set[Path] = set()
-        self._watch_folders(observer)
+    def _begin(self, observer: BaseObserver, events: list[type[FileSystemEvent]]) -> None:
+        self.events = events
+        # The project root only for site.toml and for the input folders coming and going.
+        observer.schedule(self, str(self.root), recursive=False, event_filter=events)
         observer.start()
-        return observer
+        self.observer = observer
+        self._follow(strict=True)
 
-    def _watch_folders(self, observer: BaseObserver) -> None:
+    def follow(self, changes: Iterable[Path] = ()) -> None:
+        """Start watching input folders that appeared since."""
+        self._follow(strict=False)
+
+    def _follow(self, strict: bool) -> None:
         for folder in self.inputs:
-            if folder.is_dir() and folder not in self._watched:
-                observer.schedule(self, str(folder), recursive=True, event_filter=EVENTS)
-                self._watched.add(folder)
-
-    def watch_new_folders(self) -> None:
-        """Start watching templates/ or static/ if they appeared since."""
-        self._watch_folders(self.observer)
+            if folder in self._watched or not folder.is_dir():
+                continue
+            try:
+                self.observer.schedule(self, str(folder), recursive=True, event_filter=self.events)
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # gone again
+            except OSError:
+                if strict:
+                    raise  # at the start: fall back to polling
+                continue  # tried again at the next change
+            self._watched.add(folder)
 
     def stop(self) -> None:
-        self.observer.stop()
-        self.observer.join(timeout=1)
+        _stop(self.observer)
+
+    def __enter__(self) -> Watcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
     def dispatch(self, event: FileSystemEvent) -> None:
+        if isinstance(event, DirModifiedEvent) and Path(str(event.src_path)).is_dir():
+            return  # a folder's listing changed: the events of its files tell how
         paths = [event.src_path, getattr(event, "dest_path", "")]
         relevant = {Path(str(p)) for p in paths if p and self.relevant(Path(str(p)))}
         if relevant:
@@ -108,10 +138,10 @@ class Watcher(FileSystemEventHandler):
         """Whether a change at this path can change the site (see changes.kind_of)."""
         return kind_of(path, self.places) not in (Kind.IRRELEVANT, Kind.OUTPUT)
 
-    def changes(self, stop: threading.Event) -> set[Path] | None:
+    def changes(self, stop: threading.Event | None = None) -> set[Path] | None:
         """The next batch of changed paths, once quiet; None when `stop` is set first."""
         while not self._arrived.wait(0.1):
-            if stop.is_set():
+            if stop is not None and stop.is_set():
                 return None
         started = time.monotonic()
         while time.monotonic() - started < LONGEST_BURST:
@@ -124,21 +154,7 @@ class Watcher(FileSystemEventHandler):
         return batch
 
 
-def rebuild_on_change(
-    site: Site,
-    watcher: Watcher,
-    stop: threading.Event,
-    on_rebuild: Callable[[set[Path], BuildReport | str], None],
-) -> None:
-    """Rebuild after every batch of changes until `stop` is set.
-
-    Problems never stop the loop: input errors are in the report, and a broken
-    site.toml or a refused output folder comes as a message instead of a report.
-    """
-    while (changes := watcher.changes(stop)) is not None:
-        try:
-            result: BuildReport | str = site.rebuild(changes)
-        except (ConfigError, OutputError) as exc:
-            result = str(exc)
-        watcher.watch_new_folders()
-        on_rebuild(changes, result)
+def _stop(observer: BaseObserver) -> None:
+    observer.stop()
+    if observer.is_alive():
+        observer.join(timeout=1)
