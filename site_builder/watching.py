@@ -5,14 +5,18 @@ collected on watchdog's thread; `Watcher.changes` hands them over once they have
 been quiet for a moment, so the bursts an editor makes while saving (write a
 temporary file, rename it over the old one, delete a backup) become one build.
 What is relevant is what `changes.kind_of` says is: editor artifacts and
-anything in the output folder never are.
+anything in the output folder never are. A folder deleted and made again is
+watched again (`Watcher.follow`), under native events and polling alike.
 """
 
 from __future__ import annotations
 
+import contextlib
+import stat
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from watchdog.events import (
@@ -29,7 +33,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from .changes import Kind, kind_of
@@ -54,12 +58,21 @@ EVENTS = [
 POLLED_EVENTS = [*EVENTS, DirModifiedEvent]
 
 
+@dataclass(frozen=True)
+class _Watched:
+    """One input folder being watched: the watch, and which folder it was when scheduled."""
+
+    watch: ObservedWatch
+    identity: tuple[int, int]
+
+
 class Watcher(FileSystemEventHandler):
     """Collects the paths that changed under a project's inputs, from the moment it starts.
 
     The project root is watched on its own (not recursively) for site.toml and
     for the input folders coming and going; each input folder that exists is
-    watched recursively, from the moment `follow` finds it.
+    watched recursively, and watched anew by `follow` once it was deleted,
+    replaced or created.
     """
 
     def __init__(self, project: Project, poll: bool = False) -> None:
@@ -70,7 +83,7 @@ class Watcher(FileSystemEventHandler):
         self._pending: set[Path] = set()
         self._lock = threading.Lock()
         self._arrived = threading.Event()
-        self._watched: set[Path] = set()
+        self._watched: dict[Path, _Watched] = {}
         self.observer, self.polling = self._start(poll)
 
     def _start(self, poll: bool) -> tuple[BaseObserver, bool]:
@@ -84,7 +97,7 @@ class Watcher(FileSystemEventHandler):
             except OSError:  # e.g. inotify watch limit reached, or no inotify at all
                 if observer is not None:
                     _stop(observer)
-                self._watched = set()
+                self._watched = {}
         observer = PollingObserver(timeout=POLL_INTERVAL)
         self._begin(observer, POLLED_EVENTS)
         return observer, True
@@ -95,25 +108,41 @@ class Watcher(FileSystemEventHandler):
         observer.schedule(self, str(self.root), recursive=False, event_filter=events)
         observer.start()
         self.observer = observer
-        self._follow(strict=True)
+        self._follow(set(), strict=True)
 
     def follow(self, changes: Iterable[Path] = ()) -> None:
-        """Start watching input folders that appeared since."""
-        self._follow(strict=False)
+        """Watch each input folder as it is now: one that came, went or was replaced since."""
+        self._follow(set(changes), strict=False)
 
-    def _follow(self, strict: bool) -> None:
+    def _follow(self, changes: set[Path], strict: bool) -> None:
         for folder in self.inputs:
-            if folder in self._watched or not folder.is_dir():
+            identity = _identity(folder)
+            watched = self._watched.get(folder)
+            if watched is not None and (
+                folder in changes  # the folder itself was created, deleted or moved
+                or watched.identity != identity
+                or not self._alive(watched.watch)
+            ):
+                with contextlib.suppress(KeyError):
+                    self.observer.unschedule(watched.watch)
+                del self._watched[folder]
+            if identity is None or folder in self._watched:
                 continue
             try:
-                self.observer.schedule(self, str(folder), recursive=True, event_filter=self.events)
+                watch = self.observer.schedule(
+                    self, str(folder), recursive=True, event_filter=self.events
+                )
             except (FileNotFoundError, NotADirectoryError):
-                continue  # gone again
+                continue  # gone again: the root's watch says when it is back
             except OSError:
                 if strict:
                     raise  # at the start: fall back to polling
                 continue  # tried again at the next change
-            self._watched.add(folder)
+            self._watched[folder] = _Watched(watch, identity)
+
+    def _alive(self, watch: ObservedWatch) -> bool:
+        """Whether the watch still reports: watchdog stops one whose folder was deleted."""
+        return any(e.watch == watch and e.should_keep_running() for e in self.observer.emitters)
 
     def stop(self) -> None:
         _stop(self.observer)
@@ -152,6 +181,15 @@ class Watcher(FileSystemEventHandler):
             batch, self._pending = self._pending, set()
             self._arrived.clear()
         return batch
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at this path now (device, inode); None when there is none."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino) if stat.S_ISDIR(status.st_mode) else None
 
 
 def _stop(observer: BaseObserver) -> None:

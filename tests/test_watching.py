@@ -335,6 +335,62 @@ def test_an_edit_during_the_first_build_is_built_right_after_it(tmp_path: Path, 
         running.wait_for(lambda: "Saved mid-build." in running.page(), "the edit")
 
 
+def test_a_vanished_source_folder_is_reported_and_the_loop_resumes_when_it_is_back(
+    either: Running,
+) -> None:
+    seeds = either.seeds
+    shutil.rmtree(seeds)
+    missing = either.reported(lambda r: r.build is None, "the folder reported missing")
+    assert missing.problem.endswith("seeds: error: source folder not found; waiting for it")
+    assert missing.errors == [missing.problem]  # what an open page shows
+    unwatched(either, seeds)  # the old watch has given up, as it does (the deaf case)
+    seeds.mkdir()  # back, as a checkout or a restore brings it: a new folder, new content
+    (seeds / "one.md").write_text("# One, back\n\nMars and Venus.\n")
+    (seeds / "one.notes.md").write_text("## Mars\nThe red planet.\n")
+    back = either.reported(lambda r: bool(r.build and r.build.full), "a full build")
+    assert back.build is not None and back.build.diagnostics.items == []
+    either.wait_for(lambda: "One, back" in either.page(), "the page of the returned folder")
+    # The folder that came back is watched in its turn.
+    (seeds / "one.notes.md").write_text("## Mars\nEdited after the return.\n")
+    either.wait_for(lambda: "Edited after the return." in either.page(), "a later edit")
+
+
+def test_a_source_folder_replaced_at_once_is_watched_anew(either: Running) -> None:
+    """Deleted and made again between two looks (a checkout, a restore): still heard."""
+    seeds = either.seeds
+    shutil.rmtree(seeds)
+    seeds.mkdir()
+    (seeds / "one.md").write_text("# One, replaced\n\nMars and Venus.\n")
+    (seeds / "one.notes.md").write_text("## Mars\nThe red planet.\n")
+    either.wait_for(lambda: "One, replaced" in either.page(), "the page of the new folder")
+    (seeds / "one.notes.md").write_text("## Mars\nEdited in the new folder.\n")
+    either.wait_for(lambda: "Edited in the new folder." in either.page(), "a later edit")
+
+
+def unwatched(running: Running, folder: Path) -> None:
+    """Wait, bounded, until no live watch reports on `folder` (watchdog stops one whose
+    folder is deleted, under native events and polling alike)."""
+    deadline = time.monotonic() + WAIT
+    while any(
+        emitter.watch.path == str(folder) and emitter.should_keep_running()
+        for emitter in list(running.watcher.observer.emitters)
+    ):
+        assert time.monotonic() < deadline, f"{folder} is still watched"
+        time.sleep(0.01)
+
+
+def test_a_notes_file_turned_into_a_folder_and_back_is_picked_up(either: Running) -> None:
+    notes = either.seeds / "one.notes.md"
+    assert 'data-note="note-mars"' in either.page()
+    notes.unlink()
+    notes.mkdir()
+    either.wait_for(lambda: 'data-note="note-mars"' not in either.page(), "the page, no notes")
+    assert all(r.build and not r.build.diagnostics.items for r in either.results)
+    notes.rmdir()
+    notes.write_text("## Mars\nA file again.\n")
+    either.wait_for(lambda: "A file again." in either.page(), "the notes again")
+
+
 def test_site_toml_turned_into_a_folder_is_reported_and_restoring_it_recovers(
     either: Running,
 ) -> None:
@@ -468,4 +524,35 @@ def test_the_watch_command_prints_a_line_a_rebuild_and_stops_on_ctrl_c(tmp_path:
         started = time.monotonic()
         assert watching.stop(signal.SIGINT) == 0
         assert time.monotonic() - started < 2  # "within a second", with room for a busy CI
+        assert "Traceback" not in watching.stderr
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["native", "poll"])
+def test_watch_outlives_a_folder_for_site_toml_and_a_vanished_source_folder(
+    tmp_path: Path, poll: bool
+) -> None:
+    root = make_site(tmp_path / "site", FILES)
+    config, seeds = root / "site.toml", root / "seeds"
+    with watch_command(root, *(["--poll"] if poll else [])) as watching:
+        mode = " by polling" if poll else ""
+        assert watching.printed[1] == f"watching seeds{mode}; press Ctrl-C to stop"
+        config.unlink()
+        config.mkdir()
+        watching.line(r"site\.toml changed: site\.toml:1: error: cannot be read: Is a directory")
+        config.rmdir()
+        config.write_text('title = "Restored"\n')
+        watching.line(r"site\.toml changed: full rebuild, 1 page in \d+ ms")
+
+        shutil.rmtree(seeds)
+        watching.line(r"seeds.* changed: seeds: error: source folder not found; waiting for it")
+        staging = make_site(tmp_path / "staging", FILES) / "seeds"
+        (staging / "one.md").write_text("# One, restored\n\nMars and Venus.\n")
+        staging.rename(seeds)  # back at once, with its files, as a restore brings it
+        watching.line(r"seeds( and \d+ more)? changed: full rebuild, 1 page in \d+ ms")
+        assert "One, restored" in (root / "_site" / "one" / "index.html").read_text()
+        (seeds / "one.notes.md").write_text("## Mars\nEdited after the return.\n")
+        watching.line(r"seeds/one\.notes\.md changed: 1 page in \d+ ms")
+        assert "Edited after the return." in (root / "_site" / "one" / "index.html").read_text()
+
+        assert watching.stop() == 0
         assert "Traceback" not in watching.stderr
