@@ -156,8 +156,8 @@ class Site:
         """Only what depends on the changed paths (created, edited or deleted)."""
         started = time.perf_counter()
         changes = classify(changed, self.project)
-        if changes.keys() & EVERYTHING:
-            return self.build()
+        if changes.keys() & EVERYTHING or not self.output.intact():
+            return self.build()  # an output folder deleted meanwhile is written whole again
         self.site_problems["write"] = []
         if Kind.STATIC in changes:
             self._site_stages(self._write_assets)

@@ -165,7 +165,10 @@ class Watcher(FileSystemEventHandler):
 
     def relevant(self, path: Path) -> bool:
         """Whether a change at this path can change the site (see changes.kind_of)."""
-        return kind_of(path, self.places) not in (Kind.IRRELEVANT, Kind.OUTPUT)
+        kind = kind_of(path, self.places)
+        if kind is Kind.OUTPUT:  # seen when it lies in the project's folder, as by default
+            return not path.is_dir()  # gone: to be built whole; made by our own build: no change
+        return kind is not Kind.IRRELEVANT
 
     def changes(self, stop: threading.Event | None = None) -> set[Path] | None:
         """The next batch of changed paths, once quiet; None when `stop` is set first."""

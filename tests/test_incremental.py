@@ -313,3 +313,12 @@ def test_a_notes_file_turned_into_a_folder_and_back(site: Site, tmp_path: Path) 
 
 def test_a_change_to_the_source_folder_itself_builds_everything(site: Site) -> None:
     assert site.rebuild([site.project.source]).full
+
+
+def test_a_deleted_output_folder_is_built_whole_at_the_next_rebuild(
+    site: Site, tmp_path: Path
+) -> None:
+    shutil.rmtree(site.project.out)
+    report = site.rebuild([edit(site, "seeds/one.notes.md", "## Mars\nThe fourth planet.\n")])
+    assert report.full and report.pages == 3
+    same_as_full_build(site, tmp_path)

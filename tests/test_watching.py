@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import make_site
+from conftest import make_site, tree
 
 from site_builder.devloop import CycleReport, DevLoop
 from site_builder.site import BuildReport, Project, Site
@@ -389,6 +389,54 @@ def test_a_notes_file_turned_into_a_folder_and_back_is_picked_up(either: Running
     notes.rmdir()
     notes.write_text("## Mars\nA file again.\n")
     either.wait_for(lambda: "A file again." in either.page(), "the notes again")
+
+
+# What every build writes besides the pages: `build` output, checked file by file.
+WHOLE = [".nojekyll", "404.html", "index.html", "terms/index.html", "one/index.html"]
+WHOLE += ["static/site.css", "static/notes.js", "static/favicon.svg", "static/pygments.css"]
+
+
+def test_a_deleted_output_folder_is_rebuilt_whole(either: Running) -> None:
+    """Not only the page of the next edit: styles, scripts, terms, 404, every page."""
+    shutil.rmtree(either.out)
+    (either.seeds / "one.notes.md").write_text("## Mars\nRebuilt whole.\n")
+    either.wait_for(lambda: "Rebuilt whole." in either.page(), "the edit")
+    either.wait_for(lambda: all((either.out / f).is_file() for f in WHOLE), "the whole site")
+    assert any(r.build and r.build.full for r in either.results)
+    same_as_a_fresh_build(either)
+
+
+def test_the_output_folder_beside_the_sources_is_rebuilt_as_soon_as_it_goes(
+    running: Running,
+) -> None:
+    """The project folder is watched, so its `_site` is seen to go, and comes back by itself.
+
+    (Native events only: a poll may miss a folder made and deleted between two polls.)
+    """
+    shutil.rmtree(running.out)
+    running.wait_for(lambda: all((running.out / f).is_file() for f in WHOLE), "the whole site")
+    assert any(r.build and r.build.full for r in running.results)
+    same_as_a_fresh_build(running)
+
+
+def test_an_output_folder_elsewhere_deleted_is_rebuilt_whole_at_the_next_change(
+    tmp_path: Path,
+) -> None:
+    with running_loop(tmp_path, out=tmp_path / "elsewhere") as running:
+        shutil.rmtree(running.out)
+        (running.seeds / "one.notes.md").write_text("## Mars\nRebuilt whole.\n")
+        running.wait_for(lambda: "Rebuilt whole." in running.page(), "the edit")
+        assert all((running.out / f).is_file() for f in WHOLE)
+        last = running.results[-1].build
+        assert last is not None and last.full
+        same_as_a_fresh_build(running)
+
+
+def same_as_a_fresh_build(running: Running) -> None:
+    fresh = running.out.parent / "fresh"
+    Site(Project.at(running.seeds, fresh)).build()
+    assert tree(running.out) == tree(fresh)
+    shutil.rmtree(fresh)
 
 
 def test_site_toml_turned_into_a_folder_is_reported_and_restoring_it_recovers(
