@@ -26,7 +26,8 @@ from .output import OutputError
 from .site import BuildReport, Site
 from .watching import Watcher
 
-STOP_SIGNALS = ("SIGINT",)
+# Stop as Ctrl-C does: a process manager or `timeout` sends SIGTERM, a closed terminal SIGHUP.
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
 @dataclass(frozen=True)
@@ -102,12 +103,14 @@ class DevLoop:
 
 @contextmanager
 def until_stopped() -> Iterator[None]:
-    """Run what is inside until Ctrl-C, which ends it cleanly.
+    """Run what is inside until Ctrl-C, SIGTERM or SIGHUP, which all end it the same way.
 
-    Ctrl-C raises KeyboardInterrupt, so every `finally` and `with` on the way out
-    runs (the watcher stops, the server closes, a temporary output folder is
-    removed); it is swallowed here. A second Ctrl-C is ignored so that it cannot
-    cut that short. Only in the main thread, where Python runs signal handlers.
+    Each is turned into the KeyboardInterrupt that Ctrl-C raises, so every
+    `finally` and `with` on the way out runs (the watcher stops, the server
+    closes, a temporary output folder is removed), and is swallowed here. A
+    second signal is ignored so that it cannot cut that short. A signal ignored
+    when the command started (`nohup`, a background job) stays ignored. Only in
+    the main thread, where Python runs signal handlers.
     """
     previous: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
 
@@ -117,8 +120,8 @@ def until_stopped() -> Iterator[None]:
         raise KeyboardInterrupt
 
     for name in STOP_SIGNALS:
-        number = getattr(signal, name)
-        if signal.getsignal(number) is not signal.SIG_IGN:
+        number = getattr(signal, name, None)  # Windows has no SIGHUP
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
             previous[number] = signal.signal(number, interrupt)
     try:
         yield

@@ -243,6 +243,23 @@ def test_serve_builds_into_a_temporary_folder_serves_and_stops_on_ctrl_c(
         stream.block()  # the channel was closed
 
 
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_stop_serve_as_ctrl_c_does(
+    tmp_path: Path, launch: Launcher, number: int
+) -> None:
+    """A process manager, `timeout` or a closed terminal: the temporary folder goes too."""
+    root = good_site(tmp_path)
+    serving = launch.start(root)
+    [folder] = launch.temporary_folders()
+    stream = serving.events()  # a page left open must not hold up the stop
+    stream.until_connected()
+    code, _ = serving.interrupt(number)
+    assert code == 0, serving.stderr
+    assert launch.temporary_folders() == []
+    assert not folder.exists()
+    assert serving.stderr == "stopped\n"
+
+
 def test_what_is_asked_before_the_first_build_is_written_waits_for_it(
     tmp_path: Path, launch: Launcher
 ) -> None:

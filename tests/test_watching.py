@@ -575,6 +575,24 @@ def test_the_watch_command_prints_a_line_a_rebuild_and_stops_on_ctrl_c(tmp_path:
         assert "Traceback" not in watching.stderr
 
 
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_end_watch_as_ctrl_c_does(tmp_path: Path, number: int) -> None:
+    root = make_site(tmp_path / "site", FILES)
+    with watch_command(root) as watching:
+        assert watching.stop(number) == 0
+        assert watching.stderr == "stopped\n"
+
+
+def test_sighup_ignored_at_the_start_stays_ignored(tmp_path: Path) -> None:
+    """Started under `nohup`, watch outlives the terminal; Ctrl-C still ends it."""
+    root = make_site(tmp_path / "site", FILES)
+    with watch_command(root, ignore=(signal.SIGHUP,)) as watching:
+        watching.process.send_signal(signal.SIGHUP)
+        (root / "seeds" / "one.notes.md").write_text("## Mars\nStill watching.\n")
+        watching.line(r"seeds/one\.notes\.md changed: 1 page in \d+ ms")
+        assert watching.stop(signal.SIGINT) == 0
+
+
 @pytest.mark.parametrize("poll", [False, True], ids=["native", "poll"])
 def test_watch_outlives_a_folder_for_site_toml_and_a_vanished_source_folder(
     tmp_path: Path, poll: bool

@@ -21,7 +21,7 @@ from .report import EXIT_CLEAN, EXIT_USAGE
 def serve(
     source: Path, out: Path | None, host: str, port: int, poll: bool, open_browser: bool
 ) -> int:
-    """Serve the site until Ctrl-C; a temporary output folder goes too."""
+    """Serve the site until Ctrl-C, SIGTERM or SIGHUP; a temporary output folder goes too."""
     if host not in LOCAL_HOSTS:
         print(
             f"warning: serving on {host}: other machines on the network can read the site",

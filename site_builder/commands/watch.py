@@ -15,7 +15,7 @@ from .report import EXIT_CLEAN
 
 
 def watch(source: Path, out: Path | None, poll: bool) -> int:
-    """Build, then rebuild on every change until Ctrl-C."""
+    """Build, then rebuild on every change until Ctrl-C, SIGTERM or SIGHUP."""
     project = Project.at(source, out)
     with until_stopped(), Watcher(project, poll=poll) as watcher:
         loop = DevLoop(Site(project, drafts=True), watcher)
