@@ -8,8 +8,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .commands import report
+from . import __version__, terminal
 from .commands.report import EXIT_CLEAN, EXIT_INPUT, EXIT_USAGE
 from .config import ConfigError
 from .diagnostics import INTERNAL
@@ -112,7 +111,7 @@ def _positive(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    report.DEBUG = args.debug
+    terminal.DEBUG = args.debug
     try:
         if args.command == "new":
             from .commands.new import new

@@ -67,6 +67,8 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
         try:
             text = path.read_text(encoding="utf-8-sig")
             data = tomllib.loads(text)
+        except OSError as exc:  # a folder named site.toml, a file we may not read
+            raise ConfigError(f"{shown(path)}:1: error: cannot be read: {exc.strerror}") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             # tomllib puts the place at the end of its message: "... (at line 3, column 7)"
             where = TOML_PLACE.search(str(exc))

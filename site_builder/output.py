@@ -124,6 +124,10 @@ class Output:
             if relative not in self.written and owner not in keep:
                 self.remove(relative)
 
+    def intact(self) -> bool:
+        """Whether the folder and its manifest are still there (not deleted behind our back)."""
+        return (self.folder / MANIFEST).is_file()
+
     def save(self) -> None:
         """Record what the folder holds, for the next build (when that changed)."""
         self.written = set()
@@ -155,6 +159,9 @@ class DryRun(Output):
 
     def _delete(self, path: Path) -> None:
         pass
+
+    def intact(self) -> bool:
+        return True  # nothing written, nothing to lose
 
 
 def _read_manifest(folder: Path) -> dict[str, str]:

@@ -4,9 +4,10 @@ Safe by default: it binds to 127.0.0.1, answers GET and HEAD only, serves only
 files inside the output folder (no `..`, encoded once or twice, no NUL, no
 symlink leading out), refuses a Host header that is not this machine (DNS
 rebinding) and a foreign Origin on the reload channel, and forbids caching.
-Served HTML pages get a small script that listens on the reload channel
-(Server-Sent Events): it reloads the page once a rebuild has finished writing,
-and shows an overlay naming the file and line of any error.
+Under `serve`, requests wait until the first build is written. Served HTML
+pages get a small script that listens on the reload channel (Server-Sent
+Events): it reloads the page once a rebuild has finished writing, and shows an
+overlay naming the file and line of any error.
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ class DevServer(ThreadingHTTPServer):
     daemon_threads = True  # open reload channels never hold up Ctrl-C
 
     def __init__(
-        self, folder: Path, host: str = "127.0.0.1", port: int = 8000, base_path: str = "/"
+        self,
+        folder: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        base_path: str = "/",
+        wait_for_build: bool = False,
     ) -> None:
         self.folder = folder.resolve()
         # The path of the site's address (/REPO/ on a project site): served there, as
@@ -49,6 +55,11 @@ class DevServer(ThreadingHTTPServer):
         self._listeners: set[queue.Queue[tuple[str, str] | None]] = set()
         self._lock = threading.Lock()
         self.problems: list[str] = []
+        # Set once the folder holds a build: until then requests wait, rather than
+        # find a half-written site. `wait_for_build`: set by the first `announce`.
+        self.built = threading.Event()
+        if not wait_for_build:
+            self.built.set()
         if ":" in host:  # an IPv6 address such as ::1
             self.address_family = socket.AF_INET6
         super().__init__((host, port), _Handler)
@@ -62,10 +73,24 @@ class DevServer(ThreadingHTTPServer):
     def announce(self, problems: Sequence[str]) -> None:
         """After a rebuild has written everything: show its errors, or reload the pages."""
         self.problems = list(problems)
+        self.built.set()
         event = ("problems", json.dumps(self.problems)) if problems else ("reload", "")
         with self._lock:
             for listener in self._listeners:
                 listener.put(event)
+
+    @contextmanager
+    def running(self) -> Iterator[DevServer]:
+        """Serve on a thread of its own while inside; then close every connection."""
+        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.2})
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.close_listeners()
+            self.shutdown()
+            self.server_close()
+            thread.join(timeout=1)
 
     def close_listeners(self) -> None:
         with self._lock:
@@ -106,6 +131,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # the terminal shows one line a rebuild, not one a request
 
     def _answer(self, body: bool) -> None:
+        self.server.built.wait()
         if not self._local_host():
             self._send(HTTPStatus.FORBIDDEN, b"this server answers only to localhost\n", body=body)
             return

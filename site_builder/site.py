@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .config import CONFIG_FILE, SiteConfig, load_config
+from .changes import EVERYTHING, Kind, classify
+from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics
 from .discover import discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
@@ -32,6 +33,7 @@ from .links import FILES, SourceLinks
 from .matching import find_terms
 from .output import ASSETS, DryRun, Output, check_output_dir
 from .parallel import render_all
+from .project import Project as Project  # re-exported: where a site's parts live
 from .render import RenderedArticle, pygments_css
 from .slugs import assign_pages
 from .sources import Article, Source, read_article
@@ -44,44 +46,6 @@ FILES_OWNER = "(files)"  # owner of the files beside the articles that pages lin
 PUBLIC_OWNER = "(public)"  # owner of what public/ holds
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a site's parts live: by default beside its source folder."""
-
-    source: Path
-    out: Path
-    root: Path
-
-    @classmethod
-    def at(cls, source: Path, out: Path | None = None) -> Project:
-        root = source.resolve().parent
-        return cls(source, out if out is not None else root / "_site", root)
-
-    @property
-    def config(self) -> Path:
-        return self.root / CONFIG_FILE
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def static(self) -> Path:
-        return self.root / "static"
-
-    @property
-    def public(self) -> Path:
-        """Files copied to the site's root as they are (robots.txt, verification files)."""
-        return self.root / "public"
-
-    def owner(self, path: Path) -> str:
-        """A source's name in the output manifest: its path relative to the project."""
-        resolved = path.resolve()
-        if resolved.is_relative_to(self.root):
-            return resolved.relative_to(self.root).as_posix()
-        return resolved.as_posix()
 
 
 @dataclass
@@ -191,18 +155,18 @@ class Site:
     def rebuild(self, changed: Iterable[Path]) -> BuildReport:
         """Only what depends on the changed paths (created, edited or deleted)."""
         started = time.perf_counter()
-        project = self.project
-        paths = {path.resolve() for path in changed}
-        templates, static = project.templates.resolve(), project.static.resolve()
-        if project.config.resolve() in paths or any(p.is_relative_to(templates) for p in paths):
-            return self.build()
+        changes = classify(changed, self.project)
+        if changes.keys() & EVERYTHING or not self.output.intact():
+            return self.build()  # an output folder deleted meanwhile is written whole again
         self.site_problems["write"] = []
-        if any(p.is_relative_to(static) for p in paths):
+        if Kind.STATIC in changes:
             self._site_stages(self._write_assets)
-        if any(p.is_relative_to(project.public.resolve()) for p in paths):
+        if Kind.PUBLIC in changes:
             self._site_stages(self._write_public)
-        dirty, added_or_removed = self._refresh_sources(paths)
-        glossary_changed = project.source.resolve() / "_glossary.md" in paths
+        listed = {Kind.SOURCE, Kind.NOTES, Kind.GLOSSARY}
+        names = {path.name for kind in listed for path in changes.get(kind, ())}
+        dirty, added_or_removed = self._refresh_sources(names)
+        glossary_changed = Kind.GLOSSARY in changes
         if glossary_changed:
             old, self.glossary = self.glossary, self._read_glossary()
             dirty |= self._glossary_users(old, self.glossary)
@@ -210,8 +174,10 @@ class Site:
         self._read(dirty)
         publishable = self._publishable()
         old_links, self.links = self.links, self._links(publishable)
-        linking = self._linking_to(_moved(old_links, self.links)) - dirty
-        self._read(linking)  # their pages link to pages that came, went or moved
+        folder = self.project.source.resolve()
+        files = {path.relative_to(folder).as_posix() for path in changes.get(Kind.FILE, ())}
+        linking = self._linking_to(_moved(old_links, self.links) | files) - dirty
+        self._read(linking)  # their pages link to pages or files that came, went or moved
         dirty |= linking
         newly = [e for e in publishable if e.page is None and e not in dirty]
         rendered = self._render([e for e in publishable if e in dirty] + newly)
@@ -380,23 +346,30 @@ class Site:
         return SourceLinks.of(self.project.source, pages, names)
 
     def _linking_to(self, names: set[str]) -> set[Entry]:
-        """Entries whose pages link to any of these names in the source folder."""
+        """Entries whose pages link to any of these names in the source folder, or into them."""
         if not names:
             return set()
-        return {e for e in self.entries.values() if e.page and e.page.targets & names}
+        return {
+            e
+            for e in self.entries.values()
+            if e.page and any(_within(target, names) for target in e.page.targets)
+        }
 
     # Incremental bookkeeping
 
-    def _refresh_sources(self, paths: set[Path]) -> tuple[set[Entry], bool]:
-        """Entries to read again, and whether sources came or went (deleted ones removed)."""
+    def _refresh_sources(self, changed: set[str]) -> tuple[set[Entry], bool]:
+        """Entries to read again after these files changed, and whether sources came or went.
+
+        `changed` holds names in the source folder; deleted sources are removed.
+        """
         folder = self.project.source.resolve()
-        changed = {path.name for path in paths if path.parent == folder}
         if all(
-            name in self._known and (folder / name).exists() and not looks_like_notes(name)
+            name in self._known and (folder / name).is_file() and not looks_like_notes(name)
             for name in changed
         ):
-            # Only known files were edited: no need to list the folder again. (What a file
-            # named like notes holds decides whether it is an article: list it again.)
+            # Only known files were edited: no need to list the folder again. (A known name
+            # now a folder or gone changes what discovery finds; so may what a file named
+            # like notes holds, which decides whether it is an article: list it again.)
             return {self.entries[path] for name in changed for path in self._known[name]}, False
         sources = {source.path: source for source in self._discover()}
         removed = self.entries.keys() - sources.keys()
@@ -454,6 +427,12 @@ def _moved(old: SourceLinks, new: SourceLinks) -> set[str]:
         for name in old.pages.keys() | new.pages.keys()
         if old.pages.get(name) != new.pages.get(name)
     }
+
+
+def _within(target: str, names: set[str]) -> bool:
+    """Whether a folder-relative path is one of `names` or lies inside one of them."""
+    parts = target.split("/")
+    return any("/".join(parts[:end]) in names for end in range(1, len(parts) + 1))
 
 
 def _public_files(folder: Path) -> list[tuple[str, Path]]:

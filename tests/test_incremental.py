@@ -269,3 +269,56 @@ def test_a_tag_edit_rewrites_the_tag_pages_it_touches(site: Site, tmp_path: Path
     site.rebuild([edit(site, "seeds/one.md", one.replace("tags: [space, mars]\n", ""))])
     assert not (out / "tags").exists()
     same_as_full_build(site, tmp_path)
+
+
+def test_a_file_appearing_beside_the_articles_clears_the_link_warning(
+    site: Site, tmp_path: Path
+) -> None:
+    body = "An orbit and Mars.\n\n![map](images/map.png)\n"
+    edit(site, "seeds/one.md", f"---\ntitle: One\ndate: 2024-01-01\n---\n\n{body}")
+    report = site.rebuild([site.project.source / "one.md"])
+    assert [d.message for d in report.diagnostics.warnings] == [
+        "link to 'images/map.png': no file 'images/map.png' in the source folder"
+    ]
+    (site.project.source / "images").mkdir()
+    image = edit(site, "seeds/images/map.png", "drawn")
+    report = site.rebuild([image])
+    assert report.diagnostics.items == [] and report.pages == 1
+    assert (site.project.out / "_files" / "images" / "map.png").read_text() == "drawn"
+    same_as_full_build(site, tmp_path)
+    shutil.rmtree(site.project.source / "images")  # the folder goes: its files with it
+    report = site.rebuild([site.project.source / "images"])
+    assert [d.message for d in report.diagnostics.warnings] == [
+        "link to 'images/map.png': no file 'images/map.png' in the source folder"
+    ]
+    assert not (site.project.out / "_files").exists()
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_notes_file_turned_into_a_folder_and_back(site: Site, tmp_path: Path) -> None:
+    notes = site.project.source / "one.notes.md"
+    notes.unlink()
+    notes.mkdir()
+    report = site.rebuild([notes])
+    assert report.diagnostics.items == []  # a folder is no notes file: the page has none
+    assert 'data-note="note-mars"' not in (site.project.out / "one" / "index.html").read_text()
+    same_as_full_build(site, tmp_path)
+    notes.rmdir()
+    notes.write_text("## Mars\nBack again.\n")
+    report = site.rebuild([notes])
+    assert report.diagnostics.items == []
+    assert "Back again." in (site.project.out / "one" / "index.html").read_text()
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_change_to_the_source_folder_itself_builds_everything(site: Site) -> None:
+    assert site.rebuild([site.project.source]).full
+
+
+def test_a_deleted_output_folder_is_built_whole_at_the_next_rebuild(
+    site: Site, tmp_path: Path
+) -> None:
+    shutil.rmtree(site.project.out)
+    report = site.rebuild([edit(site, "seeds/one.notes.md", "## Mars\nThe fourth planet.\n")])
+    assert report.full and report.pages == 3
+    same_as_full_build(site, tmp_path)

@@ -87,8 +87,8 @@ class Serving:
         self.connections.append(connection)
         return connection
 
-    def get(self, path: str) -> tuple[int, bytes]:
-        connection = self.connect()
+    def get(self, path: str, timeout: float = STOP) -> tuple[int, bytes]:
+        connection = self.connect(timeout)
         send(connection, "GET", path, None, f"localhost:{self.port}")
         response = connection.getresponse()
         body = response.read()
@@ -107,10 +107,10 @@ class Serving:
     def host(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def interrupt(self) -> tuple[int, float]:
-        """Ctrl-C: the exit status and the seconds the process took to end."""
+    def interrupt(self, number: int = signal.SIGINT) -> tuple[int, float]:
+        """Ctrl-C (or another signal): the exit status and the seconds the process took to end."""
         started = time.monotonic()
-        self.process.send_signal(signal.SIGINT)
+        self.process.send_signal(number)
         code = self.process.wait(timeout=STOP)
         elapsed = time.monotonic() - started
         self.join_readers()
@@ -148,8 +148,11 @@ class Launcher:
             preexec_fn=_default_sigint,
         )
 
-    def start(self, root: Path, *args: str) -> Serving:
-        """`serve` in `root`, once it serves and watches (so Ctrl-C finds it running)."""
+    def start(self, root: Path, *args: str, watching: bool = True) -> Serving:
+        """`serve` in `root`, once it serves and watches (so Ctrl-C finds it running).
+
+        `watching=False`: as soon as it says where it serves, before the first build.
+        """
         process = self.popen(root, *args)
         out: queue.Queue[str | None] = queue.Queue()
         err: list[str] = []
@@ -164,7 +167,8 @@ class Launcher:
         self.running.append(serving)
         match = serving.line(SERVING, STARTUP)
         serving.url, serving.port = match[1], int(match["port"])
-        serving.line(re.compile(r"^watching "), STARTUP)
+        if watching:
+            serving.line(re.compile(r"^watching "), STARTUP)
         return serving
 
     def temporary_folders(self) -> list[Path]:
@@ -237,6 +241,44 @@ def test_serve_builds_into_a_temporary_folder_serves_and_stops_on_ctrl_c(
     assert "warning" not in serving.stderr
     with pytest.raises((EOFError, OSError)):
         stream.block()  # the channel was closed
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_stop_serve_as_ctrl_c_does(
+    tmp_path: Path, launch: Launcher, number: int
+) -> None:
+    """A process manager, `timeout` or a closed terminal: the temporary folder goes too."""
+    root = good_site(tmp_path)
+    serving = launch.start(root)
+    [folder] = launch.temporary_folders()
+    stream = serving.events()  # a page left open must not hold up the stop
+    stream.until_connected()
+    code, _ = serving.interrupt(number)
+    assert code == 0, serving.stderr
+    assert launch.temporary_folders() == []
+    assert not folder.exists()
+    assert serving.stderr == "stopped\n"
+
+
+def test_what_is_asked_before_the_first_build_is_written_waits_for_it(
+    tmp_path: Path, launch: Launcher
+) -> None:
+    """`serving` comes before the first build; a request meanwhile gets the built page."""
+    many = {
+        f"seeds/article-{number:03}.md": f"# Article {number}\n\nThe Tianwen-3 mission.\n"
+        for number in range(200)
+    }
+    root = good_site(tmp_path, many)
+    serving = launch.start(root, watching=False)
+    status, body = serving.get("/good/", timeout=STARTUP)  # asked at once
+    assert status == 200
+    assert b'data-note="note-tianwen-3"' in body
+    status, index = serving.get("/")
+    assert status == 200 and index.count(b'href="article-') == 200
+    serving.line(re.compile(r"^built 201 pages, "), STARTUP)  # printed before any answer
+    serving.line(re.compile(r"^watching "), STARTUP)
+    code, _ = serving.interrupt()
+    assert code == 0, serving.stderr
 
 
 def test_serve_with_out_writes_there_and_keeps_it(tmp_path: Path, launch: Launcher) -> None:

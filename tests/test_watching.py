@@ -1,8 +1,10 @@
-"""The watcher against real file edits: each editor's way of saving, errors then
-recovery, new and deleted files, templates, bursts, and the output folder."""
+"""The dev loop against real file edits: each editor's way of saving, errors then
+recovery, new and deleted files, templates, bursts, the output folder, folders that
+vanish and come back, and every exception survived; `watch` as a real process too."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -17,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import make_site
+from conftest import make_site, tree
 
+from site_builder.devloop import CycleReport, DevLoop
 from site_builder.site import BuildReport, Project, Site
-from site_builder.watching import Watcher, rebuild_on_change
+from site_builder.watching import Watcher
 
 WAIT = 10.0  # seconds: the most any test waits for something that should take milliseconds
 FILES = {
@@ -32,10 +35,19 @@ FILES = {
 
 @dataclass
 class Running:
-    site: Site
-    watcher: Watcher
-    results: list[tuple[set[Path], BuildReport | str]] = field(default_factory=list)
+    """A dev loop running on a thread of its own, and the reports of its cycles."""
+
+    loop: DevLoop
+    results: list[CycleReport] = field(default_factory=list)
     arrived: threading.Condition = field(default_factory=threading.Condition)
+
+    @property
+    def site(self) -> Site:
+        return self.loop.site
+
+    @property
+    def watcher(self) -> Watcher:
+        return self.loop.watcher
 
     @property
     def out(self) -> Path:
@@ -46,33 +58,56 @@ class Running:
         return self.site.project.source
 
     def wait_for(self, check: Callable[[], bool], what: str) -> None:
-        """Wait, bounded, until `check()` holds after some rebuild."""
+        """Wait, bounded, until `check()` holds after some cycle."""
         deadline = time.monotonic() + WAIT
         with self.arrived:
             while not check():
                 left = deadline - time.monotonic()
-                assert left > 0, f"timed out waiting for {what}; rebuilds: {self.results}"
+                assert left > 0, f"timed out waiting for {what}; cycles: {self.results}"
                 self.arrived.wait(left)
+
+    def reported(self, check: Callable[[CycleReport], bool], what: str) -> CycleReport:
+        """The first report (from now on) for which `check` holds."""
+        seen = len(self.results)
+        self.wait_for(lambda: any(check(r) for r in self.results[seen:]), what)
+        return next(r for r in self.results[seen:] if check(r))
 
     def page(self, slug: str = "one") -> str:
         path = self.out / slug / "index.html"
         return path.read_text() if path.exists() else ""
 
 
-def start(tmp_path: Path, poll: bool = False) -> Iterator[Running]:
+def start(
+    tmp_path: Path,
+    poll: bool = False,
+    during_first_build: Callable[[Site], None] | None = None,
+    out: Path | None = None,
+) -> Iterator[Running]:
+    """The dev loop as `watch` runs it: the watcher first, then the first build, then cycles."""
     root = make_site(tmp_path / "site", FILES)
-    site = Site(Project.at(root / "seeds"))  # output beside the sources, as by default
-    assert site.build().diagnostics.items == []
+    site = Site(Project.at(root / "seeds", out))  # by default beside the sources
+    if during_first_build:
+        whole_build = site.build
+
+        def build(write: bool = True) -> BuildReport:
+            site.build = whole_build  # type: ignore[method-assign]
+            report = whole_build(write)
+            during_first_build(site)
+            return report
+
+        site.build = build  # type: ignore[method-assign]
     watcher = Watcher(site.project, poll=poll)
-    running = Running(site, watcher)
+    running = Running(DevLoop(site, watcher))
+    first = running.loop.build()
+    assert first.build is not None and first.build.diagnostics.items == []
     stop = threading.Event()
 
-    def rebuilt(changes: set[Path], result: BuildReport | str) -> None:
+    def rebuilt(report: CycleReport) -> None:
         with running.arrived:
-            running.results.append((changes, result))
+            running.results.append(report)
             running.arrived.notify_all()
 
-    thread = threading.Thread(target=rebuild_on_change, args=(site, watcher, stop, rebuilt))
+    thread = threading.Thread(target=running.loop.run, args=(rebuilt, stop))
     thread.start()
     try:
         yield running
@@ -83,6 +118,9 @@ def start(tmp_path: Path, poll: bool = False) -> Iterator[Running]:
         assert not thread.is_alive()
 
 
+running_loop = contextlib.contextmanager(start)
+
+
 @pytest.fixture
 def running(tmp_path: Path) -> Iterator[Running]:
     yield from start(tmp_path)
@@ -91,6 +129,12 @@ def running(tmp_path: Path) -> Iterator[Running]:
 @pytest.fixture
 def polling(tmp_path: Path) -> Iterator[Running]:
     yield from start(tmp_path, poll=True)
+
+
+@pytest.fixture(params=["native", "poll"])
+def either(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Running]:
+    """The loop under native file events, then under polling."""
+    yield from start(tmp_path, poll=request.param == "poll")
 
 
 def save_in_place(path: Path, text: str) -> None:
@@ -147,11 +191,11 @@ def test_each_editor_save_pattern_rebuilds_the_page(
 ) -> None:
     save(running.seeds / "one.notes.md", "## Mars\nThe fourth planet.\n")
     running.wait_for(lambda: "fourth planet" in running.page(), "the edited note")
-    changed = set().union(*(changes for changes, _ in running.results))
+    changed = set().union(*(report.changes for report in running.results))
     names = {path.name for path in changed}
     assert names <= {"one.notes.md"}, names  # swap, backup, lock and temporary files ignored
-    reports = [result for _, result in running.results]
-    assert all(isinstance(r, BuildReport) and not r.diagnostics.items for r in reports)
+    builds = [report.build for report in running.results]
+    assert all(build is not None and not build.diagnostics.items for build in builds)
     assert sorted(p.name for p in running.seeds.iterdir()) == ["one.md", "one.notes.md"]
     assert not any(p.name.startswith("one.md") for p in running.out.iterdir())
 
@@ -161,20 +205,14 @@ def test_an_error_keeps_the_last_good_page_and_the_next_good_save_clears_it(
 ) -> None:
     good = running.page()
     (running.seeds / "one.md").write_text("---\ntitle: [oops\n---\n\nMars.\n")
-    running.wait_for(
-        lambda: any(
-            isinstance(r, BuildReport) and r.diagnostics.errors for _, r in running.results
-        ),
-        "an error",
-    )
-    _, report = running.results[-1]
-    assert isinstance(report, BuildReport)
-    assert [(d.path.name, d.line) for d in report.diagnostics.errors] == [("one.md", 2)]
+    cycle = running.reported(lambda r: bool(r.build and r.build.diagnostics.errors), "an error")
+    assert cycle.build is not None
+    assert [(d.path.name, d.line) for d in cycle.build.diagnostics.errors] == [("one.md", 2)]
     assert running.page() == good
     (running.seeds / "one.md").write_text("# One, fixed\n\nMars and Venus.\n")
     running.wait_for(lambda: "One, fixed" in running.page(), "the fixed page")
-    _, report = running.results[-1]
-    assert isinstance(report, BuildReport) and report.diagnostics.items == []
+    last = running.results[-1].build
+    assert last is not None and last.diagnostics.items == []
 
 
 def test_new_and_deleted_sources_add_and_remove_pages(running: Running) -> None:
@@ -193,14 +231,13 @@ def test_a_template_edit_rebuilds_everything(running: Running) -> None:
     article = templates / "article.html"
     article.write_text(article.read_text().replace("<article class", "<article data-x class"))
     running.wait_for(lambda: "data-x" in running.page(), "the template edit")
-    assert any(isinstance(r, BuildReport) and r.full for _, r in running.results)
+    assert any(r.build and r.build.full for r in running.results)
 
 
 def test_a_broken_site_toml_is_reported_and_watching_goes_on(running: Running) -> None:
     config = running.site.project.config
     config.write_text('title = "unclosed\n')
-    running.wait_for(lambda: any(isinstance(r, str) for _, r in running.results), "a message")
-    message = next(r for _, r in running.results if isinstance(r, str))
+    message = running.reported(lambda r: r.build is None, "a message").problem
     assert message.startswith(f"{config}:1: error:") or message.startswith("site.toml:1: error:")
     config.write_text('title = "Fixed title"\n')
     running.wait_for(lambda: "Fixed title" in running.page(), "the fixed site.toml")
@@ -218,10 +255,11 @@ def test_a_change_during_a_build_gives_exactly_one_follow_up_build(tmp_path: Pat
     """A save while a rebuild runs is neither lost nor built twice."""
     root = make_site(tmp_path / "site", FILES)
     site = Site(Project.at(root / "seeds"))
-    site.build()
     watcher = Watcher(site.project)
+    loop = DevLoop(site, watcher)
+    loop.build()
     notes = site.project.source / "one.notes.md"
-    results: list[BuildReport | str] = []
+    results: list[CycleReport] = []
     stop = threading.Event()
     slow_rebuild = site.rebuild
 
@@ -233,12 +271,12 @@ def test_a_change_during_a_build_gives_exactly_one_follow_up_build(tmp_path: Pat
 
     site.rebuild = rebuild_during_which_the_editor_saves  # type: ignore[method-assign,assignment]
 
-    def rebuilt(changes: set[Path], result: BuildReport | str) -> None:
-        results.append(result)
+    def rebuilt(report: CycleReport) -> None:
+        results.append(report)
         if "Second save." in (site.project.out / "one" / "index.html").read_text():
             stop.set()
 
-    thread = threading.Thread(target=rebuild_on_change, args=(site, watcher, stop, rebuilt))
+    thread = threading.Thread(target=loop.run, args=(rebuilt, stop))
     thread.start()
     notes.write_text("## Mars\nFirst save.\n")
     thread.join(timeout=WAIT)
@@ -257,7 +295,7 @@ def test_the_output_folder_is_never_watched(running: Running) -> None:
     (running.seeds / "one.notes.md").write_text("## Mars\nTwice.\n")
     running.wait_for(lambda: "Twice." in running.page(), "the second edit")
     later = running.results[count:]
-    assert [{p.name for p in changes} for changes, _ in later] == [{"one.notes.md"}]
+    assert [{p.name for p in report.changes} for report in later] == [{"one.notes.md"}]
     (running.out / "stray.txt").unlink()
 
 
@@ -285,41 +323,302 @@ def test_native_observer_failure_falls_back_to_polling(
         watcher.stop()
 
 
-def test_the_watch_command_prints_a_line_a_rebuild_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    root = make_site(tmp_path / "site", FILES)
+@pytest.mark.parametrize("poll", [False, True], ids=["native", "poll"])
+def test_an_edit_during_the_first_build_is_built_right_after_it(tmp_path: Path, poll: bool) -> None:
+    """The watcher starts before the first build: a save made while it runs is not lost."""
+
+    def save_meanwhile(site: Site) -> None:  # once the first build has read everything
+        assert "Saved mid-build." not in (site.project.out / "one" / "index.html").read_text()
+        (site.project.source / "one.notes.md").write_text("## Mars\nSaved mid-build.\n")
+
+    with running_loop(tmp_path, poll, during_first_build=save_meanwhile) as running:
+        running.wait_for(lambda: "Saved mid-build." in running.page(), "the edit")
+
+
+def test_a_vanished_source_folder_is_reported_and_the_loop_resumes_when_it_is_back(
+    either: Running,
+) -> None:
+    seeds = either.seeds
+    shutil.rmtree(seeds)
+    missing = either.reported(lambda r: r.build is None, "the folder reported missing")
+    assert missing.problem.endswith("seeds: error: source folder not found; waiting for it")
+    assert missing.errors == [missing.problem]  # what an open page shows
+    unwatched(either, seeds)  # the old watch has given up, as it does (the deaf case)
+    seeds.mkdir()  # back, as a checkout or a restore brings it: a new folder, new content
+    (seeds / "one.md").write_text("# One, back\n\nMars and Venus.\n")
+    (seeds / "one.notes.md").write_text("## Mars\nThe red planet.\n")
+    back = either.reported(lambda r: bool(r.build and r.build.full), "a full build")
+    assert back.build is not None and back.build.diagnostics.items == []
+    either.wait_for(lambda: "One, back" in either.page(), "the page of the returned folder")
+    # The folder that came back is watched in its turn.
+    (seeds / "one.notes.md").write_text("## Mars\nEdited after the return.\n")
+    either.wait_for(lambda: "Edited after the return." in either.page(), "a later edit")
+
+
+def test_a_source_folder_replaced_at_once_is_watched_anew(either: Running) -> None:
+    """Deleted and made again between two looks (a checkout, a restore): still heard."""
+    seeds = either.seeds
+    shutil.rmtree(seeds)
+    seeds.mkdir()
+    (seeds / "one.md").write_text("# One, replaced\n\nMars and Venus.\n")
+    (seeds / "one.notes.md").write_text("## Mars\nThe red planet.\n")
+    either.wait_for(lambda: "One, replaced" in either.page(), "the page of the new folder")
+    (seeds / "one.notes.md").write_text("## Mars\nEdited in the new folder.\n")
+    either.wait_for(lambda: "Edited in the new folder." in either.page(), "a later edit")
+
+
+def unwatched(running: Running, folder: Path) -> None:
+    """Wait, bounded, until no live watch reports on `folder` (watchdog stops one whose
+    folder is deleted, under native events and polling alike)."""
+    deadline = time.monotonic() + WAIT
+    while any(
+        emitter.watch.path == str(folder) and emitter.should_keep_running()
+        for emitter in list(running.watcher.observer.emitters)
+    ):
+        assert time.monotonic() < deadline, f"{folder} is still watched"
+        time.sleep(0.01)
+
+
+def test_a_notes_file_turned_into_a_folder_and_back_is_picked_up(either: Running) -> None:
+    notes = either.seeds / "one.notes.md"
+    assert 'data-note="note-mars"' in either.page()
+    notes.unlink()
+    notes.mkdir()
+    either.wait_for(lambda: 'data-note="note-mars"' not in either.page(), "the page, no notes")
+    assert all(r.build and not r.build.diagnostics.items for r in either.results)
+    notes.rmdir()
+    notes.write_text("## Mars\nA file again.\n")
+    either.wait_for(lambda: "A file again." in either.page(), "the notes again")
+
+
+# What every build writes besides the pages: `build` output, checked file by file.
+WHOLE = [".nojekyll", "404.html", "index.html", "terms/index.html", "one/index.html"]
+WHOLE += ["static/site.css", "static/notes.js", "static/favicon.svg", "static/pygments.css"]
+
+
+def test_a_deleted_output_folder_is_rebuilt_whole(either: Running) -> None:
+    """Not only the page of the next edit: styles, scripts, terms, 404, every page."""
+    shutil.rmtree(either.out)
+    (either.seeds / "one.notes.md").write_text("## Mars\nRebuilt whole.\n")
+    either.wait_for(lambda: "Rebuilt whole." in either.page(), "the edit")
+    either.wait_for(lambda: all((either.out / f).is_file() for f in WHOLE), "the whole site")
+    assert any(r.build and r.build.full for r in either.results)
+    same_as_a_fresh_build(either)
+
+
+def test_the_output_folder_beside_the_sources_is_rebuilt_as_soon_as_it_goes(
+    running: Running,
+) -> None:
+    """The project folder is watched, so its `_site` is seen to go, and comes back by itself.
+
+    (Native events only: a poll may miss a folder made and deleted between two polls.)
+    """
+    shutil.rmtree(running.out)
+    running.wait_for(lambda: all((running.out / f).is_file() for f in WHOLE), "the whole site")
+    assert any(r.build and r.build.full for r in running.results)
+    same_as_a_fresh_build(running)
+
+
+def test_an_output_folder_elsewhere_deleted_is_rebuilt_whole_at_the_next_change(
+    tmp_path: Path,
+) -> None:
+    with running_loop(tmp_path, out=tmp_path / "elsewhere") as running:
+        shutil.rmtree(running.out)
+        (running.seeds / "one.notes.md").write_text("## Mars\nRebuilt whole.\n")
+        running.wait_for(lambda: "Rebuilt whole." in running.page(), "the edit")
+        assert all((running.out / f).is_file() for f in WHOLE)
+        last = running.results[-1].build
+        assert last is not None and last.full
+        same_as_a_fresh_build(running)
+
+
+def same_as_a_fresh_build(running: Running) -> None:
+    fresh = running.out.parent / "fresh"
+    Site(Project.at(running.seeds, fresh)).build()
+    assert tree(running.out) == tree(fresh)
+    shutil.rmtree(fresh)
+
+
+def test_site_toml_turned_into_a_folder_is_reported_and_restoring_it_recovers(
+    either: Running,
+) -> None:
+    config = either.site.project.config
+    config.unlink()
+    config.mkdir()
+    reported = either.reported(lambda r: r.build is None, "a configuration error")
+    assert reported.problem.endswith("site.toml:1: error: cannot be read: Is a directory")
+    # The loop carries on: an edit meanwhile is reported against site.toml again.
+    (either.seeds / "one.notes.md").write_text("## Mars\nWhile site.toml is a folder.\n")
+    again = either.reported(lambda r: r.build is None, "the error again")
+    assert again.problem == reported.problem
+    config.rmdir()
+    config.write_text('title = "Restored"\n')
+    either.wait_for(lambda: "Restored" in either.page(), "the restored site.toml")
+    assert "While site.toml is a folder." in either.page()
+
+
+def test_an_exception_in_a_rebuild_is_one_line_and_the_next_save_recovers(
+    running: Running,
+) -> None:
+    site = running.site
+
+    def broken(changes: object) -> BuildReport:
+        raise RuntimeError("nobody expected this\nsecond line")
+
+    site.rebuild = broken  # type: ignore[method-assign,assignment]
+    (running.seeds / "one.notes.md").write_text("## Mars\nFirst try.\n")
+    failed = running.reported(lambda r: r.build is None, "the internal error")
+    assert failed.problem == (
+        "error: internal error, please report it: RuntimeError: nobody expected this"
+    )
+    assert "Traceback (most recent call last)" in failed.detail  # shown with --debug
+    # The next cycle after a failure builds everything (not through the broken rebuild).
+    (running.seeds / "one.notes.md").write_text("## Mars\nSecond try.\n")
+    running.wait_for(lambda: "Second try." in running.page(), "the recovery")
+    last = running.results[-1].build
+    assert last is not None and last.full and last.diagnostics.items == []
+
+
+@dataclass
+class WatchCommand:
+    """`site-builder watch` as a real process, and the lines it prints."""
+
+    process: subprocess.Popen[str]
+    lines: queue.Queue[str | None]
+    err: list[str]
+    readers: list[threading.Thread]
+    printed: list[str] = field(default_factory=list)
+
+    def next_line(self) -> str:
+        line = self.lines.get(timeout=WAIT)
+        assert line is not None, f"watch exited; printed {self.printed}; stderr {self.stderr}"
+        self.printed.append(line.rstrip("\n"))
+        return self.printed[-1]
+
+    def line(self, pattern: str) -> str:
+        """The next line matching `pattern` in full (others, such as a rebuild's, skipped)."""
+        while not re.fullmatch(pattern, line := self.next_line()):
+            pass
+        return line
+
+    def stop(self, number: int = signal.SIGINT) -> int:
+        """Send a signal; the exit status, once the process and its output have ended."""
+        self.process.send_signal(number)
+        code = self.process.wait(timeout=WAIT)
+        for reader in self.readers:
+            reader.join(timeout=WAIT)
+        return code
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self.err)
+
+
+@contextlib.contextmanager
+def watch_command(root: Path, *args: str, ignore: tuple[int, ...] = ()) -> Iterator[WatchCommand]:
+    """`watch` started in `root`, once it watches; `ignore`: signals it inherits ignored."""
+
+    def signals() -> None:
+        # Background processes may inherit SIGINT ignored: give it what a terminal gives.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        for number in ignore:
+            signal.signal(number, signal.SIG_IGN)
+
     process = subprocess.Popen(
-        [sys.executable, "-m", "site_builder", "watch"],
+        [sys.executable, "-m", "site_builder", "watch", *args],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=signals,
     )
-    lines: queue.Queue[str] = queue.Queue()
-    assert process.stdout is not None
+    assert process.stdout is not None and process.stderr is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+    err: list[str] = []
     stdout = process.stdout
 
     def read() -> None:
         for line in stdout:
             lines.put(line)
+        lines.put(None)
 
-    threading.Thread(target=read, daemon=True).start()
-
-    def next_line() -> str:
-        return lines.get(timeout=WAIT).rstrip("\n")
-
+    readers = [
+        threading.Thread(target=read, daemon=True),
+        threading.Thread(target=err.extend, args=(process.stderr,), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    command = WatchCommand(process, lines, err, readers)
     try:
-        assert next_line().startswith("built 1 page, 1 note, 0 warnings, 0 errors in ")
-        assert next_line() == "watching seeds; press Ctrl-C to stop"
-        (root / "seeds" / "one.notes.md").write_text("## Mars\nEdited.\n")
-        assert re.fullmatch(r"seeds/one\.notes\.md changed: 1 page in \d+ ms", next_line())
-        started = time.monotonic()
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=WAIT) == 0
-        assert time.monotonic() - started < 2  # "within a second", with room for a busy CI
-        assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+        assert command.next_line().startswith("built 1 page, 1 note, 0 warnings, 0 errors in ")
+        assert command.next_line().startswith("watching seeds")
+        yield command
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+        for pipe in (process.stdout, process.stderr):
+            pipe.close()
+
+
+def test_the_watch_command_prints_a_line_a_rebuild_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", FILES)
+    with watch_command(root) as watching:
+        assert watching.printed[0].endswith(" s -> _site")
+        assert watching.printed[1] == "watching seeds; press Ctrl-C to stop"
+        (root / "seeds" / "one.notes.md").write_text("## Mars\nEdited.\n")
+        assert re.fullmatch(r"seeds/one\.notes\.md changed: 1 page in \d+ ms", watching.next_line())
+        started = time.monotonic()
+        assert watching.stop(signal.SIGINT) == 0
+        assert time.monotonic() - started < 2  # "within a second", with room for a busy CI
+        assert "Traceback" not in watching.stderr
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_end_watch_as_ctrl_c_does(tmp_path: Path, number: int) -> None:
+    root = make_site(tmp_path / "site", FILES)
+    with watch_command(root) as watching:
+        assert watching.stop(number) == 0
+        assert watching.stderr == "stopped\n"
+
+
+def test_sighup_ignored_at_the_start_stays_ignored(tmp_path: Path) -> None:
+    """Started under `nohup`, watch outlives the terminal; Ctrl-C still ends it."""
+    root = make_site(tmp_path / "site", FILES)
+    with watch_command(root, ignore=(signal.SIGHUP,)) as watching:
+        watching.process.send_signal(signal.SIGHUP)
+        (root / "seeds" / "one.notes.md").write_text("## Mars\nStill watching.\n")
+        watching.line(r"seeds/one\.notes\.md changed: 1 page in \d+ ms")
+        assert watching.stop(signal.SIGINT) == 0
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["native", "poll"])
+def test_watch_outlives_a_folder_for_site_toml_and_a_vanished_source_folder(
+    tmp_path: Path, poll: bool
+) -> None:
+    root = make_site(tmp_path / "site", FILES)
+    config, seeds = root / "site.toml", root / "seeds"
+    with watch_command(root, *(["--poll"] if poll else [])) as watching:
+        mode = " by polling" if poll else ""
+        assert watching.printed[1] == f"watching seeds{mode}; press Ctrl-C to stop"
+        config.unlink()
+        config.mkdir()
+        watching.line(r"site\.toml changed: site\.toml:1: error: cannot be read: Is a directory")
+        config.rmdir()
+        config.write_text('title = "Restored"\n')
+        watching.line(r"site\.toml changed: full rebuild, 1 page in \d+ ms")
+
+        shutil.rmtree(seeds)
+        watching.line(r"seeds.* changed: seeds: error: source folder not found; waiting for it")
+        staging = make_site(tmp_path / "staging", FILES) / "seeds"
+        (staging / "one.md").write_text("# One, restored\n\nMars and Venus.\n")
+        staging.rename(seeds)  # back at once, with its files, as a restore brings it
+        watching.line(r"seeds( and \d+ more)? changed: full rebuild, 1 page in \d+ ms")
+        assert "One, restored" in (root / "_site" / "one" / "index.html").read_text()
+        (seeds / "one.notes.md").write_text("## Mars\nEdited after the return.\n")
+        watching.line(r"seeds/one\.notes\.md changed: 1 page in \d+ ms")
+        assert "Edited after the return." in (root / "_site" / "one" / "index.html").read_text()
+
+        assert watching.stop() == 0
+        assert "Traceback" not in watching.stderr

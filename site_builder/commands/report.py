@@ -1,4 +1,8 @@
-"""Reporting a build to the terminal: diagnostics, progress and the closing summary."""
+"""Reporting a build to the terminal: exit statuses, progress; diagnostics and summary.
+
+`print_diagnostics` and `summary` live in site_builder.terminal, where the dev loop
+uses them too.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +10,17 @@ import sys
 from typing import TextIO
 
 from ..site import BuildReport, Progress
+from ..terminal import print_diagnostics as print_diagnostics  # for build, check, deploy
+from ..terminal import summary as summary
 
 EXIT_CLEAN, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 PROGRESS_FROM = 50  # articles; smaller builds finish before progress would help
-DEBUG = False  # set by --debug: internal errors come with their traceback
-
-
-def print_diagnostics(report: BuildReport, stream: TextIO | None = None) -> None:
-    """Every problem, once, as `path:line: severity: message`, in file order."""
-    stream = stream or sys.stderr  # looked up now, so redirected stderr is honoured
-    for diagnostic in report.diagnostics.sorted():
-        print(diagnostic.format(), file=stream)
-        if DEBUG and diagnostic.detail:
-            print(diagnostic.detail.rstrip("\n"), file=stream)
 
 
 def exit_status(report: BuildReport, strict: bool) -> int:
     """1 for input errors (or warnings with --strict), else 0."""
     failing = report.diagnostics.errors or (strict and report.diagnostics.warnings)
     return EXIT_INPUT if failing else EXIT_CLEAN
-
-
-def summary(report: BuildReport, verb: str) -> str:
-    """One line: pages, notes, warnings, errors, seconds."""
-    errors, warnings = len(report.diagnostics.errors), len(report.diagnostics.warnings)
-    return (
-        f"{verb} {_count(report.pages, 'page')}, {_count(report.notes, 'note')}, "
-        f"{_count(warnings, 'warning')}, {_count(errors, 'error')} "
-        f"in {report.seconds:.2f} s"
-    )
 
 
 def progress_bar(stream: TextIO | None = None) -> Progress | None:
@@ -49,7 +35,3 @@ def progress_bar(stream: TextIO | None = None) -> Progress | None:
             print(f"\rrendering {done}/{total} articles", end=end, file=stream, flush=True)
 
     return show
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

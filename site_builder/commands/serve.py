@@ -5,61 +5,56 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-import threading
 import webbrowser
 from pathlib import Path
 
+from ..config import load_config
+from ..devloop import CycleReport, DevLoop, until_stopped
+from ..project import Project
 from ..server import LOCAL_HOSTS, DevServer
-from ..site import BuildReport, Project, Site
-from .report import EXIT_USAGE, print_diagnostics, summary
-from .watch import keep_watching
+from ..site import Site
+from ..terminal import print_cycle, watching_line
+from ..watching import Watcher
+from .report import EXIT_CLEAN, EXIT_USAGE
 
 
 def serve(
     source: Path, out: Path | None, host: str, port: int, poll: bool, open_browser: bool
 ) -> int:
-    """Serve the site until Ctrl-C; a temporary output folder is removed on the way out."""
+    """Serve the site until Ctrl-C, SIGTERM or SIGHUP; a temporary output folder goes too."""
     if host not in LOCAL_HOSTS:
         print(
             f"warning: serving on {host}: other machines on the network can read the site",
             file=sys.stderr,
         )
-    temporary = Path(tempfile.mkdtemp(prefix="site-builder-serve-")) if out is None else None
-    try:
-        project = Project.at(source, out or temporary)
-        site = Site(project, drafts=True)
-        report = site.build()
-        print_diagnostics(report)
-        print(summary(report, "built"), flush=True)
+    # Where the site is served (/REPO/ for a project site); a broken site.toml ends it here.
+    base_path = load_config(Project.at(source).config).base_path
+    temporary = None
+    with until_stopped():
         try:
-            server = DevServer(project.out, host, port, site.config.base_path)
-        except OSError as exc:
-            print(f"error: cannot serve on {host}:{port}: {exc.strerror}", file=sys.stderr)
-            return EXIT_USAGE
-        server.problems = errors(report)
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2})
-        thread.start()
-        print(f"serving {server.url}", flush=True)
-        if open_browser:
-            webbrowser.open(server.url)
-        try:
-            return keep_watching(site, poll, after=lambda result: server.announce(errors(result)))
+            temporary = None if out else Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
+            project = Project.at(source, out or temporary)
+            try:
+                # Requests wait until the first build is written (the first `announce`).
+                server = DevServer(project.out, host, port, base_path, wait_for_build=True)
+            except OSError as exc:
+                print(f"error: cannot serve on {host}:{port}: {exc.strerror}", file=sys.stderr)
+                return EXIT_USAGE
+            with server.running(), Watcher(project, poll=poll) as watcher:
+                print(f"serving {server.url}", flush=True)
+                if open_browser:
+                    webbrowser.open(server.url)
+                loop = DevLoop(Site(project, drafts=True), watcher)
+
+                def show(report: CycleReport) -> None:
+                    print_cycle(report)
+                    server.announce(report.errors)
+
+                show(loop.build())
+                print(watching_line(project.source, watcher.polling), flush=True)
+                loop.run(show)
         finally:
-            server.close_listeners()
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=1)
-    finally:
-        if temporary:
-            shutil.rmtree(temporary, ignore_errors=True)
-
-
-def errors(result: BuildReport | str) -> list[str]:
-    """The errors a page overlay shows: `path:line: error: message`."""
-    if isinstance(result, str):
-        return [result]
-    return [
-        problem.format()
-        for problem in result.diagnostics.sorted()
-        if problem in result.diagnostics.errors
-    ]
+            if temporary:
+                shutil.rmtree(temporary, ignore_errors=True)
+    print("stopped", file=sys.stderr)
+    return EXIT_CLEAN

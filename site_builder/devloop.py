@@ -1,0 +1,132 @@
+"""One dev loop for `watch` and `serve`: build, then rebuild after every batch of changes.
+
+The watcher is started before the first build, so a file saved while that build
+runs is built right after it. Every cycle ends in a report and nothing else: a
+broken site.toml, a refused output folder, a vanished source folder or an
+exception no input should cause is the one line of its report, and the loop
+goes on (as MkDocs' livereload loop does). A cycle after such a failure builds
+everything, so the next good save recovers. The commands only wire the loop to
+the terminal and, for `serve`, to the server.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from .config import ConfigError
+from .diagnostics import INTERNAL, Severity, shown
+from .output import OutputError
+from .site import BuildReport, Site
+from .watching import Watcher
+
+# Stop as Ctrl-C does: a process manager or `timeout` sends SIGTERM, a closed terminal SIGHUP.
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    """What one cycle did: a build's report, or the one line saying why nothing was built."""
+
+    changes: frozenset[Path] = frozenset()  # what set it off; empty for the first build
+    build: BuildReport | None = None
+    problem: str = ""  # when nothing was built: `path:line: error: message`, or an internal error
+    detail: str = ""  # the traceback of an internal error, shown with --debug
+
+    @property
+    def errors(self) -> list[str]:
+        """The errors an open page shows over itself: `path:line: error: message`."""
+        if self.build is None:
+            return [self.problem]
+        return [
+            problem.format()
+            for problem in self.build.diagnostics.sorted()
+            if problem.severity is Severity.ERROR
+        ]
+
+
+class DevLoop:
+    """A site and the watcher of its inputs, turning each batch of changes into a report."""
+
+    def __init__(self, site: Site, watcher: Watcher) -> None:
+        self.site = site
+        self.watcher = watcher
+        self.stale = True  # the next cycle builds everything
+
+    def build(self) -> CycleReport:
+        """The first build; a broken site.toml or a refused output folder end the command."""
+        return self._cycle(frozenset(), fatal=(ConfigError, OutputError))
+
+    def cycle(self, changes: frozenset[Path]) -> CycleReport:
+        """Rebuild what these changes touch; whatever goes wrong is in the report."""
+        return self._cycle(changes, fatal=())
+
+    def run(
+        self, on_report: Callable[[CycleReport], None], stop: threading.Event | None = None
+    ) -> None:
+        """A cycle after every batch of changes, each report handed on, until `stop` is set."""
+        while (changes := self.watcher.changes(stop)) is not None:
+            on_report(self.cycle(frozenset(changes)))
+
+    def _cycle(self, changes: frozenset[Path], fatal: tuple[type[Exception], ...]) -> CycleReport:
+        try:
+            self.watcher.follow(changes)  # before building: what is saved meanwhile is seen
+            source = self.site.project.source
+            if not source.is_dir():
+                self.stale = True
+                problem = f"{shown(source)}: error: source folder not found; waiting for it"
+                return CycleReport(changes, problem=problem)
+            build = self.site.build() if self.stale else self.site.rebuild(changes)
+        except fatal:
+            raise
+        except (ConfigError, OutputError) as exc:
+            self.stale = True
+            return CycleReport(changes, problem=str(exc))
+        except Exception as exc:  # no input should get here: say so, and go on
+            self.stale = True
+            said = str(exc).splitlines()
+            what = type(exc).__name__ + (f": {said[0]}" if said else "")
+            return CycleReport(
+                changes,
+                problem=f"error: {INTERNAL}: {what}",
+                detail="".join(traceback.format_exception(exc)),
+            )
+        self.stale = False
+        return CycleReport(changes, build)
+
+
+@contextmanager
+def until_stopped() -> Iterator[None]:
+    """Run what is inside until Ctrl-C, SIGTERM or SIGHUP, which all end it the same way.
+
+    Each is turned into the KeyboardInterrupt that Ctrl-C raises, so every
+    `finally` and `with` on the way out runs (the watcher stops, the server
+    closes, a temporary output folder is removed), and is swallowed here. A
+    second signal is ignored so that it cannot cut that short. A signal ignored
+    when the command started (`nohup`, a background job) stays ignored. Only in
+    the main thread, where Python runs signal handlers.
+    """
+    previous: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
+
+    def interrupt(number: int, frame: FrameType | None) -> None:
+        for other in previous:
+            signal.signal(other, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)  # Windows has no SIGHUP
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+            previous[number] = signal.signal(number, interrupt)
+    try:
+        yield
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)

@@ -1,0 +1,75 @@
+"""Reporting to the terminal: diagnostics, a build's summary, and one line a dev-loop cycle.
+
+Below the commands, so that `watch` and `serve` print their loop the same way.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from .diagnostics import shown
+from .site import BuildReport
+
+if TYPE_CHECKING:  # `build` and `check` need no watcher loaded
+    from .devloop import CycleReport
+
+DEBUG = False  # set by --debug: internal errors come with their traceback
+DEBUG_HINT = "(run again with --debug to see where)"
+
+
+def print_diagnostics(report: BuildReport, stream: TextIO | None = None) -> None:
+    """Every problem, once, as `path:line: severity: message`, in file order."""
+    stream = stream or sys.stderr  # looked up now, so redirected stderr is honoured
+    for diagnostic in report.diagnostics.sorted():
+        print(diagnostic.format(), file=stream)
+        if DEBUG and diagnostic.detail:
+            print(diagnostic.detail.rstrip("\n"), file=stream)
+
+
+def summary(report: BuildReport, verb: str) -> str:
+    """One line: pages, notes, warnings, errors, seconds."""
+    errors, warnings = len(report.diagnostics.errors), len(report.diagnostics.warnings)
+    return (
+        f"{verb} {_count(report.pages, 'page')}, {_count(report.notes, 'note')}, "
+        f"{_count(warnings, 'warning')}, {_count(errors, 'error')} "
+        f"in {report.seconds:.2f} s"
+    )
+
+
+def print_cycle(report: CycleReport, where: str = "") -> None:
+    """A cycle: its problems on stderr, then its one line on stdout (`where` after a build's)."""
+    if report.build is not None:
+        print_diagnostics(report.build)
+    elif report.detail:
+        print(report.detail.rstrip("\n") if DEBUG else DEBUG_HINT, file=sys.stderr)
+    print(cycle_line(report) + (where if report.build and not report.changes else ""), flush=True)
+
+
+def cycle_line(report: CycleReport) -> str:
+    """One line a cycle: what changed, how many pages, milliseconds; or what went wrong."""
+    result = report.build
+    if not report.changes:  # the first build
+        return summary(result, "built") if result else report.problem
+    names = sorted(shown(path) for path in report.changes)
+    what = names[0] + (f" and {len(names) - 1} more" if len(names) > 1 else "")
+    if result is None:
+        return f"{what} changed: {report.problem}"
+    problems = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+    scope = "full rebuild, " if result.full else ""
+    return (
+        f"{what} changed: {scope}{_count(result.pages, 'page')} "
+        f"in {result.seconds * 1000:.0f} ms"
+        + (f" ({problems[0]} errors, {problems[1]} warnings)" if any(problems) else "")
+    )
+
+
+def watching_line(source: Path, polling: bool) -> str:
+    """What the loop watches, and how to stop it."""
+    mode = " by polling" if polling else ""
+    return f"watching {shown(source)}{mode}; press Ctrl-C to stop"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
