@@ -622,3 +622,47 @@ def test_watch_outlives_a_folder_for_site_toml_and_a_vanished_source_folder(
 
         assert watching.stop() == 0
         assert "Traceback" not in watching.stderr
+
+
+# Every editor mistake, made while watching: the diagnostic, the loop going on, the
+# page keeping its last good output, and the next good save recovering.
+
+MISTAKES = {
+    "an unknown field line": ("seeds/one.notes.md", "## Mars\nalias: red one\n\nThe red planet.\n"),
+    "an at: that means nothing": ("seeds/one.notes.md", "## Mars\nat: second\n\nRed.\n"),
+    "a colon in an unquoted value": ("seeds/one.md", "---\ntitle: Orbits: a guide\n---\nMars.\n"),
+    "front matter nested too deeply": (
+        "seeds/one.md",
+        "---\na: " + "[" * 3000 + "]" * 3000 + "\n---\nMars.\n",
+    ),
+    "a misnamed notes file": ("seeds/one.notes.txt", "## Venus\nThe second planet.\n"),
+    "a broken note template": ("templates/note.html", "{% if %}\n"),
+    "a broken page template": ("templates/article.html", "{{ page.nothing.there }}\n"),
+}
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_each_editor_mistake_is_reported_while_watching_and_a_good_save_recovers(
+    either: Running, mistake: str
+) -> None:
+    relative, bad = MISTAKES[mistake]
+    path = either.site.project.root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    before = path.read_text() if path.exists() else None
+    good_page = either.page()
+    path.write_text(bad)
+    cycle = either.reported(
+        lambda r: bool(r.build and (r.build.diagnostics.errors or r.build.diagnostics.warnings)),
+        mistake,
+    )
+    assert cycle.build is not None
+    assert any(d.path.name == path.name for d in cycle.build.diagnostics.items), cycle
+    if cycle.build.diagnostics.errors:
+        assert either.page() == good_page  # the page keeps its last good output
+    # The loop goes on: putting things right clears every problem.
+    if before is None:
+        path.unlink()
+    else:
+        path.write_text(before)
+    either.reported(lambda r: bool(r.build and r.build.diagnostics.items == []), "recovery")
+    assert either.page() == good_page
