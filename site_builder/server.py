@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 EVENTS = "/__site-builder/events"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 HEARTBEAT = 10.0  # seconds between keep-alive comments on the reload channel
+MAX_REQUEST_LINE = 8192  # bytes: a longer request line (a URL) is answered 414, as nginx does
 RELOAD_SCRIPT = b"<script>\n%s</script>\n" % (Path(__file__).parent / "livereload.js").read_bytes()
 
 
@@ -112,6 +113,7 @@ class DevServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: DevServer
     protocol_version = "HTTP/1.1"
+    raw_requestline: bytes  # set by http.server before `parse_request`
 
     def do_GET(self) -> None:
         self._answer(body=True)
@@ -129,6 +131,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # the terminal shows one line a rebuild, not one a request
+
+    def parse_request(self) -> bool:
+        if len(self.raw_requestline) > MAX_REQUEST_LINE:  # http.server's own limit is 64 KB
+            self.requestline, self.command, self.request_version = "", "", ""
+            self.close_connection = True  # the rest of the request is never read
+            self._send(
+                HTTPStatus.REQUEST_URI_TOO_LONG,
+                f"414 URI Too Long: a request line is at most {MAX_REQUEST_LINE} bytes\n".encode(),
+                extra={"Connection": "close"},
+            )
+            return False
+        return super().parse_request()
 
     def _answer(self, body: bool) -> None:
         self.server.built.wait()
@@ -176,9 +190,9 @@ class _Handler(BaseHTTPRequestHandler):
         if any(part in (".", "..") for part in parts):
             return HTTPStatus.FORBIDDEN
         target = self.server.folder.joinpath(*parts)
-        if path.endswith("/") and target.is_dir():
-            target = target / "index.html"
-        try:
+        try:  # a name too long (ENAMETOOLONG), a loop, a file gone meanwhile: nothing to serve
+            if path.endswith("/") and target.is_dir():
+                target = target / "index.html"
             resolved = target.resolve(strict=True)
         except (OSError, RuntimeError):
             return HTTPStatus.NOT_FOUND
@@ -187,7 +201,11 @@ class _Handler(BaseHTTPRequestHandler):
         return resolved
 
     def _file(self, path: Path, body: bool, status: HTTPStatus = HTTPStatus.OK) -> None:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError:  # removed by a rebuild since it was found, or a folder
+            self._send(HTTPStatus.NOT_FOUND, b"404 Not Found\n", body=body)
+            return
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind == "text/html":
             data = _with_reload_script(data)

@@ -466,6 +466,34 @@ def test_paths_that_climb_out_are_refused(served: Served, path: str) -> None:
     assert SECRET not in response.body
 
 
+# Long URLs: an answer, at once.
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/a" * 5000,  # 5,000 segments, 10 KB
+        "/" + "x" * 9000,
+        "/page/?" + "q" * 9000,  # a query counts too: it is part of the request line
+        "/a" * 40000,  # past http.server's own limit of 64 KB
+    ],
+)
+def test_a_request_line_over_8_kb_is_answered_414_and_closed(served: Served, path: str) -> None:
+    request = f"GET {path} HTTP/1.1\r\nHost: {served.host}\r\n\r\n".encode()
+    status, headers, _ = split(raw(served.port, request))  # bounded: until the server closes
+    assert status == 414
+    assert headers["connection"] == "close"
+    assert served.get("/static/site.css").body == CSS
+
+
+@pytest.mark.parametrize("path", ["/a" * 4000, "/a" * 4000 + "/", "/" + "b" * 300 + "/"])
+def test_a_path_too_long_for_the_file_system_is_not_found(served: Served, path: str) -> None:
+    # Under 8 KB, but longer than a file name or path may be (ENAMETOOLONG).
+    response = served.get(path)
+    assert response.status == 404
+    assert b"No such page." in response.body
+
+
 @pytest.mark.parametrize("path", ["/%00", "/page/%00", "/index.html%00"])
 def test_a_nul_in_the_path_is_a_bad_request(served: Served, path: str) -> None:
     assert served.get(path).status == 400
