@@ -18,8 +18,9 @@ import mimetypes
 import queue
 import socket
 import threading
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,13 +30,38 @@ EVENTS = "/__site-builder/events"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 HEARTBEAT = 10.0  # seconds between keep-alive comments on the reload channel
 MAX_REQUEST_LINE = 8192  # bytes: a longer request line (a URL) is answered 414, as nginx does
+IDLE_TIMEOUT = 30.0  # seconds a connection may go without sending (or reading) a byte
+MAX_CONNECTIONS = 256  # open at once, at most; the open-file limit may lower it
+BACKLOG = 128  # connections the system holds until they are accepted: a browser's burst
+LINGER = 2.0  # seconds, at most, to read what a client still sends once it has its answer
+CHUNK = 64 * 1024  # bytes a write sends at once: a write times out only if the client stalls
+RESERVED_FILES = 64  # open files the rest of `serve` may need: the watcher, a build's reads
+BUSY_BODY = b"503 Service Unavailable: too many connections, try again\n"
+BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Length: %d\r\n"
+    b"Retry-After: 1\r\n"
+    b"Cache-Control: no-store\r\n"
+    b"Connection: close\r\n\r\n%s" % (len(BUSY_BODY), BUSY_BODY)
+)
 RELOAD_SCRIPT = b"<script>\n%s</script>\n" % (Path(__file__).parent / "livereload.js").read_bytes()
 
 
 class DevServer(ThreadingHTTPServer):
-    """Serves one folder, and tells connected pages when to reload."""
+    """Serves one folder, and tells connected pages when to reload.
+
+    Connections cost a client nothing, and each one here holds a thread and an open
+    file. So one that sends nothing for `idle_timeout` seconds is closed (the reload
+    channel is only written to: it stays); at most `max_connections` are open; past
+    that, the one that has waited longest for a request is closed to make room (an
+    idle keep-alive, or a request sent so slowly that it never ends), and only if
+    every one is busy answering (or streaming reload events) is the newcomer
+    answered 503 at once. The server never stops answering.
+    """
 
     daemon_threads = True  # open reload channels never hold up Ctrl-C
+    request_queue_size = BACKLOG  # the backlog of `listen`: 5 by default
 
     def __init__(
         self,
@@ -44,6 +70,9 @@ class DevServer(ThreadingHTTPServer):
         port: int = 8000,
         base_path: str = "/",
         wait_for_build: bool = False,
+        idle_timeout: float = IDLE_TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
+        heartbeat: float = HEARTBEAT,
     ) -> None:
         self.folder = folder.resolve()
         # The path of the site's address (/REPO/ on a project site): served there, as
@@ -61,6 +90,14 @@ class DevServer(ThreadingHTTPServer):
         self.built = threading.Event()
         if not wait_for_build:
             self.built.set()
+        self.idle_timeout = idle_timeout
+        self.heartbeat = heartbeat
+        self.max_connections = min(max_connections, _connections_allowed())
+        self._open: set[socket.socket] = set()  # every connection until its thread ends
+        # Those waiting for a request, in the order they began to: the first has waited longest.
+        self._waiting: dict[socket.socket, None] = {}
+        self._ended: set[socket.socket] = set()  # ended to make room, their threads ending
+        self._connections_lock = threading.Lock()
         if ":" in host:  # an IPv6 address such as ::1
             self.address_family = socket.AF_INET6
         super().__init__((host, port), _Handler)
@@ -93,6 +130,98 @@ class DevServer(ThreadingHTTPServer):
             self.server_close()
             thread.join(timeout=1)
 
+    @property
+    def connections(self) -> int:
+        """How many connections are open, closing ones included."""
+        with self._connections_lock:
+            return len(self._open)
+
+    def waiting(self, connection: socket.socket) -> None:
+        """The connection waits for a request: it may be closed to make room."""
+        with self._connections_lock:
+            if connection in self._open and connection not in self._ended:
+                self._waiting.setdefault(connection)
+
+    def answering(self, connection: socket.socket) -> None:
+        """A request has come in whole: its connection is kept until it is answered."""
+        with self._connections_lock:
+            self._waiting.pop(connection, None)
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        if not self._admit(request):
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except Exception:  # no thread to be had: as busy as can be
+            self._release(request)
+            self._refuse(request)
+
+    def process_request_thread(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._release(request)
+
+    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
+        """Close after the last answer, reading what the client still sends meanwhile.
+
+        Closing with unread bytes (a refused request's body, the rest of a request
+        line too long) resets the connection, and the client may lose the answer
+        it was sent: so the server stops writing, then reads until the client
+        closes too, for `LINGER` seconds at most.
+        """
+        try:
+            request.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + LINGER
+            while (left := deadline - time.monotonic()) > 0:
+                request.settimeout(left)
+                if not request.recv(CHUNK):
+                    break
+        except OSError:
+            pass
+        request.close()
+
+    def server_close(self) -> None:
+        """Stop listening, and end every open connection."""
+        super().server_close()
+        with self._connections_lock:
+            for connection in self._open:
+                _end(connection)
+
+    def _admit(self, connection: socket.socket) -> bool:
+        with self._connections_lock:
+            if len(self._open) >= self.max_connections:
+                # An ended connection holds its file until its thread has closed it: it
+                # counts, up to twice the cap, so that open files stay bounded.
+                if not self._waiting or len(self._open) >= 2 * self.max_connections:
+                    return False
+                longest = next(iter(self._waiting))
+                del self._waiting[longest]
+                self._ended.add(longest)
+                _end(longest)
+            self._open.add(connection)
+            self._waiting[connection] = None
+            return True
+
+    def _release(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._open.discard(connection)
+            self._waiting.pop(connection, None)
+            self._ended.discard(connection)
+
+    @staticmethod
+    def _refuse(connection: socket.socket) -> None:
+        """503 and close, on the thread that accepts: it never waits for the client."""
+        try:
+            connection.setblocking(False)
+            connection.send(BUSY)
+            connection.shutdown(socket.SHUT_WR)
+            connection.recv(CHUNK)  # a request already here, read: closing does not reset
+        except OSError:
+            pass
+        connection.close()
+
     def close_listeners(self) -> None:
         with self._lock:
             for listener in self._listeners:
@@ -115,6 +244,14 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     raw_requestline: bytes  # set by http.server before `parse_request`
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.idle_timeout)  # for every read and write
+
+    def handle_one_request(self) -> None:
+        self.server.waiting(self.connection)
+        super().handle_one_request()
+
     def do_GET(self) -> None:
         self._answer(body=True)
 
@@ -133,7 +270,10 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # the terminal shows one line a rebuild, not one a request
 
     def parse_request(self) -> bool:
-        if len(self.raw_requestline) > MAX_REQUEST_LINE:  # http.server's own limit is 64 KB
+        too_long = len(self.raw_requestline) > MAX_REQUEST_LINE  # http.server's own is 64 KB
+        parsed = not too_long and super().parse_request()  # which reads the headers
+        self.server.answering(self.connection)
+        if too_long:
             self.requestline, self.command, self.request_version = "", "", ""
             self.close_connection = True  # the rest of the request is never read
             self._send(
@@ -141,8 +281,7 @@ class _Handler(BaseHTTPRequestHandler):
                 f"414 URI Too Long: a request line is at most {MAX_REQUEST_LINE} bytes\n".encode(),
                 extra={"Connection": "close"},
             )
-            return False
-        return super().parse_request()
+        return parsed
 
     def _answer(self, body: bool) -> None:
         self.server.built.wait()
@@ -230,7 +369,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if body:
-            self.wfile.write(data)
+            view = memoryview(data)
+            for start in range(0, len(data), CHUNK):
+                self.wfile.write(view[start : start + CHUNK])
 
     def _events(self, body: bool) -> None:
         origin = self.headers.get("Origin")
@@ -253,7 +394,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 while True:
                     try:
-                        event = listener.get(timeout=HEARTBEAT)
+                        event = listener.get(timeout=self.server.heartbeat)
                     except queue.Empty:
                         self.wfile.write(b": still here\n\n")
                         self.wfile.flush()
@@ -267,6 +408,24 @@ class _Handler(BaseHTTPRequestHandler):
     def _event(self, name: str, data: str) -> None:
         self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
         self.wfile.flush()
+
+
+def _end(connection: socket.socket) -> None:
+    """End a connection another thread is reading: its read returns at once, empty."""
+    with suppress(OSError):  # closed already
+        connection.shutdown(socket.SHUT_RDWR)
+
+
+def _connections_allowed() -> int:
+    """How many connections the open-file limit leaves room for, closing ones included."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit on sockets
+        return MAX_CONNECTIONS
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return MAX_CONNECTIONS
+    return max(8, (soft - RESERVED_FILES) // 2)
 
 
 def _is_address(name: str) -> bool:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import selectors
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -234,8 +236,8 @@ def serve() -> Iterator[Serve]:
     """Starts DevServers on free ports (`serve(folder)`), and stops them all afterwards."""
     running: list[tuple[Served, threading.Thread]] = []
 
-    def start(folder: Path, base_path: str = "/") -> Served:
-        server = DevServer(folder, "127.0.0.1", 0, base_path)
+    def start(folder: Path, base_path: str = "/", **options: Any) -> Served:
+        server = DevServer(folder, "127.0.0.1", 0, base_path, **options)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
         thread.start()
         served = Served(server, folder, int(server.server_address[1]))
@@ -784,3 +786,203 @@ def test_a_project_site_is_served_under_its_path(site: Path, serve: Serve) -> No
         response = served.get(bare)
         assert (response.status, response.header("Location")) == (302, "/repo/"), bare
     assert served.get("/repo/../secret.txt").status in (403, 404)
+
+
+# Connections: many, idle or slow, never stop the server answering.
+
+IDLE_CONNECTIONS = 1100  # more than the 1,024 files a process may have open by default
+
+
+def ended(connection: socket.socket, timeout: float = TIMEOUT) -> bytes:
+    """What the server sends on `connection` until it closes it; TimeoutError if it never does."""
+    connection.settimeout(timeout)
+    received = b""
+    try:
+        while chunk := connection.recv(65536):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    return received
+
+
+@pytest.fixture
+def open_files() -> Iterator[None]:
+    """Room for the test's own many sockets, and the server's (both in this process)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 4096 if hard == resource.RLIM_INFINITY else min(4096, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    yield
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        b"",  # a connection opened, then nothing
+        b"GET /static/site.css HTTP/1.1\r\nHost: 127.0.0.1\r\n",  # headers that never end
+        b"GET /static/site.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",  # kept alive, then idle
+    ],
+)
+def test_an_idle_connection_is_closed_after_the_idle_timeout(
+    site: Path, serve: Serve, sent: bytes
+) -> None:
+    served = serve(site, idle_timeout=0.2)
+    with socket.create_connection(("127.0.0.1", served.port), timeout=TIMEOUT) as connection:
+        connection.sendall(sent)
+        answer = ended(connection)  # TimeoutError if the server keeps it open
+    if sent.endswith(b"\r\n\r\n"):
+        status, _, body = split(answer)
+        assert (status, body) == (200, CSS)
+    else:
+        assert answer == b""
+    assert served.get("/static/site.css").body == CSS
+
+
+def test_the_reload_channel_outlives_the_idle_timeout(site: Path, serve: Serve) -> None:
+    served = serve(site, idle_timeout=0.2, heartbeat=0.05)
+    stream = served.events()
+    stream.until_connected()
+    until = time.monotonic() + 4 * 0.2
+    while time.monotonic() < until:
+        assert stream.block() == Event(None, ": still here")
+    served.server.announce([])
+    assert stream.event().name == "reload"
+
+
+def test_a_thousand_idle_connections_leave_the_server_answering(
+    open_files: None, served: Served
+) -> None:
+    cap = served.server.max_connections
+    assert cap <= 256
+    idle = [
+        socket.create_connection(("127.0.0.1", served.port), timeout=TIMEOUT)
+        for _ in range(IDLE_CONNECTIONS)
+    ]
+    try:
+        response = served.get("/static/site.css")
+        assert (response.status, response.body) == (200, CSS)
+        # The server closed all but `cap` of them, the longest waiting first.
+        closed = 0
+        for connection in idle[: IDLE_CONNECTIONS - cap]:
+            ended(connection)
+            closed += 1
+        assert closed == IDLE_CONNECTIONS - cap
+    finally:
+        for connection in idle:
+            connection.close()
+    assert served.get("/page/").status == 200
+
+
+def test_past_the_cap_the_connection_waiting_longest_makes_room(site: Path, serve: Serve) -> None:
+    served = serve(site, max_connections=4)
+    idle = [socket.create_connection(("127.0.0.1", served.port), timeout=TIMEOUT) for _ in range(4)]
+    try:
+        assert served.get("/static/site.css").body == CSS
+        assert ended(idle[0]) == b""
+        # The others are still open, and still answered.
+        idle[1].sendall(f"GET /static/site.css HTTP/1.1\r\nHost: {served.host}\r\n\r\n".encode())
+        idle[1].settimeout(TIMEOUT)
+        assert idle[1].recv(65536).startswith(b"HTTP/1.1 200 ")
+    finally:
+        for connection in idle:
+            connection.close()
+
+
+def test_when_every_connection_is_busy_a_newcomer_gets_503_at_once(
+    site: Path, serve: Serve
+) -> None:
+    served = serve(site, max_connections=2, heartbeat=0.05)
+    streams = [served.events(), served.events()]
+    for stream in streams:
+        stream.until_connected()
+    with socket.create_connection(("127.0.0.1", served.port), timeout=TIMEOUT) as connection:
+        status, headers, body = split(ended(connection))  # before it has sent anything
+    assert status == 503
+    assert headers["connection"] == "close"
+    assert headers["retry-after"] == "1"
+    assert body.startswith(b"503 ")
+    # A page gone: its stream ends at the next heartbeat, and there is room again.
+    streams[0].close()
+    deadline = time.monotonic() + TIMEOUT
+    while served.server.connections > 1:
+        assert time.monotonic() < deadline, "the stream of a closed page never ended"
+        time.sleep(0.01)
+    assert served.get("/static/site.css").body == CSS
+
+
+def test_two_hundred_concurrent_clients_are_all_answered(served: Served) -> None:
+    clients = 200
+    start = threading.Barrier(clients)
+    answers: list[tuple[int, bytes] | BaseException] = []
+
+    def client() -> None:
+        try:
+            start.wait(timeout=TIMEOUT)
+            response = served.get("/static/site.css")
+            answers.append((response.status, response.body))
+        except BaseException as exc:
+            answers.append(exc)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=3 * TIMEOUT)
+    assert answers == [(200, CSS)] * clients
+
+
+def test_a_burst_of_connections_waits_in_the_backlog(site: Path) -> None:
+    """A browser opens many connections at once; the system holds them until accepted.
+
+    With `listen`'s backlog of 5, the rest were dropped and retried a second later.
+    Here nothing accepts yet, so every connection completed comes from the backlog.
+    """
+    burst = 100
+    server = DevServer(site, "127.0.0.1", 0)
+    port = server.server_address[1]
+    clients = []
+    try:
+        with selectors.DefaultSelector() as selector:
+            for _ in range(burst):
+                client = socket.socket()
+                client.setblocking(False)
+                client.connect_ex(("127.0.0.1", port))
+                clients.append(client)
+                selector.register(client, selectors.EVENT_WRITE, client)
+            connected = 0
+            deadline = time.monotonic() + TIMEOUT
+            while connected < burst and (left := deadline - time.monotonic()) > 0:
+                for key, _ in selector.select(left):
+                    selector.unregister(key.data)
+                    assert key.data.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+                    connected += 1
+        assert connected == burst
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+        thread.start()
+        try:
+            request = f"GET /static/site.css HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            for client in clients:
+                client.setblocking(True)
+                client.sendall(request.encode() + b"Connection: close\r\n\r\n")
+            for client in clients:
+                assert split(ended(client))[::2] == (200, CSS)
+        finally:
+            server.shutdown()
+            thread.join(timeout=TIMEOUT)
+    finally:
+        for client in clients:
+            client.close()
+        server.server_close()
+
+
+def test_the_open_file_limit_lowers_the_cap(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import resource
+
+    monkeypatch.setattr(resource, "getrlimit", lambda kind: (256, 256))  # macOS's default
+    server = DevServer(site, "127.0.0.1", 0)
+    server.server_close()
+    # Twice the cap (connections being closed count too) leaves room for the rest.
+    assert 2 * server.max_connections <= 256 - 32
