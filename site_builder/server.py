@@ -17,14 +17,19 @@ import json
 import mimetypes
 import queue
 import socket
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from . import terminal
+from .diagnostics import INTERNAL
 
 EVENTS = "/__site-builder/events"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -182,6 +187,23 @@ class DevServer(ThreadingHTTPServer):
             pass
         request.close()
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One line for an error while answering; nothing for a client that went away.
+
+        A page closed or reloaded mid-answer, a stalled client timed out: that is how
+        browsers are, not an error. Anything else is this server's fault: one line,
+        its traceback with --debug.
+        """
+        error = sys.exc_info()[1]
+        if error is None or isinstance(error, ConnectionError | TimeoutError):
+            return
+        if terminal.DEBUG:
+            traceback.print_exc()
+        said = str(error).splitlines()
+        what = type(error).__name__ + (f": {said[0]}" if said else "")
+        where = "".join(f"{note}: " for note in getattr(error, "__notes__", ()))
+        print(f"error: {INTERNAL}: {_printable(where + what)}", file=sys.stderr, flush=True)
+
     def server_close(self) -> None:
         """Stop listening, and end every open connection."""
         super().server_close()
@@ -250,7 +272,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def handle_one_request(self) -> None:
         self.server.waiting(self.connection)
-        super().handle_one_request()
+        self.command = ""  # until this request's is read
+        try:
+            super().handle_one_request()
+        except Exception as error:  # said by the server's `handle_error`, with the request
+            if self.command:
+                error.add_note(f"serving {self.command} {self.path}")
+            raise
 
     def do_GET(self) -> None:
         self._answer(body=True)
@@ -414,6 +442,12 @@ def _end(connection: socket.socket) -> None:
     """End a connection another thread is reading: its read returns at once, empty."""
     with suppress(OSError):  # closed already
         connection.shutdown(socket.SHUT_RDWR)
+
+
+def _printable(text: str, limit: int = 300) -> str:
+    """Text from a request, safe on a terminal: control characters escaped, cut at `limit`."""
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def _connections_allowed() -> int:

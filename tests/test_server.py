@@ -12,6 +12,7 @@ import json
 import os
 import selectors
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -21,6 +22,8 @@ from typing import Any
 
 import pytest
 
+import site_builder.server
+from site_builder import terminal
 from site_builder.server import EVENTS, DevServer
 
 TIMEOUT = 5.0  # seconds any single socket operation may take
@@ -986,3 +989,72 @@ def test_the_open_file_limit_lowers_the_cap(site: Path, monkeypatch: pytest.Monk
     server.server_close()
     # Twice the cap (connections being closed count too) leaves room for the rest.
     assert 2 * server.max_connections <= 256 - 32
+
+
+# The terminal: one line for an error, nothing for a client that went away.
+
+
+def all_closed(served: Served) -> None:
+    """Wait until the server has closed every connection (its handlers have ended)."""
+    deadline = time.monotonic() + TIMEOUT
+    while served.server.connections:
+        assert time.monotonic() < deadline, "a connection was never closed"
+        time.sleep(0.01)
+
+
+def reset(connection: socket.socket) -> None:
+    """Close as a killed browser tab does: at once, with a reset (RST)."""
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    connection.close()
+
+
+@pytest.mark.parametrize("when", ["mid-answer", "before-request", "mid-request", "mid-stream"])
+def test_a_client_that_goes_away_leaves_the_terminal_quiet(
+    served: Served, capfd: pytest.CaptureFixture[str], when: str
+) -> None:
+    (served.folder / "big.bin").write_bytes(b"x" * 32_000_000)  # more than socket buffers hold
+    capfd.readouterr()
+    if when == "mid-stream":
+        stream = served.events()
+        stream.until_connected()
+        stream.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        stream.close()
+        served.server.announce([])  # written to a page that is gone: its stream ends
+        served.server.announce([])
+    else:
+        connection = socket.create_connection(("127.0.0.1", served.port), timeout=TIMEOUT)
+        if when == "mid-answer":
+            connection.sendall(f"GET /big.bin HTTP/1.1\r\nHost: {served.host}\r\n\r\n".encode())
+            assert connection.recv(100).startswith(b"HTTP/1.1 200 ")
+        elif when == "mid-request":
+            connection.sendall(b"GET /big.bin HTTP/1.1\r\nHost: ")
+        reset(connection)
+    all_closed(served)
+    assert served.get("/static/site.css").body == CSS
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+
+
+def test_an_error_while_answering_is_one_line(
+    served: Served, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(page: bytes) -> bytes:
+        raise RuntimeError("boom \x1b]0;retitled\x07\nand a second line")
+
+    monkeypatch.setattr(site_builder.server, "_with_reload_script", broken)
+    capfd.readouterr()
+    assert raw(served.port, f"GET /page/ HTTP/1.1\r\nHost: {served.host}\r\n\r\n".encode()) == b""
+    all_closed(served)
+    assert served.get("/static/site.css").body == CSS  # it goes on
+    err = capfd.readouterr().err
+    assert err.splitlines() == [
+        "error: internal error, please report it: serving GET /page/: "
+        "RuntimeError: boom \\x1b]0;retitled\\x07"
+    ]
+    # With --debug, the traceback too.
+    monkeypatch.setattr(terminal, "DEBUG", True)
+    raw(served.port, f"GET /page/ HTTP/1.1\r\nHost: {served.host}\r\n\r\n".encode())
+    all_closed(served)
+    err = capfd.readouterr().err
+    assert err.startswith("Traceback (most recent call last):")
+    assert err.endswith("serving GET /page/: RuntimeError: boom \\x1b]0;retitled\\x07\n")
