@@ -344,6 +344,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.any_address and _is_address(name)
         )
 
+    def _own_origin(self, origin: str) -> bool:
+        """Whether `origin` is this server's own, as this request reached it: all of it.
+
+        The scheme is http; the port is the Host header's (the one the browser
+        reached the server by: the bound one, or another through a port forward);
+        the host is the Host header's, or both are names of the loopback. Any other
+        page, on another port of this machine too, may not listen to its rebuilds.
+        """
+        scheme, separator, authority = origin.partition("://")
+        own = _name_and_port(authority)
+        reached = _name_and_port(self.headers.get("Host", ""))
+        if scheme.lower() != "http" or not separator or own is None or reached is None:
+            return False
+        (name, port), (reached_name, reached_port) = own, reached
+        same_host = name == reached_name or {name, reached_name} <= LOCAL_HOSTS
+        return port == reached_port and same_host
+
     def _resolve(self, path: str) -> Path | HTTPStatus:
         """The file a URL path names inside the folder, or why there is none."""
         try:
@@ -402,8 +419,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(view[start : start + CHUNK])
 
     def _events(self, body: bool) -> None:
-        origin = self.headers.get("Origin")
-        if origin is not None and urlsplit(origin).hostname not in self.server.allowed_hosts:
+        origin = self.headers.get("Origin")  # sent by a browser across origins
+        if origin is not None and not self._own_origin(origin):
             self._send(HTTPStatus.FORBIDDEN, b"foreign origin\n", body=body)
             return
         self.send_response(HTTPStatus.OK)
@@ -460,6 +477,24 @@ def _connections_allowed() -> int:
     if soft == resource.RLIM_INFINITY:
         return MAX_CONNECTIONS
     return max(8, (soft - RESERVED_FILES) // 2)
+
+
+def _name_and_port(authority: str) -> tuple[str, int] | None:
+    """`name[:port]` of a Host header or an origin: the name, lowercased, and the port
+    (80 when none is given), or None when it is anything else."""
+    if authority.startswith("["):  # an IPv6 address
+        name, bracket, rest = authority[1:].partition("]")
+        if not bracket:
+            return None
+    else:
+        name, colon, port = authority.partition(":")
+        rest = colon + port
+    if not rest:
+        return name.lower(), 80
+    port = rest[1:]
+    if not rest.startswith(":") or not (port.isascii() and port.isdigit()) or int(port) > 65535:
+        return None
+    return name.lower(), int(port)
 
 
 def _is_address(name: str) -> bool:

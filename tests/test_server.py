@@ -605,24 +605,71 @@ def test_the_reload_channel_is_an_event_stream(served: Served) -> None:
 @pytest.mark.parametrize(
     "origin",
     [
+        # Another host.
         "http://evil.example",
         "http://evil.example:{port}",
         "http://localhost.evil.example:{port}",
         "http://127.0.0.1.evil.example",
+        "http://127.0.0.2:{port}",
+        "http://evil@127.0.0.1:{port}",
+        # Another port of this machine: another local app's pages.
+        "http://127.0.0.1",
+        "http://127.0.0.1:80",
+        "http://localhost:{other}",
+        "http://127.0.0.1:{port}0",
+        # Another scheme.
+        "https://127.0.0.1:{port}",
+        "ws://127.0.0.1:{port}",
+        "file://",
+        # Not an origin at all.
         "null",
+        "",
+        "127.0.0.1:{port}",
+        "http://127.0.0.1:{port}/",
+        "http://127.0.0.1:{port}/page/",
+        "http://127.0.0.1:x{port}",
+        "http://[::1:{port}",
     ],
 )
 def test_the_reload_channel_refuses_a_foreign_origin(served: Served, origin: str) -> None:
-    response = served.get(EVENTS, headers={"Origin": origin.format(port=served.port)})
+    other = served.port + 1 if served.port < 65535 else served.port - 1
+    response = served.get(EVENTS, headers={"Origin": origin.format(port=served.port, other=other)})
     assert response.status == 403
     assert response.header("Content-Type") != "text/event-stream"
 
 
-@pytest.mark.parametrize("origin", ["http://localhost:{port}", "http://127.0.0.1:{port}"])
-def test_the_reload_channel_accepts_a_local_origin(served: Served, origin: str) -> None:
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://127.0.0.1:{port}",  # exactly the server's own
+        "http://localhost:{port}",  # the same server under another name of the loopback
+        "http://[::1]:{port}",
+        "HTTP://LocalHost:{port}",
+    ],
+)
+def test_the_reload_channel_accepts_the_servers_own_origin(served: Served, origin: str) -> None:
     stream = served.events(headers={"Origin": origin.format(port=served.port)})
     assert stream.response.headers["Content-Type"] == "text/event-stream"
     assert stream.until_connected() == []
+
+
+def test_the_reload_channel_compares_the_origin_with_the_host_it_was_reached_by(
+    served: Served,
+) -> None:
+    """Through a port forward (`ssh -L 9000:localhost:PORT`, a container's published
+    port), a page's origin has the forwarded port, and so has the Host header."""
+
+    def status(host: str, origin: str) -> int:
+        stream = open_events(served.connect(), {"Origin": origin}, host)
+        served.streams.append(stream)  # closed after the test
+        return stream.response.status
+
+    assert status("localhost:9000", "http://localhost:9000") == 200
+    assert status("localhost:9000", "http://127.0.0.1:9000") == 200
+    assert status("localhost:9000", f"http://localhost:{served.port}") == 403
+    assert status("localhost", "http://localhost") == 200  # port 80, said or not
+    assert status("localhost:80", "http://localhost") == 200
+    assert status("localhost", "http://localhost:9000") == 403
 
 
 def test_head_of_the_reload_channel_answers_and_ends(served: Served) -> None:
