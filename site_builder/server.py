@@ -3,7 +3,11 @@
 Safe by default: it binds to 127.0.0.1, answers GET and HEAD only, serves only
 files inside the output folder (no `..`, encoded once or twice, no NUL, no
 symlink leading out), refuses a Host header that is not this machine (DNS
-rebinding) and a foreign Origin on the reload channel, and forbids caching.
+rebinding) and, on the reload channel, an Origin not its own (scheme, host and
+port), and forbids caching. It holds under load: idle connections time out,
+open ones are capped (the longest waiting makes room; 503 if all are busy), the
+listen backlog takes a burst, a request line over 8 KB gets 414, and a client
+that goes away is no error.
 Under `serve`, requests wait until the first build is written. Served HTML
 pages get a small script that listens on the reload channel (Server-Sent
 Events): it reloads the page once a rebuild has finished writing, and shows an
