@@ -55,12 +55,13 @@ def _render(article: Article) -> tuple[RenderedArticle | None, list[Diagnostic]]
 def _render_one(
     article: Article, glossary: Glossary, theme: Theme, links: SourceLinks | None
 ) -> tuple[RenderedArticle | None, list[Diagnostic]]:
-    """One article rendered; None when it cannot be (a broken note template, a bug)."""
+    """One article rendered; None when it cannot be (a broken note template, a bug, text
+    the parser would lose), so that its page keeps its last good output."""
     diagnostics = Diagnostics()
     with diagnostics.guard(article.path):
         try:
             page = render_article(article, glossary, theme.note, diagnostics, links)
-            return page, diagnostics.items
+            return (None if diagnostics.errors else page), diagnostics.items
         except TemplateFailure as failure:  # note.html, rendered from inside markdown-it
             diagnostics.items.append(failure.diagnostic)
     return None, diagnostics.items
