@@ -83,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="make a fresh site that builds")
     new.add_argument("directory", type=Path)
+    _follow_symlinks(build, check, watch, serve, deploy)
     return main
 
 
@@ -93,6 +94,15 @@ def _source(command: argparse.ArgumentParser) -> None:
         default=Path("seeds"),
         help="folder of sources and notes (default: seeds)",
     )
+
+
+def _follow_symlinks(*commands: argparse.ArgumentParser) -> None:
+    for command in commands:
+        command.add_argument(
+            "--follow-symlinks",
+            action="store_true",
+            help="read files that symlinks lead to outside the site folder (refused by default)",
+        )
 
 
 def _poll(command: argparse.ArgumentParser) -> None:
@@ -123,22 +133,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             from .commands.build import build
 
-            return build(args.source, args.out, args.strict, args.site_url, args.jobs, args.drafts)
+            return build(
+                args.source,
+                args.out,
+                args.strict,
+                args.site_url,
+                args.jobs,
+                args.drafts,
+                args.follow_symlinks,
+            )
         if args.command == "serve":
             from .commands.serve import serve
 
-            return serve(args.source, args.out, args.host, args.port, args.poll, args.open)
+            return serve(
+                args.source,
+                args.out,
+                args.host,
+                args.port,
+                args.poll,
+                args.open,
+                args.follow_symlinks,
+            )
         if args.command == "watch":
             from .commands.watch import watch
 
-            return watch(args.source, args.out, args.poll)
+            return watch(args.source, args.out, args.poll, args.follow_symlinks)
         if args.command == "deploy":
             from .commands.deploy import deploy
 
-            return deploy(args.source, args.branch, args.remote, not args.no_push, args.site_url)
+            return deploy(
+                args.source,
+                args.branch,
+                args.remote,
+                not args.no_push,
+                args.site_url,
+                args.follow_symlinks,
+            )
         from .commands.check import check
 
-        return check(args.source, args.strict)
+        return check(args.source, args.strict, args.follow_symlinks)
     except (ConfigError, OutputError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .frontmatter import split_front_matter
-from .sources import Source
+from .reading import Reader, Refused
+from .sources import ANYWHERE, Source
 
 NOTES_SUFFIX = ".notes.md"
 SOURCE_SUFFIXES = (".md", ".txt")
@@ -53,7 +54,7 @@ def looks_like_notes(name: str) -> bool:
     return NOTES_LIKE.match(name) is not None and not name.endswith(NOTES_SUFFIX)
 
 
-def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
+def discover(folder: Path, diagnostics: Diagnostics, reader: Reader = ANYWHERE) -> SourceSet:
     """Sort the folder's files into sources with their notes, and the glossary.
 
     Names starting with `_` or `.` are never articles. A notes file whose article
@@ -71,7 +72,7 @@ def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
             glossary = path
         elif name.startswith("_") or is_editor_artifact(name):
             continue
-        elif item.is_dir():
+        elif _is_dir(item):
             continue  # files beside the articles (images/...), published when linked
         elif name.endswith(NOTES_SUFFIX):
             notes[name[: -len(NOTES_SUFFIX)]] = path
@@ -85,7 +86,7 @@ def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
         assert match is not None
         stem = _article_stem(match["stem"], sources)
         dotted = match["separator"] == "."
-        if dotted or (match["extension"] and stem in sources and _opens_with_a_term(path)):
+        if dotted or (match["extension"] and stem in sources and _opens_with_a_term(path, reader)):
             diagnostics.error(path, 0, _misnamed(stem, sources, notes))
         elif path.suffix in SOURCE_SUFFIXES:
             sources.setdefault(path.stem, []).append(path)
@@ -105,6 +106,15 @@ def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
     return SourceSet(tuple(found), glossary)
 
 
+def _is_dir(item: os.DirEntry[str]) -> bool:
+    """Whether an entry is a folder, or a symlink to one; a symlink loop is not (reading it
+    says what it is)."""
+    try:
+        return item.is_dir()
+    except OSError:
+        return False
+
+
 def _article_stem(stem: str, sources: dict[str, list[Path]]) -> str:
     """The stem of the article a notes file's name means: the same, or the same but for case."""
     if stem in sources:
@@ -112,11 +122,11 @@ def _article_stem(stem: str, sources: dict[str, list[Path]]) -> str:
     return next((name for name in sources if name.casefold() == stem.casefold()), stem)
 
 
-def _opens_with_a_term(path: Path) -> bool:
+def _opens_with_a_term(path: Path, reader: Reader) -> bool:
     """Whether a file's first line of text (after any front matter) is a `## term` heading."""
     try:
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    except OSError:
+        text = reader.read(path).decode("utf-8-sig", errors="replace")
+    except (OSError, Refused):  # read as an article, it is refused there with the reason
         return False
     body = split_front_matter(text.replace("\r\n", "\n")).body
     first = next((line for line in body.split("\n") if line.strip()), "")

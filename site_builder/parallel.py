@@ -14,6 +14,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics
 from .glossary import Glossary
 from .links import SourceLinks
+from .reading import Reader
 from .render import RenderedArticle, render_article
 from .sources import Article
 from .theme import TemplateFailure, Theme
@@ -35,16 +36,22 @@ def render_all(
             yield _render_one(article, glossary, theme, links)
         return
     with ProcessPoolExecutor(
-        jobs, initializer=_start, initargs=(glossary, theme.config, theme.templates, links)
+        jobs,
+        initializer=_start,
+        initargs=(glossary, theme.config, theme.templates, theme.reader, links),
     ) as pool:
         yield from pool.map(_render, articles, chunksize=CHUNK)
 
 
 def _start(
-    glossary: Glossary, config: SiteConfig, templates: Path | None, links: SourceLinks | None
+    glossary: Glossary,
+    config: SiteConfig,
+    templates: Path | None,
+    reader: Reader,
+    links: SourceLinks | None,
 ) -> None:
     global _worker
-    _worker = (glossary, Theme(config, templates), links)
+    _worker = (glossary, Theme(config, templates, reader), links)
 
 
 def _render(article: Article) -> tuple[RenderedArticle | None, list[Diagnostic]]:

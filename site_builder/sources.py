@@ -20,6 +20,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostics
 from .frontmatter import FrontMatter, split_front_matter
 from .notes import Note, parse_notes
+from .reading import Reader, Refused
 from .slugs import slugify
 from .tags import Tag, read_tags
 
@@ -40,6 +41,7 @@ FLAGS = ("excerpt", "draft")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 H1 = re.compile(r"^# +(.+?)(?: +#+)? *$")
 BOOLEAN = {"true": True, "yes": True, "false": False, "no": False}
+ANYWHERE = Reader()  # regular files under the size cap, wherever they are
 
 
 @dataclass(frozen=True)
@@ -97,10 +99,14 @@ class Source:
         return self.path.stem
 
 
-def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
-    """The file's text with `\\n` line endings, or None after reporting why it cannot be read."""
+def read_text(path: Path, diagnostics: Diagnostics, reader: Reader = ANYWHERE) -> str | None:
+    """The file's text with `\\n` line endings, or None after reporting why it cannot be
+    read (see reading.py: what may be read)."""
     try:
-        data = path.read_bytes()
+        data = reader.read(path)
+    except Refused as refused:
+        diagnostics.error(path, 0, str(refused))
+        return None
     except OSError as exc:
         diagnostics.error(path, 0, f"cannot be read: {exc.strerror}")
         return None
@@ -115,10 +121,12 @@ def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -> Article | None:
+def read_article(
+    source: Source, config: SiteConfig, diagnostics: Diagnostics, reader: Reader = ANYWHERE
+) -> Article | None:
     """Read a source and its notes; None when either cannot be read or nothing is left."""
-    text = read_text(source.path, diagnostics)
-    notes_text = read_text(source.notes, diagnostics) if source.notes else ""
+    text = read_text(source.path, diagnostics, reader)
+    notes_text = read_text(source.notes, diagnostics, reader) if source.notes else ""
     if text is None or notes_text is None:
         return None
     kind: Literal["markdown", "text"] = "markdown" if source.path.suffix == ".md" else "text"

@@ -8,10 +8,18 @@ fixture fails on one).
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
-from conftest import GOOD, Run, make_site, page_slugs
+import pytest
+from conftest import GOOD, Run, make_site, page_slugs, tree
+
+from site_builder import reading
+from site_builder.reading import MEGABYTE
 
 TOO_DEEP = (
     "blockquotes and lists nested too deeply (the limit is 100 levels, a list item "
@@ -97,3 +105,336 @@ def test_a_glossary_note_nested_past_the_limit_is_left_out(tmp_path: Path, cli: 
     text = page(tmp_path, "good")
     assert 'id="note-planned"' in text
     assert "level1" not in text
+
+
+# Nothing leaked: symlinks out of the site folder
+
+
+SECRET = "SECRET-7f3a"
+REFUSED = "leading outside the site folder, to {target}; not read (--follow-symlinks reads it)"
+
+
+@pytest.fixture
+def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder beside the site, not in it, holding secrets."""
+    folder = tmp_path_factory.mktemp("outside")
+    words = "of the build machine, which every contributor to the site could publish"
+    (folder / "secret.txt").write_text(f"{SECRET} is the password {words}.\n")
+    (folder / "secret.md").write_text(f"# Secret\n\n{SECRET} is the password.\n")
+    (folder / "secret.css").write_text(f"/* {SECRET} */\n")
+    (folder / "notes.md").write_text(f"## Tianwen-3\n{SECRET} is the password.\n")
+    return folder
+
+
+def assert_no_secret(tmp_path: Path) -> None:
+    assert all(SECRET.encode() not in data for data in tree(tmp_path / "_site").values())
+
+
+def link(path: Path, target: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [("seeds/leak.txt", "secret.txt"), ("seeds/leak.md", "secret.md")],
+)
+def test_a_source_linked_out_of_the_site_is_refused(
+    tmp_path: Path, cli: Run, outside: Path, name: str, target: str
+) -> None:
+    make_site(tmp_path, GOOD)
+    link(tmp_path / name, outside / target)
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        f"{name}:1: error: is a symlink " + REFUSED.format(target=outside / target)
+    ]
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    assert_no_secret(tmp_path)
+    # Those who mean it say so.
+    assert cli("build", "--follow-symlinks").code == 0
+    assert SECRET in page(tmp_path, "leak")
+
+
+def test_notes_and_glossary_linked_out_of_the_site_are_refused(
+    tmp_path: Path, cli: Run, outside: Path
+) -> None:
+    make_site(tmp_path, {"seeds/good.md": GOOD["seeds/good.md"], "seeds/other.md": "Other.\n"})
+    link(tmp_path / "seeds/good.notes.md", outside / "notes.md")
+    link(tmp_path / "seeds/_glossary.md", outside / "notes.md")
+    result = cli("build")
+    assert result.code == 1
+    refused = REFUSED.format(target=outside / "notes.md")
+    assert result.diagnostics == [
+        f"seeds/_glossary.md:1: error: is a symlink {refused}",
+        f"seeds/good.notes.md:1: error: is a symlink {refused}",
+    ]
+    assert page_slugs(tmp_path / "_site") == {"other"}
+    assert_no_secret(tmp_path)
+
+
+def test_a_source_folder_of_symlinks_inside_the_site_is_fine(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {"drafts/good.md": GOOD["seeds/good.md"]})
+    link(tmp_path / "seeds/good.md", tmp_path / "drafts/good.md")
+    link(tmp_path / "static/extra", tmp_path / "drafts")
+    result = cli("build")
+    assert (result.code, result.diagnostics) == (0, [])
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    assert (tmp_path / "_site/static/extra/good.md").is_file()
+
+
+def test_a_template_linked_out_of_the_site_is_refused(
+    tmp_path: Path, cli: Run, outside: Path
+) -> None:
+    make_site(tmp_path, GOOD)
+    assert cli("build").code == 0
+    before = page(tmp_path, "good")
+    link(tmp_path / "templates/note.html", outside / "secret.txt")
+    result = cli("build")
+    assert result.code == 1
+    refused = REFUSED.format(target=outside / "secret.txt")
+    assert result.diagnostics == [f"templates/note.html:1: error: is a symlink {refused}"]
+    assert page(tmp_path, "good") == before  # its last good output
+    assert_no_secret(tmp_path)
+
+
+def test_static_and_public_files_linked_out_of_the_site_are_refused(
+    tmp_path: Path, cli: Run, outside: Path
+) -> None:
+    make_site(tmp_path, {**GOOD, "static/own.css": "p {}\n", "public/robots.txt": "x\n"})
+    link(tmp_path / "static/leak.css", outside / "secret.css")
+    link(tmp_path / "static/fonts", outside)
+    link(tmp_path / "public/keys", outside)
+    link(tmp_path / "public/leak.txt", outside / "secret.txt")
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        f"public/keys:1: error: is a symlink leading outside the site folder, to {outside}; "
+        "not followed (--follow-symlinks follows it)",
+        "public/leak.txt:1: error: is a symlink " + REFUSED.format(target=outside / "secret.txt"),
+        f"static/fonts:1: error: is a symlink leading outside the site folder, to {outside}; "
+        "not followed (--follow-symlinks follows it)",
+        "static/leak.css:1: error: is a symlink " + REFUSED.format(target=outside / "secret.css"),
+    ]
+    out = tmp_path / "_site"
+    assert (out / "static/own.css").is_file() and (out / "robots.txt").is_file()
+    assert page_slugs(out) == {"good"}
+    assert_no_secret(tmp_path)
+    assert cli("build", "--follow-symlinks").code == 0
+    assert (out / "static/fonts/secret.css").is_file() and (out / "keys/secret.txt").is_file()
+
+
+def test_a_file_in_a_folder_linked_out_of_the_site_is_refused(
+    tmp_path: Path, cli: Run, outside: Path
+) -> None:
+    make_site(tmp_path, GOOD)
+    link(tmp_path / "templates", outside)  # the whole folder
+    (outside / "note.html").write_text(f"{SECRET}\n")
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        "templates/note.html:1: error: lies in a symlinked folder "
+        + REFUSED.format(target=outside / "note.html")
+    ]
+    assert_no_secret(tmp_path)
+
+
+# Only regular files are read
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """Fail, rather than hang, a test whose build waits on a FIFO."""
+    previous = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the build hung"))
+    signal.alarm(30)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+FIFO = "is a FIFO (named pipe), not a file; not read"
+
+
+@pytest.mark.usefixtures("no_hang")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "seeds/pipe.md",
+        "seeds/good.notes.md",
+        "seeds/_glossary.md",
+        "static/pipe.css",
+        "public/pipe",
+    ],
+)
+def test_a_fifo_is_refused_without_waiting_for_a_writer(
+    tmp_path: Path, cli: Run, name: str
+) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/other.md": "Other words.\n"})
+    (tmp_path / name).unlink(missing_ok=True)
+    (tmp_path / name).parent.mkdir(exist_ok=True)
+    os.mkfifo(tmp_path / name)
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [f"{name}:1: error: {FIFO}"]
+    assert "other" in page_slugs(tmp_path / "_site")
+
+
+@pytest.mark.usefixtures("no_hang")
+def test_a_fifo_template_and_site_toml_are_refused(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    os.mkfifo(tmp_path / "templates.html")
+    link(tmp_path / "templates/note.html", tmp_path / "templates.html")
+    result = cli("build")
+    assert (result.code, result.diagnostics) == (1, [f"templates/note.html:1: error: {FIFO}"])
+    os.mkfifo(tmp_path / "site.toml")
+    result = cli("build")
+    assert (result.code, result.err) == (2, f"site.toml:1: error: {FIFO}\n")
+
+
+@pytest.mark.usefixtures("no_hang")
+def test_a_fifo_beside_the_articles_is_not_a_file_to_link(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/pic.md": "# Pic\n\n![A pipe](pipe.png)\n"})
+    os.mkfifo(tmp_path / "seeds/pipe.png")
+    result = cli("build")
+    assert result.code == 0
+    assert result.diagnostics == [
+        "seeds/pic.md:3: warning: link to 'pipe.png': no file 'pipe.png' in the source folder"
+    ]
+
+
+def test_a_socket_is_refused(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    listener = socket.socket(socket.AF_UNIX)
+    try:
+        listener.bind(str(tmp_path / "seeds" / "sock.md"))
+        result = cli("build")
+    finally:
+        listener.close()
+    assert result.code == 1
+    assert result.diagnostics == ["seeds/sock.md:1: error: is a socket, not a file; not read"]
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+def test_dev_zero_as_a_source_is_refused_followed_or_not(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    link(tmp_path / "seeds/zero.md", Path("/dev/zero"))
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        "seeds/zero.md:1: error: is a symlink " + REFUSED.format(target="/dev/zero")
+    ]
+    result = cli("build", "--follow-symlinks")
+    assert result.code == 1
+    assert result.diagnostics == [
+        "seeds/zero.md:1: error: is a character device, not a file; not read"
+    ]
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+def test_symlink_loops_and_symlinks_to_nothing_are_refused(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    link(tmp_path / "seeds/loop.md", Path("loop.md"))
+    link(tmp_path / "seeds/ping.md", Path("pong.md"))
+    link(tmp_path / "seeds/pong.md", Path("ping.md"))
+    link(tmp_path / "seeds/gone.md", Path("nothing.md"))
+    link(tmp_path / "static/deeper/up", Path(".."))
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        "static/deeper/up:1: error: is a symlink to a folder it lies in (a loop); not followed",
+        "seeds/gone.md:1: error: is a symlink to nothing.md, which does not exist; not read",
+        "seeds/loop.md:1: error: is a symlink loop; not read",
+        "seeds/ping.md:1: error: is a symlink loop; not read",
+        "seeds/pong.md:1: error: is a symlink loop; not read",
+    ]
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+# The size cap: max_file_mb
+
+
+def big(path: Path, megabytes: float) -> None:
+    """A sparse file of that size, its first line text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as stream:
+        stream.write(b"# Big\n")
+        stream.truncate(int(megabytes * MEGABYTE))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "seeds/big.md",
+        "seeds/good.notes.md",
+        "seeds/_glossary.md",
+        "templates/note.html",
+        "static/big.css",
+        "public/big.bin",
+        "seeds/images/big.png",  # a file beside the articles, which a page links to
+    ],
+)
+def test_a_file_over_max_file_mb_is_an_error_at_it(tmp_path: Path, cli: Run, name: str) -> None:
+    article = GOOD["seeds/good.md"] + "\n![Big](images/big.png)\n"
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/good.md": article,
+            "seeds/other.md": "Other words.\n",
+            "seeds/images/big.png": b"PNG",
+        },
+    )
+    big(tmp_path / name, 1.5)
+    make_site(tmp_path, {"site.toml": "max_file_mb = 1\n"})
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        f"{name}:1: error: is 1.5 MB, larger than the 1 MB that max_file_mb allows (site.toml); "
+        "not read"
+    ]
+    assert "other" in page_slugs(tmp_path / "_site")
+
+
+def test_ten_megabytes_is_the_default_cap(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    big(tmp_path / "seeds/big.md", 10.2)
+    result = cli("check")
+    assert result.diagnostics == [
+        "seeds/big.md:1: error: is 10.2 MB, larger than the 10 MB that max_file_mb allows "
+        "(site.toml); not read",
+    ]
+
+
+def test_a_file_that_grows_past_its_size_is_never_read_past_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose size says nothing (/proc, a file still being written) is read to the cap
+    and one byte more, no further."""
+    path = tmp_path / "endless.md"
+    path.write_bytes(b"x" * (3 * MEGABYTE))
+    read = 0
+    real_read = os.read
+
+    def counting(descriptor: int, count: int) -> bytes:
+        nonlocal read
+        chunk = real_read(descriptor, count)
+        read += len(chunk)
+        return chunk
+
+    monkeypatch.setattr(reading.Reader, "_check_status", lambda self, status: None)
+    monkeypatch.setattr(os, "read", counting)
+    with pytest.raises(reading.Refused, match=r"^is larger than the 1 MB that max_file_mb allows"):
+        reading.Reader(max_mb=1).read(path)
+    assert read == MEGABYTE + 1
+
+
+@pytest.mark.parametrize("value", ['"10 MB"', "0", "-1", "1.5", "true"])
+def test_max_file_mb_must_be_a_whole_number(tmp_path: Path, cli: Run, value: str) -> None:
+    make_site(tmp_path, {**GOOD, "site.toml": f'title = "T"\nmax_file_mb = {value}\n'})
+    result = cli("build")
+    assert (result.code, result.err) == (
+        2,
+        "site.toml:2: error: option 'max_file_mb' must be a whole number, 1 or more, "
+        "such as max_file_mb = 10\n",
+    )

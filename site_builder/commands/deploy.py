@@ -96,7 +96,14 @@ class Target:
         return f"refs/heads/{self.branch}"
 
 
-def deploy(source: Path, branch: str, remote: str, push: bool, site_url: str | None) -> int:
+def deploy(
+    source: Path,
+    branch: str,
+    remote: str,
+    push: bool,
+    site_url: str | None,
+    follow_symlinks: bool = False,
+) -> int:
     """Build `source` strictly, commit it to `branch` and push that to `remote`; the exit status."""
     try:
         git = _repository(source)
@@ -107,7 +114,12 @@ def deploy(source: Path, branch: str, remote: str, push: bool, site_url: str | N
         return EXIT_USAGE
     with tempfile.TemporaryDirectory(prefix="site-builder-deploy-") as scratch:
         out = Path(scratch) / "site"
-        report = build_site(Project.at(source, out), site_url=site_url, progress=progress_bar())
+        report = build_site(
+            Project.at(source, out),
+            site_url=site_url,
+            progress=progress_bar(),
+            follow_symlinks=follow_symlinks,
+        )
         print_diagnostics(report)
         print(summary(report, "built"))
         if exit_status(report, strict=True) != EXIT_CLEAN:

@@ -19,7 +19,13 @@ from .report import EXIT_CLEAN, EXIT_USAGE
 
 
 def serve(
-    source: Path, out: Path | None, host: str, port: int, poll: bool, open_browser: bool
+    source: Path,
+    out: Path | None,
+    host: str,
+    port: int,
+    poll: bool,
+    open_browser: bool,
+    follow_symlinks: bool = False,
 ) -> int:
     """Serve the site until Ctrl-C, SIGTERM or SIGHUP; a temporary output folder goes too."""
     if host not in LOCAL_HOSTS:
@@ -44,7 +50,8 @@ def serve(
                 print(f"serving {server.url}", flush=True)
                 if open_browser:
                     webbrowser.open(server.url)
-                loop = DevLoop(Site(project, drafts=True), watcher)
+                site = Site(project, drafts=True, follow_symlinks=follow_symlinks)
+                loop = DevLoop(site, watcher)
 
                 def show(report: CycleReport) -> None:
                     print_cycle(report)
