@@ -47,6 +47,8 @@ def is_editor_artifact(name: str) -> bool:
 class SourceSet:
     sources: tuple[Source, ...]
     glossary: Path | None
+    # Sources that are one file under two names (a symlink to another source): no page.
+    same_file: frozenset[Path] = frozenset()
 
 
 def looks_like_notes(name: str) -> bool:
@@ -64,10 +66,13 @@ def discover(folder: Path, diagnostics: Diagnostics, reader: Reader = ANYWHERE) 
     sources: dict[str, list[Path]] = {}
     notes: dict[str, Path] = {}
     lookalikes: list[Path] = []
+    links: set[Path] = set()
     glossary = None
     # scandir knows from the listing which entries are folders: no stat per file.
     for item in sorted(os.scandir(folder), key=lambda item: item.name):
         path, name = folder / item.name, item.name
+        if item.is_symlink():
+            links.add(path)
         if name == GLOSSARY:
             glossary = path
         elif name.startswith("_") or is_editor_artifact(name):
@@ -103,7 +108,35 @@ def discover(folder: Path, diagnostics: Diagnostics, reader: Reader = ANYWHERE) 
         (Source(path, notes.get(stem)) for stem, paths in sources.items() for path in paths),
         key=lambda source: source.path.name,
     )
-    return SourceSet(tuple(found), glossary)
+    same = _same_files([source.path for source in found], links, folder, diagnostics)
+    return SourceSet(tuple(found), glossary, same)
+
+
+def _same_files(
+    paths: list[Path], links: set[Path], folder: Path, diagnostics: Diagnostics
+) -> frozenset[Path]:
+    """Sources that are one file under two names, each an error naming the others.
+
+    Only a symlink can make them so, and only symlinks are resolved to find out.
+    """
+    if not links:
+        return frozenset()
+    real_folder = os.path.realpath(folder)
+    by_file: dict[str, list[Path]] = {}
+    for path in paths:
+        real = os.path.realpath(path) if path in links else os.path.join(real_folder, path.name)
+        by_file.setdefault(real, []).append(path)
+    same = [names for names in by_file.values() if len(names) > 1]
+    for names in same:
+        for path in names:
+            others = ", ".join(str(other) for other in names if other != path)
+            diagnostics.error(
+                path,
+                0,
+                f"is the same file as {others} (a symlink leads from one to the other); "
+                "neither is published until one of them is removed",
+            )
+    return frozenset(path for names in same for path in names)
 
 
 def _is_dir(item: os.DirEntry[str]) -> bool:

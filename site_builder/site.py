@@ -120,6 +120,7 @@ class Site:
         self.entries: dict[Path, Entry] = {}
         self.output: Output = DryRun(project.out)  # the real one once a build writes
         self._glossary_path: Path | None = None
+        self._same_file: frozenset[Path] = frozenset()  # sources that are one file: no pages
         # The files the last discovery found, by name: the sources each one is part of.
         self._known: dict[str, list[Path]] = {}
         self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
@@ -221,6 +222,7 @@ class Site:
         found = discover(self.project.source, problems, self.reader)
         self.site_problems["discover"] = problems.items
         self._glossary_path = found.glossary
+        self._same_file = found.same_file
         self._known = {found.glossary.name: []} if found.glossary else {}
         for source in found.sources:
             for path in (source.path, source.notes):
@@ -247,7 +249,7 @@ class Site:
         """Entries that can have a page: readable, with a slug of their own."""
         slugs: dict[Path, str] = {}
         for path, entry in self.entries.items():
-            if entry.article is None:
+            if entry.article is None or path in self._same_file:
                 continue
             if entry.article.meta.draft and not self.drafts:
                 entry.page = None

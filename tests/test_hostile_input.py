@@ -240,6 +240,28 @@ def test_a_file_in_a_folder_linked_out_of_the_site_is_refused(
     assert_no_secret(tmp_path)
 
 
+def test_two_sources_that_are_one_file_are_errors_and_neither_page_goes(
+    tmp_path: Path, cli: Run
+) -> None:
+    make_site(tmp_path, GOOD)
+    assert cli("build").code == 0
+    before = page(tmp_path, "good")
+    link(tmp_path / "seeds/again.md", Path("good.md"))
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        "seeds/again.md:1: error: is the same file as seeds/good.md (a symlink leads from one "
+        "to the other); neither is published until one of them is removed",
+        "seeds/good.md:1: error: is the same file as seeds/again.md (a symlink leads from one "
+        "to the other); neither is published until one of them is removed",
+    ]
+    assert page(tmp_path, "good") == before  # its last good output, unlisted until fixed
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    (tmp_path / "seeds/again.md").unlink()
+    assert cli("build").code == 0
+    assert page(tmp_path, "good") == before
+
+
 # Only regular files are read
 
 
