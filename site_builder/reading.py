@@ -1,4 +1,4 @@
-"""Reading input files safely.
+"""Reading input files safely, and their bytes as text.
 
 Every file the builder reads from a site (sources, notes, the glossary, templates,
 static and public/ files, files beside the articles, site.toml) goes through a Reader:
@@ -13,12 +13,16 @@ static and public/ files, files beside the articles, site.toml) goes through a R
   one past it, whatever the file claims its size is (`/dev/zero`, /proc files).
 
 A refusal is a `Refused` exception whose text is a diagnostic's message.
+`decode` turns the bytes of a source, notes file or glossary into text, refusing
+UTF-16 and UTF-32, bytes that are not UTF-8, and control characters.
 """
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -177,3 +181,81 @@ def _refusal(path: Path, exc: OSError) -> OSError | Refused:
     if isinstance(exc, FileNotFoundError) and os.path.islink(path):
         return Refused(f"is a symlink to {os.readlink(path)}, which does not exist; not read")
     return exc
+
+
+# Text
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),  # before UTF-16's: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+SAMPLE = 400  # bytes looked at for UTF-16 or UTF-32 without a byte order mark
+# C0 controls but tab and line feed (carriage returns are gone by then), DEL and C1 controls:
+# invisible, and not allowed in HTML (form feed is allowed there, but not in XML).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_NAMES = {
+    0x00: "NUL",
+    0x07: "BEL",
+    0x08: "backspace",
+    0x0B: "vertical tab",
+    0x0C: "form feed",
+    0x1B: "ESC",
+    0x7F: "DEL",
+}
+
+
+def decode(path: Path, data: bytes, diagnostics: Diagnostics) -> str | None:
+    """The text of a UTF-8 file (a byte order mark dropped), with `\\n` line endings;
+    None after reporting why it is not usable text."""
+    wide = wide_encoding(data)
+    if wide:
+        diagnostics.error(path, 1, f"the file is {wide}, not UTF-8; save it as UTF-8")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        diagnostics.error(
+            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        )
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if control := CONTROL.search(text):
+        diagnostics.error(path, text.count("\n", 0, control.start()) + 1, _control(text, control))
+        return None
+    return text
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """ "UTF-32" or "UTF-16" when the bytes are text in one of them, with a byte order mark
+    or without (then most characters of the first few hundred bytes are ASCII, each with
+    its zero bytes where that encoding puts them); else None."""
+    for bom, name in BOMS:
+        if data.startswith(bom):
+            return name
+    sample = data[:SAMPLE]
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        units = [sample[i : i + width] for i in range(0, len(sample) - width + 1, width)]
+        for value in (0, width - 1):  # little-endian: the ASCII byte first; big: last
+            ascii_like = sum(
+                1
+                for unit in units
+                if unit[value] and all(byte == 0 for i, byte in enumerate(unit) if i != value)
+            )
+            if units and ascii_like * 4 >= len(units) * 3:
+                return name
+    return None
+
+
+def _control(text: str, found: re.Match[str]) -> str:
+    code = ord(found.group())
+    name = CONTROL_NAMES.get(code)
+    more = len(CONTROL.findall(text, found.end()))
+    message = f"control character U+{code:04X}{f' ({name})' if name else ''} in the text; remove it"
+    if code == 0x0C:
+        message += " (a page break: a blank line does the same)"
+    elif 0x80 <= code <= 0x9F:
+        message += " (a C1 control: often text in Windows-1252 that was read as Latin-1)"
+    return message + (f"; {more} more after it" if more else "")

@@ -20,7 +20,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostics
 from .frontmatter import FrontMatter, split_front_matter
 from .notes import Note, parse_notes
-from .reading import Reader, Refused
+from .reading import Reader, Refused, decode
 from .slugs import slugify
 from .tags import Tag, read_tags
 
@@ -101,7 +101,7 @@ class Source:
 
 def read_text(path: Path, diagnostics: Diagnostics, reader: Reader = ANYWHERE) -> str | None:
     """The file's text with `\\n` line endings, or None after reporting why it cannot be
-    read (see reading.py: what may be read)."""
+    read (see reading.py: what may be read, and what counts as text)."""
     try:
         data = reader.read(path)
     except Refused as refused:
@@ -110,15 +110,7 @@ def read_text(path: Path, diagnostics: Diagnostics, reader: Reader = ANYWHERE) -
     except OSError as exc:
         diagnostics.error(path, 0, f"cannot be read: {exc.strerror}")
         return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        diagnostics.error(
-            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
-        )
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode(path, data, diagnostics)
 
 
 def read_article(

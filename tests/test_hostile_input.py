@@ -8,6 +8,7 @@ fixture fails on one).
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import signal
@@ -105,6 +106,124 @@ def test_a_glossary_note_nested_past_the_limit_is_left_out(tmp_path: Path, cli: 
     text = page(tmp_path, "good")
     assert 'id="note-planned"' in text
     assert "level1" not in text
+
+
+# Nothing lost: bytes that are not text
+
+
+def test_a_nul_byte_is_an_error_at_its_line_and_the_page_keeps_its_last_output(
+    tmp_path: Path, cli: Run
+) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/nul.md": "# Nul\n\nFine text.\n"})
+    assert cli("build").code == 0
+    before = page(tmp_path, "nul")
+    make_site(tmp_path, {"seeds/nul.md": b"# Nul\n\nFine\x00 text.\n"})
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        "seeds/nul.md:3: error: control character U+0000 (NUL) in the text; remove it"
+    ]
+    assert page(tmp_path, "nul") == before
+    assert page_slugs(tmp_path / "_site") == {"good", "nul"}
+    assert all(b"\x00" not in data for data in tree(tmp_path / "_site").values())
+
+
+C1 = "(a C1 control: often text in Windows-1252 that was read as Latin-1)"
+
+
+@pytest.mark.parametrize(
+    ("control", "named"),
+    [
+        ("\x07", "U+0007 (BEL)"),
+        ("\x08", "U+0008 (backspace)"),
+        ("\x0b", "U+000B (vertical tab)"),
+        (
+            "\x0c",
+            "U+000C (form feed) in the text; remove it (a page break: a blank line does the same)",
+        ),
+        ("\x1b", "U+001B (ESC)"),
+        ("\x1f", "U+001F"),
+        ("\x7f", "U+007F (DEL)"),
+        (
+            "\x85",
+            f"U+0085 in the text; remove it {C1}",
+        ),
+        (
+            "\x9b",
+            f"U+009B in the text; remove it {C1}",
+        ),
+    ],
+)
+def test_control_characters_in_a_source_are_errors_naming_them(
+    tmp_path: Path, cli: Run, control: str, named: str
+) -> None:
+    make_site(
+        tmp_path, {**GOOD, "seeds/ctl.txt": f"A first paragraph of words.\n\nThen {control}.\n"}
+    )
+    result = cli("build")
+    assert result.code == 1
+    message = named if "remove it" in named else f"{named} in the text; remove it"
+    assert result.diagnostics == [f"seeds/ctl.txt:3: error: control character {message}"]
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+def test_control_characters_in_notes_and_glossary_are_errors_with_a_count(
+    tmp_path: Path, cli: Run
+) -> None:
+    notes = GOOD["seeds/good.notes.md"] + "\n## planned\nSoon\x1b[2J, later\x1b[H.\n"
+    glossary = "## mission\nA \x00journey.\n"
+    make_site(tmp_path, {**GOOD, "seeds/good.notes.md": notes, "seeds/_glossary.md": glossary})
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        "seeds/_glossary.md:2: error: control character U+0000 (NUL) in the text; remove it",
+        "seeds/good.notes.md:6: error: control character U+001B (ESC) in the text; remove it; "
+        "1 more after it",
+    ]
+    assert page_slugs(tmp_path / "_site") == set()
+
+
+def test_tabs_and_every_kind_of_line_ending_are_text(tmp_path: Path, cli: Run) -> None:
+    text = b"# Tabs\r\n\r\nOne\tword.\rTwo words.\nThree words.\r\n"
+    make_site(tmp_path, {**GOOD, "seeds/tabs.md": text})
+    assert (cli("build", "--strict").code, page_slugs(tmp_path / "_site")) == (0, {"good", "tabs"})
+    assert "One\tword.\nTwo words.\nThree words." in page(tmp_path, "tabs")
+
+
+NOTES_TEXT = "## Tianwen-3\nChina's planned Mars sample-return mission.\n"
+
+
+@pytest.mark.parametrize(
+    ("encoded", "name"),
+    [
+        (codecs.BOM_UTF16_LE + NOTES_TEXT.encode("utf-16-le"), "UTF-16"),
+        (codecs.BOM_UTF16_BE + NOTES_TEXT.encode("utf-16-be"), "UTF-16"),
+        (NOTES_TEXT.encode("utf-16-le"), "UTF-16"),  # no byte order mark
+        (NOTES_TEXT.encode("utf-16-be"), "UTF-16"),
+        (codecs.BOM_UTF32_LE + NOTES_TEXT.encode("utf-32-le"), "UTF-32"),
+        (NOTES_TEXT.encode("utf-32-le"), "UTF-32"),
+        (NOTES_TEXT.encode("utf-32-be"), "UTF-32"),
+    ],
+)
+def test_utf16_and_utf32_notes_are_told_to_be_saved_as_utf8(
+    tmp_path: Path, cli: Run, encoded: bytes, name: str
+) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/good.notes.md": encoded, "seeds/other.md": "Other.\n"})
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        f"seeds/good.notes.md:1: error: the file is {name}, not UTF-8; save it as UTF-8"
+    ]
+    assert page_slugs(tmp_path / "_site") == {"other"}
+
+
+def test_a_utf16_source_full_of_other_scripts_is_not_utf8_either(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "seeds/zh.txt": "天问三号火星采样返回任务。\n".encode("utf-16")})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/zh.txt:1: error: the file is UTF-16, not UTF-8; save it as UTF-8"
+    ]
+    assert result.code == 1
 
 
 # Nothing leaked: symlinks out of the site folder
@@ -420,11 +539,15 @@ def test_a_file_over_max_file_mb_is_an_error_at_it(tmp_path: Path, cli: Run, nam
 
 def test_ten_megabytes_is_the_default_cap(tmp_path: Path, cli: Run) -> None:
     make_site(tmp_path, GOOD)
+    big(tmp_path / "seeds/fits.md", 10)
     big(tmp_path / "seeds/big.md", 10.2)
     result = cli("check")
     assert result.diagnostics == [
         "seeds/big.md:1: error: is 10.2 MB, larger than the 10 MB that max_file_mb allows "
         "(site.toml); not read",
+        # Read whole, and found to be no text: the sparse file's bytes are NULs.
+        "seeds/fits.md:2: error: control character U+0000 (NUL) in the text; remove it; "
+        "10485753 more after it",
     ]
 
 
