@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__, terminal
 from .commands.report import EXIT_CLEAN, EXIT_INPUT, EXIT_USAGE
 from .config import ConfigError
-from .diagnostics import INTERNAL
+from .diagnostics import INTERNAL, printable, printable_lines, shown
 from .output import OutputError
 
 EXIT_INTERRUPTED = 130  # the shell's convention for a command stopped by Ctrl-C
@@ -128,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return new(args.directory)
         if not args.source.is_dir():
-            print(f"{args.source}: error: source folder not found", file=sys.stderr)
+            print(f"{shown(args.source)}: error: source folder not found", file=sys.stderr)
             return EXIT_USAGE
         if args.command == "build":
             from .commands.build import build
@@ -173,15 +173,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return check(args.source, args.strict, args.follow_symlinks)
     except (ConfigError, OutputError) as exc:
-        print(exc, file=sys.stderr)
+        print(printable(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:  # Ctrl-C before watching began (say, during the first build)
         print("stopped", file=sys.stderr)
         return EXIT_CLEAN if args.command in ("watch", "serve") else EXIT_INTERRUPTED
     except Exception as exc:  # no input should get here: say so, without a traceback
-        print(f"error: {INTERNAL}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(printable(f"error: {INTERNAL}: {type(exc).__name__}: {exc}"), file=sys.stderr)
         if args.debug:
-            traceback.print_exception(exc, file=sys.stderr)
+            print(printable_lines("".join(traceback.format_exception(exc))), file=sys.stderr)
         else:
             print("(run again with --debug to see where)", file=sys.stderr)
         return EXIT_INPUT

@@ -20,7 +20,10 @@ import pytest
 from conftest import GOOD, Run, make_site, page_slugs, tree
 
 from site_builder import reading
+from site_builder.devloop import CycleReport
+from site_builder.diagnostics import UNPRINTABLE
 from site_builder.reading import MEGABYTE
+from site_builder.terminal import cycle_line, watching_line
 
 TOO_DEEP = (
     "blockquotes and lists nested too deeply (the limit is 100 levels, a list item "
@@ -583,3 +586,58 @@ def test_max_file_mb_must_be_a_whole_number(tmp_path: Path, cli: Run, value: str
         "site.toml:2: error: option 'max_file_mb' must be a whole number, 1 or more, "
         "such as max_file_mb = 10\n",
     )
+
+
+# Nothing printed raw: control characters in what reaches the terminal
+
+
+def test_a_file_name_with_escape_sequences_is_printed_escaped(tmp_path: Path, cli: Run) -> None:
+    name = "evil\x1b]0;pwned\x07\x1b[2J\r\x9b1m.md"
+    make_site(tmp_path, {**GOOD, f"seeds/{name}": "# Evil\n\n\x00\n"})
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        "seeds/evil\\x1b]0;pwned\\x07\\x1b[2J\\x0d\\x9b1m.md:3: error: control character U+0000 "
+        "(NUL) in the text; remove it"
+    ]
+    assert not UNPRINTABLE.search(result.output.replace("\n", ""))
+
+
+def test_a_file_name_holding_a_line_break_cannot_fake_a_diagnostic(
+    tmp_path: Path, cli: Run
+) -> None:
+    name = "x\ngood.md:1: error: forged.md"
+    make_site(tmp_path, {**GOOD, f"seeds/{name}": "\x00"})
+    result = cli("build")
+    assert result.err.splitlines() == [
+        "seeds/x\\x0agood.md:1: error: forged.md:1: error: control character U+0000 (NUL) "
+        "in the text; remove it"
+    ]
+
+
+def test_configuration_values_and_stray_output_names_are_printed_escaped(
+    tmp_path: Path, cli: Run
+) -> None:
+    make_site(tmp_path, {**GOOD, "site.toml": 'site_url = "\\u001b[2Jx"\n'})
+    result = cli("build")
+    assert result.code == 2
+    assert result.err == (
+        "site.toml:1: error: option 'site_url' must be an absolute http(s) address such as "
+        "https://example.org/, not '\\x1b[2Jx'\n"
+    )
+    make_site(tmp_path, {"site.toml": "", "_site/\x1b[31mred": "not ours"})
+    result = cli("build")
+    assert result.code == 2
+    assert "holds files site-builder did not write (\\x1b[31mred)" in result.err
+    assert not UNPRINTABLE.search(result.output.replace("\n", ""))
+
+
+def test_watch_lines_escape_the_paths_they_print(tmp_path: Path) -> None:
+    changed = tmp_path / "seeds" / "\x1b[2J.md"
+    report = CycleReport(frozenset({changed}), problem="x\x1b[2J: error: gone")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        assert cycle_line(report) == "seeds/\\x1b[2J.md changed: x\\x1b[2J: error: gone"
+        assert watching_line(tmp_path / "\x07seeds", False) == (
+            "watching \\x07seeds; press Ctrl-C to stop"
+        )

@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import shown
+from ..diagnostics import printable, shown
 from ..output import MANIFEST
 from ..site import Project, build_site
 from .report import (
@@ -110,7 +110,7 @@ def deploy(
         origin = _origin(git, source)
         target = _target(git, branch, remote, push)
     except DeployError as exc:
-        print(exc, file=sys.stderr)
+        print(printable(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     with tempfile.TemporaryDirectory(prefix="site-builder-deploy-") as scratch:
         out = Path(scratch) / "site"
@@ -131,7 +131,7 @@ def deploy(
         try:
             commit, files = _commit(git, out, Path(scratch) / "index", origin, target)
         except DeployError as exc:
-            print(exc, file=sys.stderr)
+            print(printable(str(exc)), file=sys.stderr)
             return EXIT_USAGE
     done = (
         f"committed {files} file{'' if files == 1 else 's'} to {branch} as {commit} "
@@ -143,7 +143,7 @@ def deploy(
     pushed = git.run("push", remote, f"{target.ref}:{target.ref}", check=False)
     if pushed.returncode != 0:
         print(
-            f"error: {done}, but pushing it to {remote} failed: {_message(pushed)}",
+            printable(f"error: {done}, but pushing it to {remote} failed: {_message(pushed)}"),
             file=sys.stderr,
         )
         return EXIT_USAGE

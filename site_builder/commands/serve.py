@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..config import load_config
 from ..devloop import CycleReport, DevLoop, until_stopped
+from ..diagnostics import printable
 from ..project import Project
 from ..server import LOCAL_HOSTS, DevServer
 from ..site import Site
@@ -44,10 +45,11 @@ def serve(
                 # Requests wait until the first build is written (the first `announce`).
                 server = DevServer(project.out, host, port, base_path, wait_for_build=True)
             except OSError as exc:
-                print(f"error: cannot serve on {host}:{port}: {exc.strerror}", file=sys.stderr)
+                where = printable(f"{host}:{port}")
+                print(f"error: cannot serve on {where}: {exc.strerror}", file=sys.stderr)
                 return EXIT_USAGE
             with server.running(), Watcher(project, poll=poll) as watcher:
-                print(f"serving {server.url}", flush=True)
+                print(f"serving {printable(server.url)}", flush=True)
                 if open_browser:
                     webbrowser.open(server.url)
                 site = Site(project, drafts=True, follow_symlinks=follow_symlinks)
