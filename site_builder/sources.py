@@ -21,7 +21,7 @@ from .diagnostics import Diagnostics
 from .frontmatter import FrontMatter, split_front_matter
 from .notes import Note, parse_notes
 from .reading import Reader, Refused, decode
-from .slugs import slugify
+from .slugs import MAX_SLUG_BYTES, slugify, uncut_slug
 from .tags import Tag, read_tags
 
 KEYS = (
@@ -214,10 +214,14 @@ def _metadata(
             slug = slugify(value)
             if slug != value:
                 used = slug or base.slug or slugify(source.name) or "article"
+                plain = uncut_slug(value) == value  # but too long
                 diagnostics.warning(
                     path,
                     line,
-                    f"slug: '{value}' is not a plain slug (lower-case "
+                    f"slug: {len(value)} characters are more than a slug may have "
+                    f"({MAX_SLUG_BYTES} bytes); using '{used}'"
+                    if plain
+                    else f"slug: '{value}' is not a plain slug (lower-case "
                     f"words and hyphens); using '{used}'",
                 )
             if slug:

@@ -641,3 +641,37 @@ def test_watch_lines_escape_the_paths_they_print(tmp_path: Path) -> None:
         assert watching_line(tmp_path / "\x07seeds", False) == (
             "watching \\x07seeds; press Ctrl-C to stop"
         )
+
+
+# Slugs too long for a folder name
+
+
+def test_a_300_character_slug_is_cut_at_a_word_with_a_warning(tmp_path: Path, cli: Run) -> None:
+    slug = "-".join(["launch"] * 43)  # 300 characters
+    make_site(tmp_path, {**GOOD, "seeds/long.md": f"---\nslug: {slug}\n---\nText.\n"})
+    result = cli("build")
+    cut = "-".join(["launch"] * 14)  # 97 characters: the 15th word would pass 100
+    assert result.code == 0
+    assert result.diagnostics == [
+        f"seeds/long.md:2: warning: slug: 300 characters are more than a slug may have "
+        f"(100 bytes); using '{cut}'"
+    ]
+    assert page_slugs(tmp_path / "_site") == {"good", cut}
+
+
+@pytest.mark.parametrize(
+    ("name", "length"),
+    [
+        ("a" * 250 + ".md", 100),  # as long as a file name may be
+        ("\ufdfa" * 80 + ".md", 90),  # 240 bytes, whose letters NFKC spells out in 18 each
+        ("\u4e2d" * 80 + ".md", 99),  # 240 bytes of Chinese: 33 characters fit
+    ],
+)
+def test_a_long_file_name_gives_a_slug_that_fits_a_folder(
+    tmp_path: Path, cli: Run, name: str, length: int
+) -> None:
+    make_site(tmp_path, {**GOOD, f"seeds/{name}": "Text.\n"})
+    result = cli("build")
+    assert (result.code, result.diagnostics) == (0, [])
+    slugs = page_slugs(tmp_path / "_site") - {"good"}
+    assert [len(slug.encode()) for slug in slugs] == [length]
