@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__, terminal
 from .commands.report import EXIT_CLEAN, EXIT_INPUT, EXIT_USAGE
 from .config import ConfigError
-from .diagnostics import INTERNAL
+from .diagnostics import INTERNAL, printable, printable_lines, shown
 from .output import OutputError
 
 EXIT_INTERRUPTED = 130  # the shell's convention for a command stopped by Ctrl-C
@@ -83,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="make a fresh site that builds")
     new.add_argument("directory", type=Path)
+    _follow_symlinks(build, check, watch, serve, deploy)
     return main
 
 
@@ -93,6 +94,15 @@ def _source(command: argparse.ArgumentParser) -> None:
         default=Path("seeds"),
         help="folder of sources and notes (default: seeds)",
     )
+
+
+def _follow_symlinks(*commands: argparse.ArgumentParser) -> None:
+    for command in commands:
+        command.add_argument(
+            "--follow-symlinks",
+            action="store_true",
+            help="read files that symlinks lead to outside the site folder (refused by default)",
+        )
 
 
 def _poll(command: argparse.ArgumentParser) -> None:
@@ -118,37 +128,60 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return new(args.directory)
         if not args.source.is_dir():
-            print(f"{args.source}: error: source folder not found", file=sys.stderr)
+            print(f"{shown(args.source)}: error: source folder not found", file=sys.stderr)
             return EXIT_USAGE
         if args.command == "build":
             from .commands.build import build
 
-            return build(args.source, args.out, args.strict, args.site_url, args.jobs, args.drafts)
+            return build(
+                args.source,
+                args.out,
+                args.strict,
+                args.site_url,
+                args.jobs,
+                args.drafts,
+                args.follow_symlinks,
+            )
         if args.command == "serve":
             from .commands.serve import serve
 
-            return serve(args.source, args.out, args.host, args.port, args.poll, args.open)
+            return serve(
+                args.source,
+                args.out,
+                args.host,
+                args.port,
+                args.poll,
+                args.open,
+                args.follow_symlinks,
+            )
         if args.command == "watch":
             from .commands.watch import watch
 
-            return watch(args.source, args.out, args.poll)
+            return watch(args.source, args.out, args.poll, args.follow_symlinks)
         if args.command == "deploy":
             from .commands.deploy import deploy
 
-            return deploy(args.source, args.branch, args.remote, not args.no_push, args.site_url)
+            return deploy(
+                args.source,
+                args.branch,
+                args.remote,
+                not args.no_push,
+                args.site_url,
+                args.follow_symlinks,
+            )
         from .commands.check import check
 
-        return check(args.source, args.strict)
+        return check(args.source, args.strict, args.follow_symlinks)
     except (ConfigError, OutputError) as exc:
-        print(exc, file=sys.stderr)
+        print(printable(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:  # Ctrl-C before watching began (say, during the first build)
         print("stopped", file=sys.stderr)
         return EXIT_CLEAN if args.command in ("watch", "serve") else EXIT_INTERRUPTED
     except Exception as exc:  # no input should get here: say so, without a traceback
-        print(f"error: {INTERNAL}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(printable(f"error: {INTERNAL}: {type(exc).__name__}: {exc}"), file=sys.stderr)
         if args.debug:
-            traceback.print_exception(exc, file=sys.stderr)
+            print(printable_lines("".join(traceback.format_exception(exc))), file=sys.stderr)
         else:
             print("(run again with --debug to see where)", file=sys.stderr)
         return EXIT_INPUT

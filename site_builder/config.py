@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import get_type_hints
 from urllib.parse import urlsplit
 
 from .diagnostics import shown
+from .reading import DEFAULT_MAX_MB, Reader, Refused
 
 CONFIG_FILE = "site.toml"
 TOML_PLACE = re.compile(r" \(at line (\d+), column \d+\)")
@@ -43,6 +46,11 @@ class SiteConfig:
     """Custom domain the site is served at, e.g. readings.example.org: writes the CNAME
     file GitHub Pages reads, and stands for site_url (https://DOMAIN/) when that is empty."""
 
+    max_file_mb: int = DEFAULT_MAX_MB
+    """The largest input file read, in megabytes (of 1,048,576 bytes), a whole number:
+    a source, notes file, glossary, template, static or public/ file, or a file beside
+    the articles that is larger is an error at that file, and is never read whole."""
+
     @property
     def base_url(self) -> str:
         """site_url (or https://domain/) with exactly one trailing slash, or empty."""
@@ -56,18 +64,21 @@ class SiteConfig:
 
 
 OPTIONS = {f.name for f in fields(SiteConfig)}
+WHOLE_NUMBERS = {name for name, kind in get_type_hints(SiteConfig).items() if kind is int}
 
 
 def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
     """Read site.toml (defaults when it is missing); `site_url` (from --site-url) overrides
     the file's. Errors name where the value came from: the file's line, or --site-url."""
-    values: dict[str, str] = {}
+    values: dict[str, str | int] = {}
     text = ""
-    if path.exists():
+    if os.path.lexists(path):
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = Reader().read(path).decode("utf-8-sig")
             data = tomllib.loads(text)
-        except OSError as exc:  # a folder named site.toml, a file we may not read
+        except Refused as refused:  # a FIFO named site.toml, a symlink loop
+            raise ConfigError(f"{shown(path)}:1: error: {refused}") from None
+        except OSError as exc:  # a file we may not read
             raise ConfigError(f"{shown(path)}:1: error: cannot be read: {exc.strerror}") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             # tomllib puts the place at the end of its message: "... (at line 3, column 7)"
@@ -82,12 +93,20 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
                 raise ConfigError(
                     f"{shown(path)}:{line}: error: unknown option '{key}' (known: {known})"
                 )
-            if not isinstance(value, str):
+            if key in WHOLE_NUMBERS:
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise ConfigError(
+                        f"{shown(path)}:{line}: error: option '{key}' must be a whole number, "
+                        f"1 or more, such as {key} = {getattr(SiteConfig, key)}"
+                    )
+                values[key] = value
+            elif not isinstance(value, str):
                 raise ConfigError(f"{shown(path)}:{line}: error: option '{key}' must be a string")
-            values[key] = value.strip()
+            else:
+                values[key] = value.strip()
     if site_url is not None:
         values["site_url"] = site_url.strip()
-    url = values.get("site_url", "")
+    url = str(values.get("site_url", ""))
     if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
         origin = (
             "--site-url" if site_url is not None else f"{shown(path)}:{_line_of(text, 'site_url')}"
@@ -96,13 +115,13 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
             f"{origin}: error: option 'site_url' must be an absolute http(s) address such as "
             f"https://example.org/, not '{url}'"
         )
-    domain = values.get("domain", "")
+    domain = str(values.get("domain", ""))
     if domain and not DOMAIN.match(domain):
         raise ConfigError(
             f"{shown(path)}:{_line_of(text, 'domain')}: error: option 'domain' must be a host "
             f"name such as readings.example.org, not '{domain}'"
         )
-    return SiteConfig(**values)
+    return SiteConfig(**values)  # type: ignore[arg-type]
 
 
 def _line_of(text: str, key: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,8 @@ from enum import StrEnum
 from pathlib import Path
 
 INTERNAL = "internal error, please report it"
+# C0 controls (ESC, BEL, CR, LF, tab...), DEL and C1 controls (CSI is U+009B).
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class Severity(StrEnum):
@@ -17,10 +20,23 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: each control character shown as an escape
+    (`\\x1b`, `\\x07`, `\\x0d`, `\\x0a`...), so a file name, term or value holding
+    one cannot retitle the window, clear the screen or fake a line of output."""
+    return UNPRINTABLE.sub(lambda control: f"\\x{ord(control.group()):02x}", text)
+
+
+def printable_lines(text: str) -> str:
+    """Several lines (a traceback) safe to print: `printable`, but keeping line breaks."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
 def shown(path: Path, root: Path | None = None) -> str:
-    """A path as messages show it: relative to root (the working folder) when inside it."""
+    """A path as messages show it: relative to root (the working folder) when inside it,
+    printable (its control characters escaped)."""
     root = root or Path.cwd()
-    return (
+    return printable(
         str(path.relative_to(root))
         if path.is_absolute() and path.is_relative_to(root)
         else str(path)
@@ -38,8 +54,9 @@ class Diagnostic:
     detail: str = field(default="", compare=False)  # a traceback, shown with --debug
 
     def format(self, root: Path | None = None) -> str:
-        """Render as `path:line: severity: message`, the path relative to root (default: cwd)."""
-        return (
+        """Render as `path:line: severity: message`, the path relative to root (default: cwd),
+        on one printable line."""
+        return printable(
             f"{shown(self.path, root)}:{max(self.line, 1)}: {self.severity.value}: {self.message}"
         )
 

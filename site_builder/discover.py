@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .frontmatter import split_front_matter
-from .sources import Source
+from .reading import Reader, Refused
+from .sources import ANYWHERE, Source
 
 NOTES_SUFFIX = ".notes.md"
 SOURCE_SUFFIXES = (".md", ".txt")
@@ -46,6 +47,8 @@ def is_editor_artifact(name: str) -> bool:
 class SourceSet:
     sources: tuple[Source, ...]
     glossary: Path | None
+    # Sources that are one file under two names (a symlink to another source): no page.
+    same_file: frozenset[Path] = frozenset()
 
 
 def looks_like_notes(name: str) -> bool:
@@ -53,7 +56,7 @@ def looks_like_notes(name: str) -> bool:
     return NOTES_LIKE.match(name) is not None and not name.endswith(NOTES_SUFFIX)
 
 
-def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
+def discover(folder: Path, diagnostics: Diagnostics, reader: Reader = ANYWHERE) -> SourceSet:
     """Sort the folder's files into sources with their notes, and the glossary.
 
     Names starting with `_` or `.` are never articles. A notes file whose article
@@ -63,15 +66,18 @@ def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
     sources: dict[str, list[Path]] = {}
     notes: dict[str, Path] = {}
     lookalikes: list[Path] = []
+    links: set[Path] = set()
     glossary = None
     # scandir knows from the listing which entries are folders: no stat per file.
     for item in sorted(os.scandir(folder), key=lambda item: item.name):
         path, name = folder / item.name, item.name
+        if item.is_symlink():
+            links.add(path)
         if name == GLOSSARY:
             glossary = path
         elif name.startswith("_") or is_editor_artifact(name):
             continue
-        elif item.is_dir():
+        elif _is_dir(item):
             continue  # files beside the articles (images/...), published when linked
         elif name.endswith(NOTES_SUFFIX):
             notes[name[: -len(NOTES_SUFFIX)]] = path
@@ -85,7 +91,7 @@ def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
         assert match is not None
         stem = _article_stem(match["stem"], sources)
         dotted = match["separator"] == "."
-        if dotted or (match["extension"] and stem in sources and _opens_with_a_term(path)):
+        if dotted or (match["extension"] and stem in sources and _opens_with_a_term(path, reader)):
             diagnostics.error(path, 0, _misnamed(stem, sources, notes))
         elif path.suffix in SOURCE_SUFFIXES:
             sources.setdefault(path.stem, []).append(path)
@@ -102,7 +108,44 @@ def discover(folder: Path, diagnostics: Diagnostics) -> SourceSet:
         (Source(path, notes.get(stem)) for stem, paths in sources.items() for path in paths),
         key=lambda source: source.path.name,
     )
-    return SourceSet(tuple(found), glossary)
+    same = _same_files([source.path for source in found], links, folder, diagnostics)
+    return SourceSet(tuple(found), glossary, same)
+
+
+def _same_files(
+    paths: list[Path], links: set[Path], folder: Path, diagnostics: Diagnostics
+) -> frozenset[Path]:
+    """Sources that are one file under two names, each an error naming the others.
+
+    Only a symlink can make them so, and only symlinks are resolved to find out.
+    """
+    if not links:
+        return frozenset()
+    real_folder = os.path.realpath(folder)
+    by_file: dict[str, list[Path]] = {}
+    for path in paths:
+        real = os.path.realpath(path) if path in links else os.path.join(real_folder, path.name)
+        by_file.setdefault(real, []).append(path)
+    same = [names for names in by_file.values() if len(names) > 1]
+    for names in same:
+        for path in names:
+            others = ", ".join(str(other) for other in names if other != path)
+            diagnostics.error(
+                path,
+                0,
+                f"is the same file as {others} (a symlink leads from one to the other); "
+                "neither is published until one of them is removed",
+            )
+    return frozenset(path for names in same for path in names)
+
+
+def _is_dir(item: os.DirEntry[str]) -> bool:
+    """Whether an entry is a folder, or a symlink to one; a symlink loop is not (reading it
+    says what it is)."""
+    try:
+        return item.is_dir()
+    except OSError:
+        return False
 
 
 def _article_stem(stem: str, sources: dict[str, list[Path]]) -> str:
@@ -112,11 +155,11 @@ def _article_stem(stem: str, sources: dict[str, list[Path]]) -> str:
     return next((name for name in sources if name.casefold() == stem.casefold()), stem)
 
 
-def _opens_with_a_term(path: Path) -> bool:
+def _opens_with_a_term(path: Path, reader: Reader) -> bool:
     """Whether a file's first line of text (after any front matter) is a `## term` heading."""
     try:
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    except OSError:
+        text = reader.read(path).decode("utf-8-sig", errors="replace")
+    except (OSError, Refused):  # read as an article, it is refused there with the reason
         return False
     body = split_front_matter(text.replace("\r\n", "\n")).body
     first = next((line for line in body.split("\n") if line.strip()), "")

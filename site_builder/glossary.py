@@ -9,7 +9,8 @@ from pathlib import Path
 from .diagnostics import Diagnostics
 from .matching import TermTrie
 from .notes import Note, parse_notes
-from .sources import read_text
+from .reading import Reader
+from .sources import ANYWHERE, read_text
 
 
 def build_trie(notes: Iterable[Note]) -> TermTrie[Note]:
@@ -27,11 +28,13 @@ class Glossary:
     trie: TermTrie[Note] = field(default_factory=TermTrie)
 
 
-def read_glossary(path: Path | None, diagnostics: Diagnostics) -> Glossary:
+def read_glossary(
+    path: Path | None, diagnostics: Diagnostics, reader: Reader = ANYWHERE
+) -> Glossary:
     """The glossary's notes and their trie, built once for all articles."""
     if path is None:
         return Glossary()
-    text = read_text(path, diagnostics)
+    text = read_text(path, diagnostics, reader)
     if text is None:
         return Glossary()
     notes_file = parse_notes(path, text, diagnostics, glossary=True)

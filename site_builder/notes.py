@@ -38,6 +38,7 @@ from markdown_it.token import Token
 from .diagnostics import Diagnostics
 from .frontmatter import FrontMatter, split_front_matter
 from .matching import term_key
+from .nesting import TOO_DEEP, nesting_plugin, too_deep
 
 FIELDS = ("aliases", "at")
 FIELD = re.compile(rf"^({'|'.join(FIELDS)})\s*:\s*(.*?)\s*$", re.IGNORECASE)
@@ -48,7 +49,7 @@ FIELD_LIKE_VALUE = 60  # characters; prose runs longer
 NTH = re.compile(r"^(\d+)(?:st|nd|rd|th)?$", re.IGNORECASE)
 NEAR_WINDOW = 10  # words either side that `at: near` looks at
 
-_blocks = MarkdownIt("commonmark")
+_blocks = MarkdownIt("commonmark").use(nesting_plugin)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ def parse_notes(
     for line, message in front.problems:
         diagnostics.error(path, line, message)
     lines = front.body.split("\n")
-    tokens = _blocks.parse(front.body)
+    env: dict[str, object] = {}
+    tokens = _blocks.parse(front.body, env)
     headings = [
         (token.map[0], _heading_text(tokens, index))
         for index, token in enumerate(tokens)
@@ -118,11 +120,15 @@ def parse_notes(
     notes: list[Note] = []
     broken: list[int] = []
     seen: dict[str, tuple[str, int]] = {}
+    deep = too_deep(env)
+    for line in deep:  # text markdown would lose: the page keeps its last good output
+        diagnostics.error(path, front.body_line + line, TOO_DEEP + _consequence(glossary))
+        broken.append(front.body_line + line)
     for number, (start, term) in enumerate(headings):
         end = headings[number + 1][0] if number + 1 < len(headings) else len(lines)
         line = front.body_line + start
         note = _section(path, line, term, lines[start + 1 : end], diagnostics, glossary, broken)
-        if note is None:
+        if note is None or (glossary and any(start <= lost < end for lost in deep)):
             continue
         clash = next((seen[key] for key in map(term_key, note.spellings) if key in seen), None)
         if clash is not None:

@@ -14,6 +14,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics
 from .glossary import Glossary
 from .links import SourceLinks
+from .reading import Reader
 from .render import RenderedArticle, render_article
 from .sources import Article
 from .theme import TemplateFailure, Theme
@@ -35,16 +36,22 @@ def render_all(
             yield _render_one(article, glossary, theme, links)
         return
     with ProcessPoolExecutor(
-        jobs, initializer=_start, initargs=(glossary, theme.config, theme.templates, links)
+        jobs,
+        initializer=_start,
+        initargs=(glossary, theme.config, theme.templates, theme.reader, links),
     ) as pool:
         yield from pool.map(_render, articles, chunksize=CHUNK)
 
 
 def _start(
-    glossary: Glossary, config: SiteConfig, templates: Path | None, links: SourceLinks | None
+    glossary: Glossary,
+    config: SiteConfig,
+    templates: Path | None,
+    reader: Reader,
+    links: SourceLinks | None,
 ) -> None:
     global _worker
-    _worker = (glossary, Theme(config, templates), links)
+    _worker = (glossary, Theme(config, templates, reader), links)
 
 
 def _render(article: Article) -> tuple[RenderedArticle | None, list[Diagnostic]]:
@@ -55,12 +62,13 @@ def _render(article: Article) -> tuple[RenderedArticle | None, list[Diagnostic]]
 def _render_one(
     article: Article, glossary: Glossary, theme: Theme, links: SourceLinks | None
 ) -> tuple[RenderedArticle | None, list[Diagnostic]]:
-    """One article rendered; None when it cannot be (a broken note template, a bug)."""
+    """One article rendered; None when it cannot be (a broken note template, a bug, text
+    the parser would lose), so that its page keeps its last good output."""
     diagnostics = Diagnostics()
     with diagnostics.guard(article.path):
         try:
             page = render_article(article, glossary, theme.note, diagnostics, links)
-            return page, diagnostics.items
+            return (None if diagnostics.errors else page), diagnostics.items
         except TemplateFailure as failure:  # note.html, rendered from inside markdown-it
             diagnostics.items.append(failure.diagnostic)
     return None, diagnostics.items

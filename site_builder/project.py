@@ -44,8 +44,13 @@ class Project:
         return self.root / "public"
 
     def owner(self, path: Path) -> str:
-        """A source's name in the output manifest: its path relative to the project."""
-        resolved = path.resolve()
+        """A source's name in the output manifest: its path relative to the project.
+
+        Its folder is resolved but not its own name: a symlink to another source is
+        another source, which never owns (and so never removes) the other's page, and
+        a symlink loop is a name like any other.
+        """
+        resolved = path.absolute().parent.resolve() / path.name
         if resolved.is_relative_to(self.root):
             return resolved.relative_to(self.root).as_posix()
         return resolved.as_posix()

@@ -4,6 +4,7 @@ Markdown articles use CommonMark (plus tables and strikethrough); plain-text
 articles use a parser with every markup rule off, so their text is shown
 literally, split into paragraphs at blank lines. Both carry the anchoring
 plugin. Raw HTML is never passed through, and links keep only safe targets.
+Markdown nested deeper than the parsers read is an error at its line (nesting.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .glossary import Glossary, build_trie
 from .headings import headings_plugin
 from .links import ENV_KEY as LINKS_KEY
 from .links import LinkState, SourceLinks, links_plugin
+from .nesting import nesting_plugin, report_too_deep
 from .notes import Note
 from .sources import Article
 
@@ -113,6 +115,7 @@ def render_article(
         env[LINKS_KEY] = state = LinkState(links, article.path, article.body_line)
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
+    report_too_deep(env, article.path, article.body_line, diagnostics)
     diagnostics.extend(footnotes.problems)
     files, targets = set(), set()
     if links is not None:
@@ -172,14 +175,16 @@ def _note_body(markdown: str, path: Path, line: int, links: SourceLinks | None) 
     )
     render = md.renderer.render
     gloss, detail = render(tokens[:split], md.options, {}), render(tokens[split:], md.options, {})
+    problems = Diagnostics()
+    report_too_deep(env, path, line, problems)
     if links is None:
-        return NoteBody(gloss, detail)
+        return NoteBody(gloss, detail, problems=tuple(problems.items))
     return NoteBody(
         gloss,
         detail,
         frozenset(state.files),
         frozenset(state.targets),
-        tuple(state.problems.items),
+        tuple(state.problems.items + problems.items),
     )
 
 
@@ -227,7 +232,7 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
 @cache
 def article_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
-    md.enable(["table", "strikethrough"])
+    md.enable(["table", "strikethrough"]).use(nesting_plugin)
     md.use(autolinks_plugin).use(footnotes_plugin).use(anchoring_plugin).use(links_plugin)
     return _configure(md.use(headings_plugin))
 
@@ -240,7 +245,8 @@ def text_parser() -> MarkdownIt:
 @cache
 def note_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
-    return _configure(md.enable(["table", "strikethrough"]).use(autolinks_plugin).use(links_plugin))
+    md.enable(["table", "strikethrough"]).use(nesting_plugin)
+    return _configure(md.use(autolinks_plugin).use(links_plugin))
 
 
 def pygments_css(dark_selector: str = "@media (prefers-color-scheme: dark)") -> str:

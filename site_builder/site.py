@@ -17,7 +17,6 @@ stages for the inputs that changed, guided by what each output depends on:
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,11 +33,12 @@ from .matching import find_terms
 from .output import ASSETS, DryRun, Output, check_output_dir
 from .parallel import render_all
 from .project import Project as Project  # re-exported: where a site's parts live
+from .reading import Reader, Refused
 from .render import RenderedArticle, pygments_css
 from .slugs import assign_pages
 from .sources import Article, Source, read_article
 from .tags import FOLDER as TAGS
-from .theme import TemplateFailure, Theme, default_theme
+from .theme import THEME_READER, TemplateFailure, Theme, default_theme
 from .views import site_views
 
 RESERVED_SLUGS = ("terms", "static", TAGS)
@@ -76,12 +76,20 @@ def build_site(
     write: bool = True,
     progress: Progress | None = None,
     drafts: bool = False,
+    follow_symlinks: bool = False,
 ) -> BuildReport:
     """Build every page that can be built; problems end up in the report, not in exceptions.
 
     Raises ConfigError or OutputError only when nothing can be built at all.
     """
-    site = Site(project, site_url=site_url, jobs=jobs, progress=progress, drafts=drafts)
+    site = Site(
+        project,
+        site_url=site_url,
+        jobs=jobs,
+        progress=progress,
+        drafts=drafts,
+        follow_symlinks=follow_symlinks,
+    )
     return site.build(write=write)
 
 
@@ -96,12 +104,15 @@ class Site:
         jobs: int = 1,
         progress: Progress | None = None,
         drafts: bool = False,
+        follow_symlinks: bool = False,
     ) -> None:
         self.project = project
         self.site_url = site_url
         self.jobs = jobs
         self.progress = progress
         self.drafts = drafts  # build the pages of drafts too
+        self.follow_symlinks = follow_symlinks  # read what symlinks out of the site lead to
+        self.reader = Reader(project.root, follow_symlinks)  # what may be read (reading.py)
         self.links = SourceLinks.of(project.source, {}, frozenset())
         self.config = SiteConfig()
         self.theme = Theme(self.config)
@@ -109,6 +120,7 @@ class Site:
         self.entries: dict[Path, Entry] = {}
         self.output: Output = DryRun(project.out)  # the real one once a build writes
         self._glossary_path: Path | None = None
+        self._same_file: frozenset[Path] = frozenset()  # sources that are one file: no pages
         # The files the last discovery found, by name: the sources each one is part of.
         self._known: dict[str, list[Path]] = {}
         self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
@@ -121,7 +133,8 @@ class Site:
         started = time.perf_counter()
         project = self.project
         self.config = load_config(project.config, self.site_url)
-        self.theme = Theme(self.config, project.templates)
+        self.reader = Reader(project.root, self.follow_symlinks, self.config.max_file_mb)
+        self.theme = Theme(self.config, project.templates, self.reader)
         if write:
             check_output_dir(
                 project.out,
@@ -206,9 +219,10 @@ class Site:
 
     def _discover(self) -> list[Source]:
         problems = Diagnostics()
-        found = discover(self.project.source, problems)
+        found = discover(self.project.source, problems, self.reader)
         self.site_problems["discover"] = problems.items
         self._glossary_path = found.glossary
+        self._same_file = found.same_file
         self._known = {found.glossary.name: []} if found.glossary else {}
         for source in found.sources:
             for path in (source.path, source.notes):
@@ -218,7 +232,7 @@ class Site:
 
     def _read_glossary(self) -> Glossary:
         problems = Diagnostics()
-        glossary = read_glossary(self._glossary_path, problems)
+        glossary = read_glossary(self._glossary_path, problems, self.reader)
         self.site_problems["glossary"] = problems.items
         return glossary
 
@@ -228,14 +242,14 @@ class Site:
             problems = Diagnostics()
             entry.article = entry.page = None
             with problems.guard(entry.source.path):
-                entry.article = read_article(entry.source, self.config, problems)
+                entry.article = read_article(entry.source, self.config, problems, self.reader)
             entry.diagnostics = problems.items
 
     def _publishable(self) -> list[Entry]:
         """Entries that can have a page: readable, with a slug of their own."""
         slugs: dict[Path, str] = {}
         for path, entry in self.entries.items():
-            if entry.article is None:
+            if entry.article is None or path in self._same_file:
                 continue
             if entry.article.meta.draft and not self.drafts:
                 entry.page = None
@@ -301,7 +315,10 @@ class Site:
 
     def _write_assets(self) -> None:
         """Static files (the theme's, overridden by the project's) and the code styles."""
-        files = {f"static/{name}": data for name, data in _static_files(self.project.static)}
+        problems = Diagnostics()
+        static = _static_files(self.project.static, self.reader, problems)
+        self.site_problems["static"] = problems.items
+        files = {f"static/{name}": data for name, data in static}
         files["static/pygments.css"] = pygments_css().encode()
         files[".nojekyll"] = b""
         if self.config.domain and not self._in_public("CNAME"):
@@ -313,22 +330,30 @@ class Site:
         folder = self.links.folder
         linked = sorted({name for e in self.entries.values() if e.page for name in e.page.files})
         files = {}
+        problems = Diagnostics()
         for name in linked:
-            # A file gone since the page was rendered is left out; the next rebuild says so.
-            with contextlib.suppress(OSError):
-                files[f"{FILES}/{name}"] = (folder / name).read_bytes()
+            try:
+                files[f"{FILES}/{name}"] = self.reader.read(folder / name)
+            except Refused as refused:  # too large, not a file
+                problems.error(folder / name, 0, str(refused))
+            except OSError:
+                pass  # gone since the page was rendered: the next rebuild says so
+        self.site_problems["files"] = problems.items
         self.output.replace(FILES_OWNER, files)
 
     def _write_public(self) -> None:
         """public/ as it is, at the site's root; our own files win a clash, with a warning."""
         problems = Diagnostics()
         files: dict[str, bytes] = {}
-        for relative, path in _public_files(self.project.public):
+        for relative, path in self.reader.files(self.project.public, problems, _is_git):
             owner = self.output.files.get(relative)
             if owner not in (None, PUBLIC_OWNER):
                 problems.warning(path, 0, f"the site has its own {relative}; this one is left out")
-            else:
-                files[relative] = path.read_bytes()
+                continue
+            try:
+                files[relative] = self.reader.read(path)
+            except Refused as refused:
+                problems.error(path, 0, str(refused))
         self.output.replace(PUBLIC_OWNER, files)
         self.site_problems["public"] = problems.items
 
@@ -435,15 +460,12 @@ def _within(target: str, names: set[str]) -> bool:
     return any("/".join(parts[:end]) in names for end in range(1, len(parts) + 1))
 
 
-def _public_files(folder: Path) -> list[tuple[str, Path]]:
-    """public/'s files, by path relative to it; links are not followed out of it."""
-    if not folder.is_dir():
-        return []
-    return [
-        (path.relative_to(folder).as_posix(), path)
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and not path.is_symlink() and ".git" not in path.relative_to(folder).parts
-    ]
+def _is_git(name: str) -> bool:
+    return name == ".git"
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
 
 
 def _shown(page: RenderedArticle | None) -> tuple[object, ...] | None:
@@ -464,13 +486,19 @@ def _template(make: Callable[[], str], diagnostics: Diagnostics) -> str | None:
     return None
 
 
-def _static_files(folder: Path) -> list[tuple[str, bytes]]:
-    """The default theme's static files, overridden by the project's own of the same name."""
-    files: dict[str, Path] = {}
-    for base in (default_theme("static"), folder):
-        if base.is_dir():
-            for path in sorted(base.rglob("*")):
-                relative = path.relative_to(base)
-                if path.is_file() and not any(p.startswith(".") for p in relative.parts):
-                    files[relative.as_posix()] = path
-    return [(relative, path.read_bytes()) for relative, path in files.items()]
+def _static_files(
+    folder: Path, reader: Reader, diagnostics: Diagnostics
+) -> list[tuple[str, bytes]]:
+    """The default theme's static files, overridden by the project's own of the same name
+    (read as `reader` allows; each refusal is an error)."""
+    files: dict[str, tuple[Path, Reader]] = {}
+    for base, read_by in ((default_theme("static"), THEME_READER), (folder, reader)):
+        for relative, path in read_by.files(base, diagnostics, _is_hidden):
+            files[relative] = (path, read_by)
+    static = []
+    for relative, (path, read_by) in files.items():
+        try:
+            static.append((relative, read_by.read(path)))
+        except Refused as refused:
+            diagnostics.error(path, 0, str(refused))
+    return static

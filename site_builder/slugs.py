@@ -12,16 +12,36 @@ from .diagnostics import Diagnostics
 
 NOT_SLUG = re.compile(r"[\W_]+")
 IDS_KEY = "ids"
+# Bytes of UTF-8, well under the 255 a file name may have (a slug names a folder),
+# with room for a `-2`: 100 letters of a Latin script, 33 Chinese characters.
+MAX_SLUG_BYTES = 100
 
 
 def slugify(text: str) -> str:
     """Lower-case words joined by single hyphens; letters of any script are kept.
 
     Nothing but word characters and hyphens survives, so a slug can never hold
-    a path separator or `..`, and never holds two hyphens in a row.
+    a path separator or `..`, and never holds two hyphens in a row. A longer slug
+    than MAX_SLUG_BYTES is cut at the end of its last word that fits, or within a
+    word when that would leave less than half.
     """
+    return _cut(uncut_slug(text))
+
+
+def uncut_slug(text: str) -> str:
+    """The slug of `text` before it is cut to MAX_SLUG_BYTES."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return NOT_SLUG.sub("-", folded).strip("-")
+
+
+def _cut(slug: str) -> str:
+    if len(slug) * 4 <= MAX_SLUG_BYTES or len(slug.encode("utf-8")) <= MAX_SLUG_BYTES:
+        return slug
+    fits = slug.encode("utf-8")[:MAX_SLUG_BYTES].decode("utf-8", errors="ignore")
+    if slug[len(fits)] == "-":  # the cut falls between two words
+        return fits
+    words = fits.rsplit("-", 1)[0]
+    return words if len(words.encode("utf-8")) * 2 >= MAX_SLUG_BYTES else fits
 
 
 def unique(base: str, taken: set[str]) -> str:

@@ -20,7 +20,8 @@ from .config import SiteConfig
 from .diagnostics import Diagnostics
 from .frontmatter import FrontMatter, split_front_matter
 from .notes import Note, parse_notes
-from .slugs import slugify
+from .reading import Reader, Refused, decode
+from .slugs import MAX_SLUG_BYTES, slugify, uncut_slug
 from .tags import Tag, read_tags
 
 KEYS = (
@@ -40,6 +41,7 @@ FLAGS = ("excerpt", "draft")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 H1 = re.compile(r"^# +(.+?)(?: +#+)? *$")
 BOOLEAN = {"true": True, "yes": True, "false": False, "no": False}
+ANYWHERE = Reader()  # regular files under the size cap, wherever they are
 
 
 @dataclass(frozen=True)
@@ -97,28 +99,26 @@ class Source:
         return self.path.stem
 
 
-def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
-    """The file's text with `\\n` line endings, or None after reporting why it cannot be read."""
+def read_text(path: Path, diagnostics: Diagnostics, reader: Reader = ANYWHERE) -> str | None:
+    """The file's text with `\\n` line endings, or None after reporting why it cannot be
+    read (see reading.py: what may be read, and what counts as text)."""
     try:
-        data = path.read_bytes()
+        data = reader.read(path)
+    except Refused as refused:
+        diagnostics.error(path, 0, str(refused))
+        return None
     except OSError as exc:
         diagnostics.error(path, 0, f"cannot be read: {exc.strerror}")
         return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        diagnostics.error(
-            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
-        )
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode(path, data, diagnostics)
 
 
-def read_article(source: Source, config: SiteConfig, diagnostics: Diagnostics) -> Article | None:
+def read_article(
+    source: Source, config: SiteConfig, diagnostics: Diagnostics, reader: Reader = ANYWHERE
+) -> Article | None:
     """Read a source and its notes; None when either cannot be read or nothing is left."""
-    text = read_text(source.path, diagnostics)
-    notes_text = read_text(source.notes, diagnostics) if source.notes else ""
+    text = read_text(source.path, diagnostics, reader)
+    notes_text = read_text(source.notes, diagnostics, reader) if source.notes else ""
     if text is None or notes_text is None:
         return None
     kind: Literal["markdown", "text"] = "markdown" if source.path.suffix == ".md" else "text"
@@ -214,10 +214,14 @@ def _metadata(
             slug = slugify(value)
             if slug != value:
                 used = slug or base.slug or slugify(source.name) or "article"
+                plain = uncut_slug(value) == value  # but too long
                 diagnostics.warning(
                     path,
                     line,
-                    f"slug: '{value}' is not a plain slug (lower-case "
+                    f"slug: {len(value)} characters are more than a slug may have "
+                    f"({MAX_SLUG_BYTES} bytes); using '{used}'"
+                    if plain
+                    else f"slug: '{value}' is not a plain slug (lower-case "
                     f"words and hyphens); using '{used}'",
                 )
             if slug:

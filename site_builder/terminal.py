@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .diagnostics import shown
+from .diagnostics import printable, printable_lines, shown
 from .site import BuildReport
 
 if TYPE_CHECKING:  # `build` and `check` need no watcher loaded
@@ -25,7 +25,7 @@ def print_diagnostics(report: BuildReport, stream: TextIO | None = None) -> None
     for diagnostic in report.diagnostics.sorted():
         print(diagnostic.format(), file=stream)
         if DEBUG and diagnostic.detail:
-            print(diagnostic.detail.rstrip("\n"), file=stream)
+            print(printable_lines(diagnostic.detail.rstrip("\n")), file=stream)
 
 
 def summary(report: BuildReport, verb: str) -> str:
@@ -43,7 +43,7 @@ def print_cycle(report: CycleReport, where: str = "") -> None:
     if report.build is not None:
         print_diagnostics(report.build)
     elif report.detail:
-        print(report.detail.rstrip("\n") if DEBUG else DEBUG_HINT, file=sys.stderr)
+        print(printable_lines(report.detail.rstrip("\n")) if DEBUG else DEBUG_HINT, file=sys.stderr)
     print(cycle_line(report) + (where if report.build and not report.changes else ""), flush=True)
 
 
@@ -51,11 +51,11 @@ def cycle_line(report: CycleReport) -> str:
     """One line a cycle: what changed, how many pages, milliseconds; or what went wrong."""
     result = report.build
     if not report.changes:  # the first build
-        return summary(result, "built") if result else report.problem
+        return summary(result, "built") if result else printable(report.problem)
     names = sorted(shown(path) for path in report.changes)
     what = names[0] + (f" and {len(names) - 1} more" if len(names) > 1 else "")
     if result is None:
-        return f"{what} changed: {report.problem}"
+        return f"{what} changed: {printable(report.problem)}"
     problems = len(result.diagnostics.errors), len(result.diagnostics.warnings)
     scope = "full rebuild, " if result.full else ""
     return (

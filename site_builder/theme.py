@@ -8,15 +8,18 @@ a TemplateFailure carrying a `path:line: error:` diagnostic.
 
 from __future__ import annotations
 
+import os
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Severity
 from .notes import Note
+from .reading import Reader, Refused
 from .render import NoteBody, RenderedArticle
 from .tags import FOLDER as TAGS
 from .tags import TagEntry
@@ -24,6 +27,7 @@ from .terms import TermEntry
 
 THEME = Path(__file__).parent / "theme"
 SOURCE_CHECKOUT = Path(__file__).parent.parent  # where templates/ sits in a git checkout
+THEME_READER = Reader(follow_symlinks=True)  # the default theme is ours, wherever it is
 
 
 def default_theme(part: str) -> Path:
@@ -63,15 +67,57 @@ def _error(where: str, line: int, message: str) -> Diagnostic:
     return Diagnostic(Path(where), line, Severity.ERROR, message)
 
 
+class Loader(jinja2.BaseLoader):
+    """Templates from the first folder that has one, each folder with its Reader: the
+    project's own are refused as any input is (outside the site, not a file, too large),
+    which is a TemplateFailure at the template."""
+
+    def __init__(self, folders: Sequence[tuple[Path, Reader]]) -> None:
+        self.folders = folders
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder, reader in self.folders:
+            path = folder.joinpath(*pieces)
+            if not os.path.lexists(path):
+                continue
+            try:
+                text = reader.read(path).decode("utf-8")
+                mtime = os.stat(path).st_mtime
+            except Refused as refused:
+                raise TemplateFailure(_error(str(path), 0, str(refused))) from None
+            except OSError as exc:
+                message = f"cannot be read: {exc.strerror}"
+                raise TemplateFailure(_error(str(path), 0, message)) from None
+            except UnicodeDecodeError as exc:
+                message = f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}); save it as UTF-8"
+                raise TemplateFailure(_error(str(path), 0, message)) from None
+
+            def uptodate(path: Path = path, mtime: float = mtime) -> bool:
+                try:
+                    return os.stat(path).st_mtime == mtime
+                except OSError:
+                    return False
+
+            return text, str(path), uptodate
+        raise jinja2.TemplateNotFound(template)
+
+
 class Theme:
     """Renders pages; the project's own templates/ come first, the default theme fills gaps."""
 
-    def __init__(self, config: SiteConfig, templates: Path | None = None) -> None:
-        folders = [str(p) for p in (templates, default_theme("templates")) if p and p.is_dir()]
+    def __init__(
+        self, config: SiteConfig, templates: Path | None = None, reader: Reader = THEME_READER
+    ) -> None:
+        folders = [(templates, reader)] if templates and templates.is_dir() else []
+        folders.append((default_theme("templates"), THEME_READER))
         self.config = config
         self.templates = templates
+        self.reader = reader
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(list(dict.fromkeys(folders))),
+            loader=Loader(folders),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

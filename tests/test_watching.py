@@ -446,7 +446,7 @@ def test_site_toml_turned_into_a_folder_is_reported_and_restoring_it_recovers(
     config.unlink()
     config.mkdir()
     reported = either.reported(lambda r: r.build is None, "a configuration error")
-    assert reported.problem.endswith("site.toml:1: error: cannot be read: Is a directory")
+    assert reported.problem.endswith("site.toml:1: error: is a folder, not a file; not read")
     # The loop carries on: an edit meanwhile is reported against site.toml again.
     (either.seeds / "one.notes.md").write_text("## Mars\nWhile site.toml is a folder.\n")
     again = either.reported(lambda r: r.build is None, "the error again")
@@ -604,7 +604,7 @@ def test_watch_outlives_a_folder_for_site_toml_and_a_vanished_source_folder(
         assert watching.printed[1] == f"watching seeds{mode}; press Ctrl-C to stop"
         config.unlink()
         config.mkdir()
-        watching.line(r"site\.toml changed: site\.toml:1: error: cannot be read: Is a directory")
+        watching.line(r"site\.toml changed: site\.toml:1: error: is a folder, not a file; not read")
         config.rmdir()
         config.write_text('title = "Restored"\n')
         watching.line(r"site\.toml changed: full rebuild, 1 page in \d+ ms")

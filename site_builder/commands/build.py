@@ -21,11 +21,17 @@ def build(
     site_url: str | None,
     jobs: int = 1,
     drafts: bool = False,
+    follow_symlinks: bool = False,
 ) -> int:
     """Build the site from `source` into `out`; the exit status."""
     project = Project.at(source, out)
     report = build_site(
-        project, site_url=site_url, jobs=jobs, progress=progress_bar(), drafts=drafts
+        project,
+        site_url=site_url,
+        jobs=jobs,
+        progress=progress_bar(),
+        drafts=drafts,
+        follow_symlinks=follow_symlinks,
     )
     print_diagnostics(report)
     print(summary(report, "built") + f" -> {shown(project.out)}")

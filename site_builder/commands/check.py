@@ -8,9 +8,9 @@ from ..site import Project, build_site
 from .report import exit_status, print_diagnostics, summary
 
 
-def check(source: Path, strict: bool) -> int:
+def check(source: Path, strict: bool, follow_symlinks: bool = False) -> int:
     """Run the whole pipeline without writing; the exit status."""
-    report = build_site(Project.at(source), write=False)
+    report = build_site(Project.at(source), write=False, follow_symlinks=follow_symlinks)
     print_diagnostics(report)
     print(summary(report, "checked"))
     return exit_status(report, strict)

@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import shown
+from ..diagnostics import printable, shown
 from ..output import MANIFEST
 from ..site import Project, build_site
 from .report import (
@@ -96,18 +96,30 @@ class Target:
         return f"refs/heads/{self.branch}"
 
 
-def deploy(source: Path, branch: str, remote: str, push: bool, site_url: str | None) -> int:
+def deploy(
+    source: Path,
+    branch: str,
+    remote: str,
+    push: bool,
+    site_url: str | None,
+    follow_symlinks: bool = False,
+) -> int:
     """Build `source` strictly, commit it to `branch` and push that to `remote`; the exit status."""
     try:
         git = _repository(source)
         origin = _origin(git, source)
         target = _target(git, branch, remote, push)
     except DeployError as exc:
-        print(exc, file=sys.stderr)
+        print(printable(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     with tempfile.TemporaryDirectory(prefix="site-builder-deploy-") as scratch:
         out = Path(scratch) / "site"
-        report = build_site(Project.at(source, out), site_url=site_url, progress=progress_bar())
+        report = build_site(
+            Project.at(source, out),
+            site_url=site_url,
+            progress=progress_bar(),
+            follow_symlinks=follow_symlinks,
+        )
         print_diagnostics(report)
         print(summary(report, "built"))
         if exit_status(report, strict=True) != EXIT_CLEAN:
@@ -119,7 +131,7 @@ def deploy(source: Path, branch: str, remote: str, push: bool, site_url: str | N
         try:
             commit, files = _commit(git, out, Path(scratch) / "index", origin, target)
         except DeployError as exc:
-            print(exc, file=sys.stderr)
+            print(printable(str(exc)), file=sys.stderr)
             return EXIT_USAGE
     done = (
         f"committed {files} file{'' if files == 1 else 's'} to {branch} as {commit} "
@@ -131,7 +143,7 @@ def deploy(source: Path, branch: str, remote: str, push: bool, site_url: str | N
     pushed = git.run("push", remote, f"{target.ref}:{target.ref}", check=False)
     if pushed.returncode != 0:
         print(
-            f"error: {done}, but pushing it to {remote} failed: {_message(pushed)}",
+            printable(f"error: {done}, but pushing it to {remote} failed: {_message(pushed)}"),
             file=sys.stderr,
         )
         return EXIT_USAGE

@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
+from ..diagnostics import printable
 from ..theme import SOURCE_CHECKOUT, THEME
 from .report import EXIT_CLEAN, EXIT_USAGE
 
@@ -102,7 +103,8 @@ def running_site_builder() -> tuple[str, str | None]:
 def new(directory: Path) -> int:
     """Scaffold a site in `directory`, which must be missing or empty."""
     if directory.is_file() or (directory.is_dir() and any(directory.iterdir())):
-        print(f"{directory}: error: already exists and is not empty", file=sys.stderr)
+        shown = printable(str(directory))
+        print(f"{shown}: error: already exists and is not empty", file=sys.stderr)
         return EXIT_USAGE
     version, direct_url = running_site_builder()
     files = {
@@ -116,9 +118,10 @@ def new(directory: Path) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
     except OSError as exc:  # say, a parent of `directory` is a file
-        where = exc.filename if isinstance(exc.filename, str) else directory
+        where = printable(exc.filename if isinstance(exc.filename, str) else str(directory))
         print(f"{where}: error: cannot make the site here: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
+    directory = Path(printable(str(directory)))  # as shown from here on
     print(
         f"made a new site in {directory}; build it with:\n"
         f"  site-builder build --source {directory / 'seeds'}\n"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..config import load_config
 from ..devloop import CycleReport, DevLoop, until_stopped
+from ..diagnostics import printable
 from ..project import Project
 from ..server import LOCAL_HOSTS, DevServer
 from ..site import Site
@@ -19,7 +20,13 @@ from .report import EXIT_CLEAN, EXIT_USAGE
 
 
 def serve(
-    source: Path, out: Path | None, host: str, port: int, poll: bool, open_browser: bool
+    source: Path,
+    out: Path | None,
+    host: str,
+    port: int,
+    poll: bool,
+    open_browser: bool,
+    follow_symlinks: bool = False,
 ) -> int:
     """Serve the site until Ctrl-C, SIGTERM or SIGHUP; a temporary output folder goes too."""
     if host not in LOCAL_HOSTS:
@@ -38,13 +45,15 @@ def serve(
                 # Requests wait until the first build is written (the first `announce`).
                 server = DevServer(project.out, host, port, base_path, wait_for_build=True)
             except OSError as exc:
-                print(f"error: cannot serve on {host}:{port}: {exc.strerror}", file=sys.stderr)
+                where = printable(f"{host}:{port}")
+                print(f"error: cannot serve on {where}: {exc.strerror}", file=sys.stderr)
                 return EXIT_USAGE
             with server.running(), Watcher(project, poll=poll) as watcher:
-                print(f"serving {server.url}", flush=True)
+                print(f"serving {printable(server.url)}", flush=True)
                 if open_browser:
                     webbrowser.open(server.url)
-                loop = DevLoop(Site(project, drafts=True), watcher)
+                site = Site(project, drafts=True, follow_symlinks=follow_symlinks)
+                loop = DevLoop(site, watcher)
 
                 def show(report: CycleReport) -> None:
                     print_cycle(report)

@@ -14,11 +14,11 @@ from ..watching import Watcher
 from .report import EXIT_CLEAN
 
 
-def watch(source: Path, out: Path | None, poll: bool) -> int:
+def watch(source: Path, out: Path | None, poll: bool, follow_symlinks: bool = False) -> int:
     """Build, then rebuild on every change until Ctrl-C, SIGTERM or SIGHUP."""
     project = Project.at(source, out)
     with until_stopped(), Watcher(project, poll=poll) as watcher:
-        loop = DevLoop(Site(project, drafts=True), watcher)
+        loop = DevLoop(Site(project, drafts=True, follow_symlinks=follow_symlinks), watcher)
         print_cycle(loop.build(), where=f" -> {shown(project.out)}")
         print(watching_line(project.source, watcher.polling), flush=True)
         loop.run(print_cycle)
