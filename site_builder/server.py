@@ -33,7 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import terminal
-from .diagnostics import INTERNAL
+from .diagnostics import INTERNAL, printable
 
 EVENTS = "/__site-builder/events"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -467,8 +467,7 @@ def _end(connection: socket.socket) -> None:
 
 def _printable(text: str, limit: int = 300) -> str:
     """Text from a request, safe on a terminal: control characters escaped, cut at `limit`."""
-    text = text if len(text) <= limit else text[:limit] + "…"
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    return printable(text if len(text) <= limit else text[:limit] + "…")
 
 
 def _connections_allowed() -> int:
