@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from html.parser import HTMLParser
@@ -11,8 +12,18 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import GOOD, Run, make_site, page_slugs, tree
 
+from site_builder import output as output_module
 from site_builder.diagnostics import Diagnostics
-from site_builder.output import MANIFEST, SITE, DryRun, Output, OutputError
+from site_builder.output import (
+    JOURNAL,
+    MANIFEST,
+    SITE,
+    TEMPORARY,
+    DryRun,
+    Output,
+    OutputError,
+    is_own,
+)
 from site_builder.slugs import assign_pages
 
 REFUSE_HINT = "use a folder of its own such as _site"
@@ -230,7 +241,7 @@ def test_no_temporary_files_are_left(tmp_path: Path, cli: Run) -> None:
     two_articles(tmp_path)
     assert cli("build").code == 0
     assert cli("build").code == 0
-    leftovers = [p for p in tmp_path.rglob("*") if p.name.startswith(".tmp-")]
+    leftovers = [p for p in tmp_path.rglob("*") if p.name.startswith(TEMPORARY)]
     assert leftovers == []
 
 
@@ -260,16 +271,59 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
-    Output(out).write("page.html", "old")
+    built = Output(out)
+    built.write("page.html", "old")
+    built.save()
 
     def fail(source: str, target: str) -> None:
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError, match="No space left on device") as failure:
         Output(out).write("page.html", "new")
-    assert [p.name for p in out.iterdir()] == ["page.html"]
+    assert failure.value.filename == str(out / "page.html")  # the file, not its temporary
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "page.html"]
     assert text_of(out / "page.html") == "old"
+
+
+def test_a_new_file_comes_into_place_once_the_journal_lists_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    output = Output(out)
+    output.write("a/index.html", "a", "seeds/a.md")
+    # Not in place yet: a temporary, which a build after a kill here removes.
+    assert [p.name.startswith(TEMPORARY) for p in out.rglob("*") if p.is_file()] == [True]
+    monkeypatch.setattr(output_module, "BATCH", 2)
+    output.write("b.html", "b")
+    assert text_of(out / JOURNAL).splitlines() == [
+        '["a/index.html", "seeds/a.md"]',
+        '["b.html", ""]',
+    ]
+    assert (text_of(out / "a" / "index.html"), text_of(out / "b.html")) == ("a", "b")
+    assert not (out / MANIFEST).exists()
+    output.save()  # the manifest lists them now: the journal goes
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "a", "b.html"]
+    output.write("b.html", "new b")  # ours already: replaced at once
+    assert text_of(out / "b.html") == "new b"
+    assert not (out / JOURNAL).exists()
+
+
+@pytest.mark.parametrize(
+    ("relative", "own"),
+    [
+        (MANIFEST, True),
+        (JOURNAL, True),
+        (f"{TEMPORARY}ab12", True),
+        (f"good/{TEMPORARY}ab12", True),
+        ("index.html", False),
+        (".nojekyll", False),
+        ("site-builder-manifest.json", False),
+        (".site-builder/index.html", False),
+    ],
+)
+def test_our_own_records_are_named_so(relative: str, own: bool) -> None:
+    assert is_own(relative) is own
 
 
 def test_output_never_writes_outside_its_folder(tmp_path: Path) -> None:
