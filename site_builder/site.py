@@ -31,7 +31,7 @@ from .discover import discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
-from .output import ASSETS, DryRun, Output, check_output_dir
+from .output import ASSETS, DryRun, Output, check_output_dir, is_own
 from .parallel import render_all
 from .project import Project as Project  # re-exported: where a site's parts live
 from .render import RenderedArticle, pygments_css
@@ -44,6 +44,7 @@ from .views import site_views
 RESERVED_SLUGS = ("terms", "static", TAGS)
 FILES_OWNER = "(files)"  # owner of the files beside the articles that pages link to
 PUBLIC_OWNER = "(public)"  # owner of what public/ holds
+OWN_NAME = "names starting with .site-builder- are site-builder's own; this file is left out"
 
 Progress = Callable[[int, int], None]
 
@@ -148,8 +149,8 @@ class Site:
             self._write_public,
         )
         # Pages whose input is broken now keep their last good output.
-        self.output.prune(keep={project.owner(path) for path in self.entries})
-        self.output.save()
+        keep = {project.owner(path) for path in self.entries}
+        self._site_stages(partial(self.output.prune, keep), self.output.save)
         return self._report(self.entries.values(), rendered, started, full=True)
 
     def rebuild(self, changed: Iterable[Path]) -> BuildReport:
@@ -190,8 +191,7 @@ class Site:
             or shown_before != [_shown(entry.page) for entry in dirty]
         ):
             self._site_stages(partial(self._write_site_pages, full=False))
-        self._site_stages(self._write_files)
-        self.output.save()
+        self._site_stages(self._write_files, self.output.save)
         return self._report([*dirty, *newly], rendered, started, full=False)
 
     # Stages
@@ -240,7 +240,8 @@ class Site:
             if entry.article.meta.draft and not self.drafts:
                 entry.page = None
                 # A draft is not published, even as it was before.
-                self.output.remove_owner(self.project.owner(path))
+                with Diagnostics(entry.diagnostics).guard(path):
+                    self.output.remove_owner(self.project.owner(path))
                 continue
             slugs[path] = entry.article.meta.slug
         problems = Diagnostics()
@@ -313,11 +314,16 @@ class Site:
         folder = self.links.folder
         linked = sorted({name for e in self.entries.values() if e.page for name in e.page.files})
         files = {}
+        problems = Diagnostics()
         for name in linked:
+            if is_own(name):
+                problems.warning(folder / name, 0, OWN_NAME)
+                continue
             # A file gone since the page was rendered is left out; the next rebuild says so.
             with contextlib.suppress(OSError):
                 files[f"{FILES}/{name}"] = (folder / name).read_bytes()
         self.output.replace(FILES_OWNER, files)
+        self.site_problems["files"] = problems.items
 
     def _write_public(self) -> None:
         """public/ as it is, at the site's root; our own files win a clash, with a warning."""
@@ -325,7 +331,9 @@ class Site:
         files: dict[str, bytes] = {}
         for relative, path in _public_files(self.project.public):
             owner = self.output.files.get(relative)
-            if owner not in (None, PUBLIC_OWNER):
+            if is_own(relative):
+                problems.warning(path, 0, OWN_NAME)
+            elif owner not in (None, PUBLIC_OWNER):
                 problems.warning(path, 0, f"the site has its own {relative}; this one is left out")
             else:
                 files[relative] = path.read_bytes()
@@ -375,7 +383,7 @@ class Site:
         removed = self.entries.keys() - sources.keys()
         for path in removed:
             del self.entries[path]
-            self.output.remove_owner(self.project.owner(path))
+            self._site_stages(partial(self.output.remove_owner, self.project.owner(path)))
         dirty = set()
         for path, source in sources.items():
             entry = self.entries.get(path)
