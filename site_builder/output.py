@@ -18,6 +18,7 @@ Anything else is not ours, and the folder is refused.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -342,6 +343,9 @@ def _sync_folder(folder: Path) -> None:
     handle = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(handle)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise  # else a file system that cannot flush a folder (some network ones)
     finally:
         os.close(handle)
 

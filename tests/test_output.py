@@ -313,6 +313,23 @@ def test_a_new_file_comes_into_place_once_the_journal_lists_it(
     assert not (out / JOURNAL).exists()
 
 
+def test_a_file_system_that_cannot_flush_a_folder_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fsync = os.fsync
+
+    def files_only(handle: int) -> None:
+        if stat.S_ISDIR(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "Invalid argument")
+        fsync(handle)
+
+    monkeypatch.setattr(os, "fsync", files_only)
+    output = Output(tmp_path / "out")
+    output.write("a.html", "a")
+    output.save()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MANIFEST, "a.html"]
+
+
 FULL = OSError(errno.ENOSPC, "No space left on device")
 
 
