@@ -3,27 +3,51 @@
 A manifest records which file was written for which source, so a rebuild can
 tell our files from anyone else's, remove pages of deleted articles, and keep
 the last good output of a page whose source is broken.
+
+A build can be killed at any moment (kill -9, power loss, a CI timeout), and the
+next one recovers by itself. Every file is written to a temporary, named as only
+the builder names its files, then renamed over its target. A new file (a path
+the manifest does not list) is renamed into place only once its path is in an
+append-only journal, flushed to disk: new files wait as temporaries and come
+into place in batches, one flush of the journal for each batch. So every file in
+the folder is listed in the manifest or the journal, or is one of our
+temporaries: the next build removes the temporaries, takes over what the journal
+lists, and clears the journal once the manifest saying so is safely on disk.
+Anything else is not ours, and the folder is refused.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
 
 from .diagnostics import shown
 
-MANIFEST = ".site-builder-manifest.json"
+OWN = ".site-builder-"  # every name the builder keeps for itself in the output starts so
+MANIFEST = OWN + "manifest.json"  # what the folder holds, for which source
+JOURNAL = OWN + "journal"  # files being created since the manifest was last saved
+TEMPORARY = OWN + "tmp-"  # a file being written, renamed over its target when complete
 SITE = ""  # owner of pages that belong to no one source (reading list, terms, 404)
 ASSETS = "(assets)"  # owner of static files
 FILE_MODE = 0o644
-UNTOUCHED = {".git", MANIFEST}  # a git worktree for publishing may live in the output
+BATCH = 100  # new files put in place after one flush of the journal
+GIT = ".git"  # a git worktree for publishing may live in the output: left alone
 
 
 class OutputError(Exception):
     """The output folder cannot be used; nothing was written."""
+
+
+def is_own(relative: str) -> bool:
+    """Whether a path in the output is the builder's own bookkeeping: never to publish.
+
+    The manifest, the journal and temporaries: `.site-builder-*`, at any depth.
+    """
+    return PurePosixPath(relative).name.startswith(OWN)
 
 
 def check_output_dir(out: Path, project: Path, protected: list[Path]) -> None:
@@ -44,13 +68,13 @@ def check_output_dir(out: Path, project: Path, protected: list[Path]) -> None:
     if target.exists() and not target.is_dir():
         raise OutputError(f"{shown(out)}: error: is a file, not a folder")
     if target.is_dir():
-        owned = set(_read_manifest(target))
+        # Ours: what the manifest lists, what an interrupted build listed in the journal
+        # before creating it, and our temporaries.
+        owned = set(_read_manifest(target)) | set(_read_journal(target))
         strangers = sorted(
-            str(path.relative_to(target))
-            for path in target.rglob("*")
-            if path.is_file()
-            and not _untouched(path.relative_to(target))
-            and path.relative_to(target).as_posix() not in owned
+            relative
+            for relative in _files(target)
+            if relative not in owned and not _bookkeeping(relative)
         )
         if strangers:
             listed = ", ".join(strangers[:5]) + (" ..." if len(strangers) > 5 else "")
@@ -61,13 +85,23 @@ def check_output_dir(out: Path, project: Path, protected: list[Path]) -> None:
 
 
 class Output:
-    """Writes files under one folder and remembers which source each came from."""
+    """Writes files under one folder and remembers which source each came from.
+
+    Opening it recovers from an interrupted build: temporaries are removed, and the
+    files the journal lists are ours (the next `save` records them in the manifest).
+    A failed write or removal raises OSError naming the file; what was there stays.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.files = _read_manifest(folder)  # relative path -> owner
+        self._listed = _read_manifest(folder)  # what the manifest on disk says
+        journaled = _read_journal(folder)
+        self.files = {**self._listed, **journaled}  # relative path -> owner
         self.written: set[str] = set()  # since the last save
-        self._listed = dict(self.files)  # what the manifest on disk says
+        self.failed = False  # whether a write failed since the last save
+        self._claimed = set(self.files)  # provably ours: in the manifest or the journal
+        self._pending: dict[str, tuple[Path, Path]] = {}  # new: (temporary, target)
+        self._recover()
 
     def write(self, relative: str, content: str | bytes, owner: str = SITE) -> None:
         """Write one file atomically, and only if its content changed."""
@@ -75,21 +109,12 @@ class Output:
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.files[relative] = owner
         self.written.add(relative)
-        self._store(target, data)
-
-    def _store(self, target: Path, data: bytes) -> None:
-        """Put the bytes in place atomically, unless they are there already."""
-        if target.is_file() and target.read_bytes() == data:
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temporary, FILE_MODE)  # mkstemp makes 0600; a site is meant to be read
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            self._store(relative, target, data)
+            if len(self._pending) >= BATCH:
+                self._flush()
+        except OSError:
+            self.failed = True
             raise
 
     def replace(self, owner: str, files: Mapping[str, str | bytes]) -> None:
@@ -105,21 +130,21 @@ class Output:
             self.remove(relative)
 
     def remove(self, relative: str) -> None:
-        """Remove one file we wrote, and folders it leaves empty."""
-        if self.files.pop(relative, None) is None:
+        """Remove one file we wrote, and folders it leaves empty; if that fails, it stays ours."""
+        if relative not in self.files:
             return
+        self._discard(relative)
         self._delete(self._inside(relative))
-
-    def _delete(self, path: Path) -> None:
-        """Remove a file, and the folders it leaves empty."""
-        path.unlink(missing_ok=True)
-        for parent in path.parents:
-            if parent == self.folder or not parent.is_dir() or any(parent.iterdir()):
-                break
-            parent.rmdir()
+        del self.files[relative]
 
     def prune(self, keep: set[str]) -> None:
-        """After a full build: remove files it did not write, unless their owner is in `keep`."""
+        """After a full build: remove files it did not write, unless their owner is in `keep`.
+
+        Not after a failed write (a full disk): the stage it stopped may not have
+        reached files it still wants. The next build that writes everything prunes.
+        """
+        if self.failed:
+            return
         for relative, owner in list(self.files.items()):
             if relative not in self.written and owner not in keep:
                 self.remove(relative)
@@ -129,20 +154,116 @@ class Output:
         return (self.folder / MANIFEST).is_file()
 
     def save(self) -> None:
-        """Record what the folder holds, for the next build (when that changed)."""
+        """Record what the folder holds, for the next build (when that changed).
+
+        The manifest is on disk, flushed, before the new files still waiting come
+        into place and before the journal goes: at every moment the manifest or the
+        journal lists each file we wrote.
+        """
         self.written = set()
-        if self.files == self._listed and (self.folder / MANIFEST).exists():
+        self.failed = False
+        pending, self._pending = self._pending, {}
+        if self.files != self._listed or not (self.folder / MANIFEST).exists():
+            manifest = json.dumps(dict(sorted(self.files.items())), indent=1) + "\n"
+            try:
+                self._commit(manifest.encode("utf-8"))
+            except OSError:
+                _discard_all(pending)
+                raise
+            self._listed = dict(self.files)
+        self._claimed = set(self._listed)
+        failure = _place(pending)
+        self._clear_journal()
+        if failure is not None:
+            raise failure
+
+    # What touches the disk (a dry run does none of it)
+
+    def _recover(self) -> None:
+        """Remove the temporaries an interrupted build left behind."""
+        if self.folder.is_dir():
+            for relative in _files(self.folder):
+                if PurePosixPath(relative).name.startswith(TEMPORARY):
+                    self._delete(self.folder / relative)
+
+    def _store(self, relative: str, target: Path, data: bytes) -> None:
+        """Put the bytes in place atomically, unless they are there already.
+
+        A new file waits as a temporary until `_flush` has listed it in the journal.
+        """
+        try:
+            if relative in self._pending:
+                self._discard(relative)  # written twice before it came into place
+            elif target.is_file() and target.read_bytes() == data:
+                return
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = _temporary(target.parent, data)
+            if relative in self._claimed:
+                _rename(temporary, target)
+            else:
+                self._pending[relative] = (temporary, target)
+        except OSError as exc:
+            raise _naming(exc, target) from exc
+
+    def _flush(self) -> None:
+        """List the new files in the journal, flushed to disk, then put them in place."""
+        pending, self._pending = self._pending, {}
+        if not pending:
             return
-        manifest = json.dumps(dict(sorted(self.files.items())), indent=1) + "\n"
-        self.write(MANIFEST, manifest)
-        del self.files[MANIFEST]
-        self.written = set()
-        self._listed = dict(self.files)
+        journal = self.folder / JOURNAL
+        created = not journal.exists()
+        lines = "".join(json.dumps([relative, self.files[relative]]) + "\n" for relative in pending)
+        try:
+            with open(journal, "ab") as stream:
+                stream.write(lines.encode("utf-8"))
+                stream.flush()
+                os.fsync(stream.fileno())
+            if created:
+                _sync_folder(self.folder)
+        except OSError:
+            _discard_all(pending)
+            raise
+        self._claimed.update(pending)
+        failure = _place(pending)
+        if failure is not None:
+            raise failure
+
+    def _discard(self, relative: str) -> None:
+        """Forget a new file not yet in place."""
+        temporary, _ = self._pending.pop(relative, (None, None))
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+
+    def _commit(self, manifest: bytes) -> None:
+        """Put the manifest in place, flushed to disk."""
+        target = self.folder / MANIFEST
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _rename(_temporary(self.folder, manifest, durable=True), target)
+            _sync_folder(self.folder)
+        except OSError as exc:
+            raise _naming(exc, target) from exc
+
+    def _clear_journal(self) -> None:
+        (self.folder / JOURNAL).unlink(missing_ok=True)
+
+    def _delete(self, path: Path) -> None:
+        """Remove a file, and the folders it leaves empty."""
+        path.unlink(missing_ok=True)
+        for parent in path.parents:
+            if parent == self.folder or not parent.is_dir() or any(parent.iterdir()):
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break  # an empty folder left behind is harmless
 
     def _inside(self, relative: str) -> Path:
         target = (self.folder / relative).resolve()
         if not target.is_relative_to(self.folder.resolve()):
             raise OutputError(f"refusing to write outside the output folder: {relative}")
+        if is_own(relative):
+            raise OutputError(f"refusing to write {relative}: {OWN}* names are site-builder's own")
         return self.folder / relative
 
 
@@ -154,7 +275,16 @@ class DryRun(Output):
         self.files = {}  # as if the folder were empty: every file is new
         self._listed = {}
 
-    def _store(self, target: Path, data: bytes) -> None:
+    def _recover(self) -> None:
+        pass
+
+    def _store(self, relative: str, target: Path, data: bytes) -> None:
+        pass
+
+    def _commit(self, manifest: bytes) -> None:
+        pass
+
+    def _clear_journal(self) -> None:
         pass
 
     def _delete(self, path: Path) -> None:
@@ -164,6 +294,96 @@ class DryRun(Output):
         return True  # nothing written, nothing to lose
 
 
+def _temporary(folder: Path, data: bytes, durable: bool = False) -> Path:
+    """A new file of ours in the folder holding the bytes (flushed to disk, if durable)."""
+    handle, name = tempfile.mkstemp(dir=folder, prefix=TEMPORARY)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.chmod(temporary, FILE_MODE)  # mkstemp makes 0600; a site is meant to be read
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _rename(temporary: Path, target: Path) -> None:
+    """Put a temporary in place of its target at once; on failure the target stays as it was."""
+    try:
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _place(pending: Mapping[str, tuple[Path, Path]]) -> OSError | None:
+    """Rename each temporary over its target; the first failure, naming its file."""
+    failure = None
+    for temporary, target in pending.values():
+        try:
+            _rename(temporary, target)
+        except OSError as exc:
+            failure = failure or _naming(exc, target)
+    return failure
+
+
+def _discard_all(pending: Mapping[str, tuple[Path, Path]]) -> None:
+    for temporary, _ in pending.values():
+        temporary.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a file created or renamed in it) to disk, where one can."""
+    if os.name == "nt":
+        return  # Windows cannot open a folder; NTFS journals its metadata
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise  # else a file system that cannot flush a folder (some network ones)
+    finally:
+        os.close(handle)
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """The same failure, naming the file we were writing (not a temporary, or none)."""
+    if exc.errno is None:
+        return exc
+    return OSError(exc.errno, exc.strerror or os.strerror(exc.errno), str(path))
+
+
+def _files(folder: Path) -> Iterator[str]:
+    """Every file under the folder, by POSIX path relative to it, a .git folder left out."""
+    for top, folders, names in os.walk(folder):
+        here = Path(top)
+        if here == folder and GIT in folders:
+            folders.remove(GIT)
+        for name in names:
+            if (here / name).is_file():
+                yield (here / name).relative_to(folder).as_posix()
+
+
+def _bookkeeping(relative: str) -> bool:
+    """Our own records at the top, or one of our temporaries anywhere."""
+    return relative in (MANIFEST, JOURNAL) or PurePosixPath(relative).name.startswith(TEMPORARY)
+
+
+def _listable(relative: str) -> bool:
+    """Whether a path read from the manifest or journal can be one we wrote."""
+    path = PurePosixPath(relative)
+    return (
+        bool(relative)
+        and not path.is_absolute()
+        and ".." not in path.parts
+        and not is_own(relative)
+    )
+
+
 def _read_manifest(folder: Path) -> dict[str, str]:
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -171,8 +391,21 @@ def _read_manifest(folder: Path) -> dict[str, str]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {str(k): str(v) for k, v in data.items() if k != MANIFEST}
+    return {str(k): str(v) for k, v in data.items() if _listable(str(k))}
 
 
-def _untouched(relative: Path) -> bool:
-    return relative.parts[0] in UNTOUCHED
+def _read_journal(folder: Path) -> dict[str, str]:
+    """The paths an interrupted build was creating, with their owners, later ones winning."""
+    try:
+        lines = (folder / JOURNAL).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return {}
+    files = {}
+    for line in lines:
+        try:
+            relative, owner = json.loads(line)
+        except (ValueError, TypeError):
+            continue  # a line cut short: its file was never created
+        if isinstance(relative, str) and isinstance(owner, str) and _listable(relative):
+            files[relative] = owner
+    return files

@@ -30,7 +30,7 @@ from .discover import discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
-from .output import ASSETS, DryRun, Output, check_output_dir
+from .output import ASSETS, DryRun, Output, check_output_dir, is_own
 from .parallel import render_all
 from .project import Project as Project  # re-exported: where a site's parts live
 from .reading import Reader, Refused
@@ -44,6 +44,7 @@ from .views import site_views
 RESERVED_SLUGS = ("terms", "static", TAGS)
 FILES_OWNER = "(files)"  # owner of the files beside the articles that pages link to
 PUBLIC_OWNER = "(public)"  # owner of what public/ holds
+OWN_NAME = "names starting with .site-builder- are site-builder's own; this file is left out"
 
 Progress = Callable[[int, int], None]
 
@@ -161,8 +162,8 @@ class Site:
             self._write_public,
         )
         # Pages whose input is broken now keep their last good output.
-        self.output.prune(keep={project.owner(path) for path in self.entries})
-        self.output.save()
+        keep = {project.owner(path) for path in self.entries}
+        self._site_stages(partial(self.output.prune, keep), self.output.save)
         return self._report(self.entries.values(), rendered, started, full=True)
 
     def rebuild(self, changed: Iterable[Path]) -> BuildReport:
@@ -203,8 +204,7 @@ class Site:
             or shown_before != [_shown(entry.page) for entry in dirty]
         ):
             self._site_stages(partial(self._write_site_pages, full=False))
-        self._site_stages(self._write_files)
-        self.output.save()
+        self._site_stages(self._write_files, self.output.save)
         return self._report([*dirty, *newly], rendered, started, full=False)
 
     # Stages
@@ -254,7 +254,8 @@ class Site:
             if entry.article.meta.draft and not self.drafts:
                 entry.page = None
                 # A draft is not published, even as it was before.
-                self.output.remove_owner(self.project.owner(path))
+                with Diagnostics(entry.diagnostics).guard(path):
+                    self.output.remove_owner(self.project.owner(path))
                 continue
             slugs[path] = entry.article.meta.slug
         problems = Diagnostics()
@@ -332,14 +333,17 @@ class Site:
         files = {}
         problems = Diagnostics()
         for name in linked:
+            if is_own(name):
+                problems.warning(folder / name, 0, OWN_NAME)
+                continue
             try:
                 files[f"{FILES}/{name}"] = self.reader.read(folder / name)
             except Refused as refused:  # too large, not a file
                 problems.error(folder / name, 0, str(refused))
             except OSError:
                 pass  # gone since the page was rendered: the next rebuild says so
-        self.site_problems["files"] = problems.items
         self.output.replace(FILES_OWNER, files)
+        self.site_problems["files"] = problems.items
 
     def _write_public(self) -> None:
         """public/ as it is, at the site's root; our own files win a clash, with a warning."""
@@ -347,6 +351,9 @@ class Site:
         files: dict[str, bytes] = {}
         for relative, path in self.reader.files(self.project.public, problems, _is_git):
             owner = self.output.files.get(relative)
+            if is_own(relative):
+                problems.warning(path, 0, OWN_NAME)
+                continue
             if owner not in (None, PUBLIC_OWNER):
                 problems.warning(path, 0, f"the site has its own {relative}; this one is left out")
                 continue
@@ -400,7 +407,7 @@ class Site:
         removed = self.entries.keys() - sources.keys()
         for path in removed:
             del self.entries[path]
-            self.output.remove_owner(self.project.owner(path))
+            self._site_stages(partial(self.output.remove_owner, self.project.owner(path)))
         dirty = set()
         for path, source in sources.items():
             entry = self.entries.get(path)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import GOOD, Run, make_site, tree
 
-from site_builder.output import MANIFEST
+from site_builder.commands import deploy
+from site_builder.output import JOURNAL, MANIFEST, TEMPORARY
 
 SOURCE = "site/seeds"
 CONFIG = 'title = "Deployed readings"\n'
@@ -116,6 +117,26 @@ def test_deploy_pushes_exactly_the_built_site(repo: Path, origin: Path, cli: Run
     assert git(origin, "log", "-1", "--format=%an <%ae>", "gh-pages") == (
         "An Editor <editor@example.org>"
     )
+
+
+def test_deploy_never_commits_the_builders_own_records(repo: Path, tmp_path: Path) -> None:
+    # What a build whose manifest could not be saved leaves: the journal, a temporary.
+    out = tmp_path / "built"
+    files = {
+        "index.html": b"<p>page</p>",
+        MANIFEST: b"{}",
+        JOURNAL: b'["index.html", ""]',
+        f"a/{TEMPORARY}x1": b"half",
+        "a/b.html": b"<p>b</p>",
+    }
+    for name, data in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    git_ = deploy.Git(repo)
+    target = deploy._target(git_, "gh-pages", "origin", push=False)
+    _, count = deploy._commit(git_, out, tmp_path / "index", deploy._origin(git_, repo), target)
+    assert published(repo, "gh-pages") == {"a/b.html": b"<p>b</p>", "index.html": b"<p>page</p>"}
+    assert count == 2
 
 
 def test_deploy_leaves_working_tree_index_and_head_alone(repo: Path, cli: Run) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import stat
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,8 +14,20 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import GOOD, Run, make_site, page_slugs, tree
 
+from site_builder import output as output_module
 from site_builder.diagnostics import Diagnostics
-from site_builder.output import MANIFEST, SITE, DryRun, Output, OutputError
+from site_builder.output import (
+    JOURNAL,
+    MANIFEST,
+    OWN,
+    SITE,
+    TEMPORARY,
+    DryRun,
+    Output,
+    OutputError,
+    is_own,
+)
+from site_builder.site import Project, Site
 from site_builder.slugs import assign_pages
 
 REFUSE_HINT = "use a folder of its own such as _site"
@@ -230,7 +245,7 @@ def test_no_temporary_files_are_left(tmp_path: Path, cli: Run) -> None:
     two_articles(tmp_path)
     assert cli("build").code == 0
     assert cli("build").code == 0
-    leftovers = [p for p in tmp_path.rglob("*") if p.name.startswith(".tmp-")]
+    leftovers = [p for p in tmp_path.rglob("*") if p.name.startswith(TEMPORARY)]
     assert leftovers == []
 
 
@@ -260,16 +275,207 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
-    Output(out).write("page.html", "old")
+    built = Output(out)
+    built.write("page.html", "old")
+    built.save()
 
     def fail(source: str, target: str) -> None:
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError, match="No space left on device") as failure:
         Output(out).write("page.html", "new")
-    assert [p.name for p in out.iterdir()] == ["page.html"]
+    assert failure.value.filename == str(out / "page.html")  # the file, not its temporary
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "page.html"]
     assert text_of(out / "page.html") == "old"
+
+
+def test_a_new_file_comes_into_place_once_the_journal_lists_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    output = Output(out)
+    output.write("a/index.html", "a", "seeds/a.md")
+    # Not in place yet: a temporary, which a build after a kill here removes.
+    assert [p.name.startswith(TEMPORARY) for p in out.rglob("*") if p.is_file()] == [True]
+    monkeypatch.setattr(output_module, "BATCH", 2)
+    output.write("b.html", "b")
+    assert text_of(out / JOURNAL).splitlines() == [
+        '["a/index.html", "seeds/a.md"]',
+        '["b.html", ""]',
+    ]
+    assert (text_of(out / "a" / "index.html"), text_of(out / "b.html")) == ("a", "b")
+    assert not (out / MANIFEST).exists()
+    output.save()  # the manifest lists them now: the journal goes
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "a", "b.html"]
+    output.write("b.html", "new b")  # ours already: replaced at once
+    assert text_of(out / "b.html") == "new b"
+    assert not (out / JOURNAL).exists()
+
+
+def test_a_file_system_that_cannot_flush_a_folder_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fsync = os.fsync
+
+    def files_only(handle: int) -> None:
+        if stat.S_ISDIR(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "Invalid argument")
+        fsync(handle)
+
+    monkeypatch.setattr(os, "fsync", files_only)
+    output = Output(tmp_path / "out")
+    output.write("a.html", "a")
+    output.save()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MANIFEST, "a.html"]
+
+
+FULL = OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_is_an_error_naming_the_file_and_the_old_file_stays(
+    tmp_path: Path, cli: Run
+) -> None:
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    out = tmp_path / "_site"
+    old = (out / "other" / "index.html").read_bytes()
+    (tmp_path / "seeds" / "other.md").write_text("---\ntitle: Other\n---\nNew text.\n", "utf-8")
+    (tmp_path / "seeds" / "good.md").write_text(GOOD_CHANGED, encoding="utf-8")
+    replace = os.replace
+
+    def full(source: str, target: str) -> None:
+        if Path(target).parent.name == "other":
+            raise FULL
+        replace(source, target)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "replace", full)
+        result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        "seeds/other.md:1: error: No space left on device: _site/other/index.html"
+    ]
+    assert (out / "other" / "index.html").read_bytes() == old
+    assert "A changed article" in text_of(out / "good" / "index.html")
+    assert [p for p in out.rglob("*") if p.name.startswith(OWN)] == [out / MANIFEST]
+    assert cli("build").code == 0
+    assert "New text." in text_of(out / "other" / "index.html")
+
+
+def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
+    raise OSError(errno.EROFS, "Read-only file system", "somewhere/.site-builder-tmp-x")
+
+
+def test_a_read_only_output_folder_is_an_error_naming_each_file_and_nothing_changes(
+    tmp_path: Path, cli: Run
+) -> None:
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    before = tree(tmp_path / "_site")
+    (tmp_path / "seeds" / "other.md").write_text("---\ntitle: Renamed\n---\nNew text.\n", "utf-8")
+    (tmp_path / "seeds" / "third.md").write_text("A third article.\n", "utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "mkstemp", read_only)
+        result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        "_site:1: error: Read-only file system: _site/.site-builder-manifest.json",
+        "_site:1: error: Read-only file system: _site/index.html",
+        "seeds/other.md:1: error: Read-only file system: _site/other/index.html",
+        "seeds/third.md:1: error: Read-only file system: _site/third/index.html",
+    ]
+    assert tree(tmp_path / "_site") == before
+    assert cli("build").code == 0
+
+
+def test_a_rebuild_that_cannot_write_says_so_and_the_next_one_recovers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As `watch` and `serve` rebuild: a new article, whose page and manifest cannot be written.
+    two_articles(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    site = Site(Project.at(Path("seeds")))
+    assert site.build().diagnostics.items == []
+    third = tmp_path / "seeds" / "third.md"
+    third.write_text("A third article.\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "mkstemp", read_only)
+        report = site.rebuild([third])
+    assert [d.format() for d in report.diagnostics.sorted()] == [
+        "_site:1: error: Read-only file system: _site/.site-builder-manifest.json",
+        "seeds/third.md:1: error: Read-only file system: _site/third/index.html",
+    ]
+    third.write_text("A third article, edited.\n", encoding="utf-8")
+    assert site.rebuild([third]).diagnostics.items == []
+    assert "edited" in text_of(tmp_path / "_site" / "third" / "index.html")
+    assert "third/index.html" in text_of(tmp_path / "_site" / "index.html")
+
+
+def test_a_file_that_cannot_be_removed_stays_ours(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    out = tmp_path / "_site"
+    (tmp_path / "seeds" / "other.md").unlink()
+    unlink = Path.unlink
+
+    def refuse(path: Path, missing_ok: bool = False) -> None:
+        if path.parent.name == "other":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        unlink(path, missing_ok)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "unlink", refuse)
+        result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == ["_site:1: error: Permission denied: _site/other/index.html"]
+    assert "other/index.html" in json.loads(text_of(out / MANIFEST))
+    assert cli("build").code == 0  # still ours: removed now
+    assert page_slugs(out) == {"good"}
+
+
+def test_names_of_our_own_records_are_left_out_of_public(tmp_path: Path, cli: Run) -> None:
+    two_articles(tmp_path)
+    make_site(tmp_path, {f"public/{MANIFEST}": "{}", f"public/docs/{JOURNAL}": "[]"})
+    result = cli("build")
+    assert result.code == 0
+    left_out = "names starting with .site-builder- are site-builder's own; this file is left out"
+    assert result.diagnostics == [
+        f"public/{MANIFEST}:1: warning: {left_out}",
+        f"public/docs/{JOURNAL}:1: warning: {left_out}",
+    ]
+    assert "good/index.html" in json.loads(text_of(tmp_path / "_site" / MANIFEST))
+    assert not (tmp_path / "_site" / "docs").exists()
+    assert cli("build").code == 0
+
+
+def test_names_of_our_own_records_are_left_out_of_linked_files(tmp_path: Path, cli: Run) -> None:
+    name = f"{TEMPORARY}data.txt"
+    make_site(tmp_path, {"seeds/a.md": f"The [data]({name}).\n", f"seeds/{name}": "1, 2\n"})
+    result = cli("build")
+    assert result.diagnostics == [
+        f"seeds/{name}:1: warning: names starting with .site-builder- are site-builder's own; "
+        "this file is left out"
+    ]
+    assert not (tmp_path / "_site" / "_files").exists()
+    assert cli("build").code == 0
+
+
+@pytest.mark.parametrize(
+    ("relative", "own"),
+    [
+        (MANIFEST, True),
+        (JOURNAL, True),
+        (f"{TEMPORARY}ab12", True),
+        (f"good/{TEMPORARY}ab12", True),
+        ("index.html", False),
+        (".nojekyll", False),
+        ("site-builder-manifest.json", False),
+        (".site-builder/index.html", False),
+    ],
+)
+def test_our_own_records_are_named_so(relative: str, own: bool) -> None:
+    assert is_own(relative) is own
 
 
 def test_output_never_writes_outside_its_folder(tmp_path: Path) -> None:

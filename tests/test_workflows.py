@@ -19,7 +19,7 @@ from conftest import Run
 
 from site_builder import __version__
 from site_builder.commands import new as new_command
-from site_builder.output import MANIFEST
+from site_builder.output import JOURNAL, MANIFEST, OWN
 from site_builder.theme import THEME
 
 ROOT = Path(__file__).parent.parent
@@ -102,7 +102,7 @@ def test_every_action_is_pinned_to_a_major_version() -> None:
 
 
 def test_build_job_installs_then_builds_strictly_at_the_pages_address() -> None:
-    # ... and leaves the build's manifest out, as `site-builder deploy` does.
+    # ... and leaves the build's own records out, as `site-builder deploy` does.
     steps = load(WORKFLOW)["jobs"]["build"]["steps"]
     checkout, _ = step(steps, "actions/checkout")
     python, setup = step(steps, "actions/setup-python")
@@ -115,10 +115,25 @@ def test_build_job_installs_then_builds_strictly_at_the_pages_address() -> None:
     assert command[:2] == ["site-builder", "build"]
     assert "--strict" in command
     assert command[command.index("--site-url") + 1] == "${{ steps.pages.outputs.base_url }}"
-    cleanup, _ = run_step(steps, f"rm _site/{MANIFEST}")
+    cleanup, _ = run_step(steps, f"rm -f _site/{OWN}*")  # manifest, journal
     upload, _ = step(steps, "actions/upload-pages-artifact")
     assert checkout < python < install < build < cleanup < upload
     assert configure < build
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="GitHub's runners run steps in bash")
+def test_the_cleanup_step_removes_our_own_records_and_nothing_else(tmp_path: Path) -> None:
+    steps = load(WORKFLOW)["jobs"]["build"]["steps"]
+    _, cleanup = run_step(steps, f"_site/{OWN}")
+    site = tmp_path / "_site"
+    (site / "a").mkdir(parents=True)
+    for name in (MANIFEST, JOURNAL, ".nojekyll", "index.html", "a/index.html"):
+        (site / name).write_text("x", encoding="utf-8")
+    # Run again with none left (as when there is no journal): it must not fail the job.
+    for run in ("with the records", "with none left"):
+        subprocess.run(["bash", "-e", "-c", cleanup["run"]], cwd=tmp_path, check=True)
+        left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+        assert left == [".nojekyll", "a/index.html", "index.html"], run
 
 
 def test_upload_keeps_hidden_files_so_nojekyll_is_published() -> None:

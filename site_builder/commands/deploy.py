@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import printable, shown
-from ..output import MANIFEST
+from ..output import is_own
 from ..site import Project, build_site
 from .report import (
     EXIT_CLEAN,
@@ -234,7 +234,7 @@ def _commit(git: Git, out: Path, index: Path, origin: Origin, target: Target) ->
     files = sorted(
         path.relative_to(out).as_posix()
         for path in out.rglob("*")
-        if path.is_file() and path.relative_to(out).as_posix() != MANIFEST
+        if path.is_file() and not is_own(path.relative_to(out).as_posix())
     )
     paths = "".join(f"{_quoted(str(out / file))}\n" for file in files)
     hashed = git.output("hash-object", "-w", "--no-filters", "--stdin-paths", input=paths)
