@@ -23,7 +23,7 @@ from .matching import SPACE, TermTrie, contains, find_terms, term_tokens, words_
 from .notes import NEAR_WINDOW, Note
 from .placing import RULE as PLACE_NOTES
 from .placing import note_link, placing_plugin
-from .slugs import slugify, taken_ids, unique
+from .slugs import Ids, slugify, taken_ids
 
 ENV_KEY = "anchoring"
 RUN_TYPES = ("text", "softbreak", "hardbreak")
@@ -46,7 +46,7 @@ class Anchoring:
     refs: dict[str, list[str]] = field(default_factory=dict)
     note_ids: dict[str, str] = field(default_factory=dict)
     placed: list[Note] = field(default_factory=list)
-    _ids: set[str] = field(default_factory=set)
+    _ids: Ids = field(default_factory=Ids)
 
     def occurrence(self, note: Note, context: str, start: int, end: int) -> str | None:
         """Count one occurrence of a note's term; the id of its link if it carries the note."""
@@ -67,7 +67,7 @@ class Anchoring:
             return None
         refs = self.refs.setdefault(key, [])
         if not refs:
-            self.note_ids[key] = unique("note-" + (slugify(note.term) or "term"), self._ids)
+            self.note_ids[key] = self._ids.unique("note-" + (slugify(note.term) or "term"))
             self.placed.append(note)
         # Slugs never hold "--", so "ref-x--2" cannot clash with the id of another term.
         ref_id = "ref" + self.note_ids[key][4:] + (f"--{len(refs) + 1}" if refs else "")

@@ -1,0 +1,77 @@
+"""Growth checks: no input makes the builder slower than linear in its size.
+
+Each hostile case is timed at two sizes, `SCALE` times apart (the best of three
+runs of each, to cut noise), and the ratio of the times must stay under
+`BOUND`. Linear growth gives a ratio near 8 (less when a fixed cost weighs in),
+quadratic growth 64: the bound catches the second without timing anything
+against the clock. Sizes are chosen so that a case takes well under a second
+or two in all, and so that the small run still takes some milliseconds, above
+the timer's noise.
+
+The work is timed through the real pipeline where that is what grows (reading
+and rendering an article as a build does, templates included, or a whole
+build); otherwise the unit that grows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from site_builder.slugs import Ids
+
+SCALE = 8
+BOUND = 32  # 8 x 4: a generous margin over linear, half of quadratic
+RUNS = 3
+
+Work = Callable[[], object]
+
+
+def best_time(work: Work) -> float:
+    """The shortest of `RUNS` runs, in seconds."""
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def assert_linear(prepare: Callable[[int], Work], size: int) -> None:
+    """The work `prepare(n)` returns grows at most linearly from `size` to `SCALE * size`.
+
+    Inputs are prepared before the clock starts; only the work is timed.
+    """
+    small, large = prepare(size), prepare(SCALE * size)
+    small_time, large_time = best_time(small), best_time(large)
+    ratio = large_time / small_time
+    assert ratio < BOUND, (
+        f"{SCALE}x the input took {ratio:.1f}x the time "
+        f"({small_time * 1000:.1f} ms, then {large_time * 1000:.1f} ms)"
+    )
+
+
+def write_site(root: Path, files: Mapping[str, str]) -> Path:
+    """Write a site's files (paths relative to `root`); its source folder."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "seeds").mkdir(exist_ok=True)
+    return root / "seeds"
+
+
+# slug de-duplication
+
+
+def test_ids_that_slug_alike_are_numbered_in_linear_time() -> None:
+    def prepare(count: int) -> Work:
+        def work() -> None:
+            ids = Ids()
+            for _ in range(count):
+                ids.unique("note-x")
+
+        return work
+
+    assert_linear(prepare, 20_000)
