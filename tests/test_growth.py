@@ -19,7 +19,14 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from site_builder.config import SiteConfig
+from site_builder.diagnostics import Diagnostics
+from site_builder.discover import discover
+from site_builder.glossary import read_glossary
+from site_builder.render import render_article
 from site_builder.slugs import Ids
+from site_builder.sources import read_article
+from site_builder.theme import Theme
 
 SCALE = 8
 BOUND = 32  # 8 x 4: a generous margin over linear, half of quadratic
@@ -46,6 +53,7 @@ def assert_linear(prepare: Callable[[int], Work], size: int) -> None:
     small, large = prepare(size), prepare(SCALE * size)
     small_time, large_time = best_time(small), best_time(large)
     ratio = large_time / small_time
+    print(f"{small_time * 1000:.1f} ms, {large_time * 1000:.1f} ms: {ratio:.1f}x")  # with -s
     assert ratio < BOUND, (
         f"{SCALE}x the input took {ratio:.1f}x the time "
         f"({small_time * 1000:.1f} ms, then {large_time * 1000:.1f} ms)"
@@ -62,6 +70,25 @@ def write_site(root: Path, files: Mapping[str, str]) -> Path:
     return root / "seeds"
 
 
+def page_work(folder: Path, files: Mapping[str, str]) -> Work:
+    """Reading and rendering a site's articles as a build does, templates included
+    (but nothing written); each must build."""
+    source = write_site(folder, files)
+    config = SiteConfig()
+    theme = Theme(config)
+
+    def work() -> None:
+        diagnostics = Diagnostics()
+        found = discover(source, diagnostics)
+        glossary = read_glossary(found.glossary, diagnostics)
+        for item in found.sources:
+            article = read_article(item, config, diagnostics)
+            assert article is not None, diagnostics.items
+            theme.article(render_article(article, glossary, theme.note, diagnostics))
+
+    return work
+
+
 # slug de-duplication
 
 
@@ -75,3 +102,20 @@ def test_ids_that_slug_alike_are_numbered_in_linear_time() -> None:
         return work
 
     assert_linear(prepare, 20_000)
+
+
+# `at: near`
+
+
+def test_near_with_many_occurrences_in_one_paragraph(tmp_path: Path) -> None:
+    # No occurrence is near the words, so every one of them is looked at.
+    def prepare(count: int) -> Work:
+        return page_work(
+            tmp_path / str(count),
+            {
+                "seeds/a.md": "# Mars\n\n" + "Mars rover " * count + "\n",
+                "seeds/a.notes.md": "## Mars\nat: near zebra crossing\n\nThe planet.\n",
+            },
+        )
+
+    assert_linear(prepare, 1_000)
