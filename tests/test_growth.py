@@ -101,7 +101,7 @@ def test_ids_that_slug_alike_are_numbered_in_linear_time() -> None:
 
         return work
 
-    assert_linear(prepare, 20_000)
+    assert_linear(prepare, 40_000)
 
 
 # `at: near`
@@ -117,5 +117,31 @@ def test_near_with_many_occurrences_in_one_paragraph(tmp_path: Path) -> None:
                 "seeds/a.notes.md": "## Mars\nat: near zebra crossing\n\nThe planet.\n",
             },
         )
+
+    assert_linear(prepare, 1_000)
+
+
+# scraped text
+
+PROSE = "The rover drove across the plain and stopped near a crater rim to sample the dust. "
+
+
+def test_a_text_ending_in_a_long_run_of_dots(tmp_path: Path) -> None:
+    # Dots then a closing quote: no cut-off, so a pattern anchored at the end backtracks.
+    def prepare(count: int) -> Work:
+        text = f"A title\n\n{PROSE * 3}\n\nThe last words{'.' * count}\u201d\n"
+        return page_work(tmp_path / str(count), {"seeds/a.txt": text})
+
+    assert_linear(prepare, 6_000)
+
+
+def test_scraped_text_cleanup(tmp_path: Path) -> None:
+    # Before the body: lines without a letter, short lines, chrome, and a date line
+    # that a pattern with two readings of each "Jan." would take exponential time on.
+    def prepare(count: int) -> Work:
+        preamble = ["----", "Home | World", "7 0", "Short line"] * (count // 4)
+        preamble.append("Monday " + "Jan.." * count + "x")
+        text = "\n".join(preamble) + f"\n\n{PROSE * 3}\n\n\u00a9 Harbour Gazette\n"
+        return page_work(tmp_path / str(count), {"seeds/a.txt": text})
 
     assert_linear(prepare, 1_000)
