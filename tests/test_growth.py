@@ -16,7 +16,7 @@ build); otherwise the unit that grows.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from site_builder.config import SiteConfig
@@ -70,9 +70,9 @@ def write_site(root: Path, files: Mapping[str, str]) -> Path:
     return root / "seeds"
 
 
-def page_work(folder: Path, files: Mapping[str, str]) -> Work:
+def page_work(folder: Path, files: Mapping[str, str], broken: Collection[str] = ()) -> Work:
     """Reading and rendering a site's articles as a build does, templates included
-    (but nothing written); each must build."""
+    (but nothing written); each must build but the sources named in `broken`."""
     source = write_site(folder, files)
     config = SiteConfig()
     theme = Theme(config)
@@ -83,6 +83,9 @@ def page_work(folder: Path, files: Mapping[str, str]) -> Work:
         glossary = read_glossary(found.glossary, diagnostics)
         for item in found.sources:
             article = read_article(item, config, diagnostics)
+            if item.path.name in broken:
+                assert article is None
+                continue
             assert article is not None, diagnostics.items
             theme.article(render_article(article, glossary, theme.note, diagnostics))
 
@@ -133,6 +136,28 @@ def test_a_text_ending_in_a_long_run_of_dots(tmp_path: Path) -> None:
         return page_work(tmp_path / str(count), {"seeds/a.txt": text})
 
     assert_linear(prepare, 6_000)
+
+
+def test_a_long_run_of_blanks_inside_a_line(tmp_path: Path) -> None:
+    blanks = "start{}end"
+
+    def prepare(count: int) -> Work:
+        line = blanks.format(" " * count)
+        return page_work(
+            tmp_path / str(count),
+            {
+                "seeds/a.txt": f"A title\n\n{PROSE * 3}\n\n{line}.\n\n{line}\n",
+                "seeds/b.md": f"# {line}\n\n{PROSE}\n\n{line}\n",
+                "seeds/b.notes.md": (
+                    f"---\ntitle: {line}\n---\n## rover\nat: near {line}\nnote: {line}x\n\n{line}\n"
+                ),
+                # A YAML mistake on such a line, and the hint that quotes its value.
+                "seeds/c.md": f"---\ntitle: Orbits: {line}x\n---\n{line}\n",
+            },
+            broken={"c.md"},
+        )
+
+    assert_linear(prepare, 25_000)
 
 
 def test_scraped_text_cleanup(tmp_path: Path) -> None:
