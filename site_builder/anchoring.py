@@ -19,11 +19,11 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from .matching import SPACE, TermTrie, contains, find_terms, term_tokens, words_near
+from .matching import SPACE, Neighbours, TermTrie, find_terms, term_tokens
 from .notes import NEAR_WINDOW, Note
 from .placing import RULE as PLACE_NOTES
 from .placing import note_link, placing_plugin
-from .slugs import slugify, taken_ids, unique
+from .slugs import Ids, slugify, taken_ids
 
 ENV_KEY = "anchoring"
 RUN_TYPES = ("text", "softbreak", "hardbreak")
@@ -46,7 +46,10 @@ class Anchoring:
     refs: dict[str, list[str]] = field(default_factory=dict)
     note_ids: dict[str, str] = field(default_factory=dict)
     placed: list[Note] = field(default_factory=list)
-    _ids: set[str] = field(default_factory=set)
+    _ids: Ids = field(default_factory=Ids)
+    # `at: near`: the paragraph last asked about, and the words of each `near` phrase.
+    _context: tuple[str, Neighbours] | None = None
+    _phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def occurrence(self, note: Note, context: str, start: int, end: int) -> str | None:
         """Count one occurrence of a note's term; the id of its link if it carries the note."""
@@ -58,21 +61,27 @@ class Anchoring:
         elif placement.kind == "nth":
             carries = count == placement.nth
         elif placement.kind == "near":
-            before, after = words_near(context, start, end, NEAR_WINDOW)
-            words = [token for token in term_tokens(placement.near) if token != SPACE]
-            carries = key not in self.refs and (contains(before, words) or contains(after, words))
+            carries = key not in self.refs and self._near(placement.near, context, start, end)
         else:
             carries = True
         if not carries:
             return None
         refs = self.refs.setdefault(key, [])
         if not refs:
-            self.note_ids[key] = unique("note-" + (slugify(note.term) or "term"), self._ids)
+            self.note_ids[key] = self._ids.unique("note-" + (slugify(note.term) or "term"))
             self.placed.append(note)
         # Slugs never hold "--", so "ref-x--2" cannot clash with the id of another term.
         ref_id = "ref" + self.note_ids[key][4:] + (f"--{len(refs) + 1}" if refs else "")
         refs.append(ref_id)
         return ref_id
+
+    def _near(self, words: str, context: str, start: int, end: int) -> bool:
+        """Whether `words` occur within NEAR_WINDOW words of context[start:end]."""
+        if self._context is None or self._context[0] is not context:
+            self._context = (context, Neighbours(context))  # one paragraph at a time
+        if words not in self._phrases:
+            self._phrases[words] = tuple(t for t in term_tokens(words) if t != SPACE)
+        return self._context[1].near(start, end, NEAR_WINDOW, self._phrases[words])
 
     def reserve(self, ids: Iterable[str]) -> None:
         """Keep note ids that other rules gave out (footnotes) from the terms' notes."""

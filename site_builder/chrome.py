@@ -50,7 +50,7 @@ _MENU_LABEL = re.compile(
     r"podcasts|live|accept(?: all)?|reject all|ok|got it|i agree|advertisement",
     re.IGNORECASE,
 )
-_MENU_SEPARATOR = re.compile(r"\s*[|\u00b7\u2022\u00bb\u203a]\s*")
+_MENU_SEPARATOR = re.compile(r"[|\u00b7\u2022\u00bb\u203a]")
 # Icon-font ligatures ("menu_open", "expand_more") scraped as text, then a short label.
 _ICON_LIGATURE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\s+\S+){0,4}")
 _MORE_INFO = re.compile(r"more\s+info(?:rmation)?\W*close", re.IGNORECASE)
@@ -60,7 +60,11 @@ _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
-_DATE_PART = rf"(?:[\s,./:-]+(?:\d{{1,4}}(?:st|nd|rd|th)?|(?:{_MONTHS})\.?|[ap]m|utc|gmt))"
+# A month's own full stop is told from a separator only at the end ("Jan.."); anywhere else a
+# dot after it is the separator, so that each line has one reading, never exponentially many.
+_DATE_PART = (
+    rf"(?:[\s,./:-]+(?:\d{{1,4}}(?:st|nd|rd|th)?|(?:{_MONTHS})(?:\.(?=\.?$))?|[ap]m|utc|gmt))"
+)
 # A full weekday may stand alone; an abbreviation ("Sun", "Sat") only before a date.
 _WEEKDAY = re.compile(
     rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day{_DATE_PART}*"
@@ -94,7 +98,7 @@ _BYLINE = re.compile(
 _WORD = re.compile(r"\w")
 # "?" and "!" are left out: headlines end in them far more often than opening paragraphs.
 _SENTENCE_END = re.compile(r"[.\u2026][\"'\u201d\u2019\u00bb)\]]*$")
-_CUT_OFF = re.compile(r"\s*(?:\.{3,}|\u2026)[\s.\u2026]*$")
+_ELLIPSIS_TAIL = re.compile(r"[\s.\u2026]*")  # matched on the reversed text: its last chars
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
@@ -122,7 +126,7 @@ def _words(line: str) -> str:
 
 
 def _is_menu(line: str) -> bool:
-    parts = _MENU_SEPARATOR.split(line.strip(" :>\u2026"))
+    parts = [part.strip() for part in _MENU_SEPARATOR.split(line.strip(" :>\u2026"))]
     if all(_MENU_LABEL.fullmatch(p) for p in parts) or _ICON_LIGATURE.fullmatch(line):
         return True
     # A breadcrumb trail ("Home » World » Europe") starts at the home page.
@@ -149,6 +153,25 @@ def _is_chrome(line: str) -> bool:
 def _publisher(footer: str) -> str | None:
     name = _words(_FOOTER_NOISE.sub(" ", footer)).strip(" .,;:|-\u2013\u2014")
     return name or None
+
+
+def _cut_off(text: str) -> int | None:
+    """Where a cut-off ending starts: "...", "…" or a longer run of them, at the end of the
+    text or followed only by more dots, ellipses and white space (the white space before
+    it included); None when the text does not end so.
+
+    No regular expression searches for it: one anchored at the end would be tried at every
+    position, and cost cubic time on a long run of dots followed by something else.
+    """
+    matched = _ELLIPSIS_TAIL.match(text[::-1])
+    tail = len(text) - (matched.end() if matched else 0)  # where the dots and spaces start
+    marks = [at for at in (text.find("...", tail), text.find("\u2026", tail)) if at >= 0]
+    if not marks:
+        return None
+    start = min(marks)
+    while start > tail and text[start - 1].isspace():
+        start -= 1
+    return start
 
 
 def _is_prose(text: str) -> bool:
@@ -180,9 +203,9 @@ def _classify(paragraphs: Sequence[Paragraph]) -> list[_Line]:
     for i, paragraph in enumerate(paragraphs):
         texts, lines, content = paragraph.text.split("\n"), blocks[i], contents[i]
         # Title candidates: lines with some letter or digit that are not chrome or bylines.
-        candidates = [
+        candidates = {
             j for j in content if _WORD.search(lines[j]) and not _BYLINE.fullmatch(lines[j])
-        ]
+        }
         for j, line in enumerate(lines):
             leading = i < first or (i == first and j < content[0])
             trailing = i > last or (i == last and j > content[-1])
@@ -217,11 +240,12 @@ def strip_chrome(paragraphs: Sequence[Paragraph]) -> ScrapedText:
         if role == "keep":
             run = list(group)
             kept.append(Paragraph("\n".join(line.text for line in run), run[0].number))
-    excerpt = bool(kept) and bool(_CUT_OFF.search(kept[-1].text))
-    if excerpt:
+    cut_off = _cut_off(kept[-1].text) if kept else None
+    excerpt = cut_off is not None
+    if cut_off is not None:
         last = kept.pop()
-        if cut := _CUT_OFF.sub("", last.text):  # a paragraph of only dots is only the mark
-            kept.append(Paragraph(cut, last.line))
+        if cut_off:  # a paragraph of only dots is only the mark
+            kept.append(Paragraph(last.text[:cut_off], last.line))
     title, author, footer = (taken.get(role) for role in ("title", "author", "publisher"))
     byline = _BYLINE.fullmatch(author.words) if author else None
     return ScrapedText(

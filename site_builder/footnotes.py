@@ -37,7 +37,7 @@ from .anchoring import term_link_attrs
 from .diagnostics import Diagnostics
 from .notes import Note, Placement
 from .placing import note_link, placing_plugin
-from .slugs import slugify, taken_ids, unique
+from .slugs import Ids, slugify, taken_ids
 
 ENV_KEY = "footnote_notes"
 BREAKS = ("softbreak", "hardbreak")
@@ -139,7 +139,7 @@ def _take_definitions(
 
 
 def _link_references(
-    inline: Token, definitions: dict[str, _Definition], footnotes: FootnoteState, ids: set[str]
+    inline: Token, definitions: dict[str, _Definition], footnotes: FootnoteState, ids: Ids
 ) -> list[Token]:
     """An inline token's children with each footnote reference made a link to its note."""
     result: list[Token] = []
@@ -172,7 +172,7 @@ def _link_references(
 
 
 def _reference(
-    definition: _Definition, footnotes: FootnoteState, ids: set[str]
+    definition: _Definition, footnotes: FootnoteState, ids: Ids
 ) -> tuple[Token, Token, Token]:
     """The tokens of one reference: a link to the note, around its number."""
     aside, first = definition.note, definition.note is None
@@ -182,7 +182,7 @@ def _reference(
         path = footnotes.path
         note = Note(number, (), Placement(), "", path, line, body_line=line, footnote=True)
         footnotes.notes.append(note)
-        note_id = unique("note-fn-" + (slugify(definition.label) or "note"), ids)
+        note_id = ids.unique("note-fn-" + (slugify(definition.label) or "note"))
         aside = definition.note = Token("footnote_note", "aside", 0)
         aside.children = definition.tokens
         aside.meta = {"note": note, "id": note_id, "refs": []}

@@ -16,8 +16,10 @@ import yaml
 FENCE = "---"
 CLOSERS = ("---", "...")
 LISTS = ("tags",)  # the keys that may hold a list
-KEY_VALUE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s+(?P<value>\S.*?)\s*$")
-NO_SPACE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:].*?)\s*$")
+# `key: value` and `key:value` lines, for hints; values are stripped in code, as a pattern
+# that strips them, `(.*?)\s*$`, takes quadratic time on a long run of blanks inside one.
+KEY_VALUE = re.compile(r"(?P<key>[A-Za-z_][\w-]*)\s*:\s+(?P<value>\S.*)")
+NO_SPACE = re.compile(r"(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:].*)")
 # Problems PyYAML reports when a plain value holds or starts with YAML's own punctuation.
 NEEDS_QUOTES = (
     "mapping values are not allowed here",
@@ -90,8 +92,8 @@ def _parse(
     if node is None:
         return {}, ()
     if not isinstance(node, yaml.MappingNode):
-        glued = NO_SPACE.match(yaml_text.split("\n")[node.start_mark.line])
-        hint = f"; put a space after the colon: {glued['key']}: {glued['value']}" if glued else ""
+        glued = _glued(yaml_text.split("\n")[node.start_mark.line])
+        hint = f"; put a space after the colon: {glued[0]}: {glued[1]}" if glued else ""
         return {}, (
             (first_line + node.start_mark.line, f"front matter must be 'key: value' lines{hint}"),
         )
@@ -132,9 +134,9 @@ def _hint(problem: str, lines: list[str], index: int) -> tuple[str, int]:
         return "; indent with spaces, not tabs", index
     if "could not find expected ':'" in problem:
         return "; write each line as 'key: value'", index
-    if "mapping values are not allowed here" in problem and (glued := NO_SPACE.match(before)):
+    if "mapping values are not allowed here" in problem and (glued := _glued(before)):
         # `title:Orbits` reads as text running on to the next line's key.
-        return f"; put a space after the colon: {glued['key']}: {glued['value']}", index - 1
+        return f"; put a space after the colon: {glued[0]}: {glued[1]}", index - 1
     if line[:1].isspace() and "mapping values are not allowed here" in problem:
         return (
             "; an indented line goes on with the value above it: start each key at the "
@@ -144,7 +146,7 @@ def _hint(problem: str, lines: list[str], index: int) -> tuple[str, int]:
     pair = KEY_VALUE.match(line)
     if pair is None:
         return "", index
-    value = pair["value"]
+    value = pair["value"].rstrip()
     if "while scanning a quoted scalar" in problem:
         return f"; close the quote: {pair['key']}: {value}{value[0]}", index
     if "while parsing a flow sequence" in problem and "]" not in value:
@@ -152,6 +154,12 @@ def _hint(problem: str, lines: list[str], index: int) -> tuple[str, int]:
     if any(sign in problem for sign in NEEDS_QUOTES):
         return f"; put the value in quotes: {pair['key']}: {_quoted(value)}", index
     return "", index
+
+
+def _glued(line: str) -> tuple[str, str] | None:
+    """The key and value of a `key:value` line (no space after the colon), or None."""
+    glued = NO_SPACE.match(line)
+    return (glued["key"], glued["value"].rstrip()) if glued else None
 
 
 def _quoted(value: str) -> str:

@@ -26,7 +26,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from .slugs import slugify, unique
+from .slugs import Ids, slugify
 
 # Ids that headings leave to others: notes and their links (`note-…`, `ref-…`) and
 # the page's own `main`. A heading whose slug would take one gets `section-` before it.
@@ -44,13 +44,13 @@ def headings_plugin(md: MarkdownIt) -> None:
 
 def heading_links(state: StateCore) -> None:
     """The core rule: each heading's id, and a permalink at its end."""
-    taken: set[str] = set()
+    taken = Ids()
     for index, token in enumerate(state.tokens):
         if token.type != "heading_open":
             continue
         inline = state.tokens[index + 1]
         words = heading_text(inline.children or [])
-        target = unique(heading_id(words), taken)
+        target = taken.unique(heading_id(words))
         token.attrSet("id", target)
         link = Token("heading_link", "a", 0)
         link.attrs = {"class": "heading-link", "href": f"#{target}", "aria-label": LABEL + words}

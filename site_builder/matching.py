@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -152,30 +153,78 @@ def find_terms(text: str, tries: Sequence[TermTrie[T]]) -> list[Match[T]]:
     return matches
 
 
-def words_near(text: str, start: int, end: int, count: int) -> tuple[list[str], list[str]]:
-    """Folded tokens (without spaces) covering `count` words before `start` and after `end`."""
-    before = _take_words(reversed(tokenize(text[:start])), count)
-    after = _take_words(iter(tokenize(text[end:])), count)
-    return before[::-1], after
+class Neighbours:
+    """The words around any span of one text, for `at: near`.
+
+    The text is cut into tokens once; the tokens within some words of a span are
+    then found by bisection, and a phrase's occurrences once per phrase, so asking
+    about every occurrence of a term in a paragraph costs no more than reading it.
+    Spaces are left out: a phrase matches across any white space.
+    """
+
+    def __init__(self, text: str) -> None:
+        tokens = [token for token in tokenize(text) if token[2] != SPACE]
+        self._starts = [start for start, _, _ in tokens]
+        self._ends = [end for _, end, _ in tokens]
+        self._folded = [folded for _, _, folded in tokens]
+        self._words = [i for i, token in enumerate(self._folded) if TOKEN_IS_WORD.match(token)]
+        self._found: dict[tuple[str, ...], list[int]] = {}
+
+    def window(self, start: int, end: int, count: int) -> tuple[range, range]:
+        """Indexes of the tokens covering `count` words before `start` and after `end`,
+        with the punctuation between them (up to the next word beyond)."""
+        words = self._words
+        before_end = bisect_left(self._starts, start)  # the tokens that begin before the span
+        seen = bisect_left(words, before_end)  # words among them
+        before_start = words[seen - count - 1] + 1 if seen > count else 0
+        after_start = bisect_right(self._ends, end)  # the tokens that end after it
+        first = bisect_left(words, after_start)
+        after_end = words[first + count] if first + count < len(words) else len(self._folded)
+        return range(before_start, before_end), range(after_start, after_end)
+
+    def words_around(self, start: int, end: int, count: int) -> tuple[list[str], list[str]]:
+        """The folded tokens (without spaces) covering `count` words either side of a span."""
+        before, after = self.window(start, end, count)
+        return [self._folded[i] for i in before], [self._folded[i] for i in after]
+
+    def near(self, start: int, end: int, count: int, phrase: Sequence[str]) -> bool:
+        """Whether the folded tokens `phrase` occur within `count` words of a span."""
+        if not phrase:
+            return False
+        key = tuple(phrase)
+        if key not in self._found:
+            self._found[key] = list(find_all(self._folded, key))
+        found = self._found[key]
+        for window in self.window(start, end, count):
+            first = bisect_left(found, window.start)  # the first occurrence in the window
+            if first < len(found) and found[first] + len(key) <= window.stop:
+                return True
+        return False
 
 
-def _take_words(tokens: Iterable[tuple[int, int, str]], count: int) -> list[str]:
-    taken: list[str] = []
-    words = 0
-    for _, _, token in tokens:
-        if token == SPACE:
-            continue
-        is_word = TOKEN_IS_WORD.match(token) is not None
-        if is_word and words == count:
-            break
-        taken.append(token)
-        words += is_word
-    return taken
+def find_all(haystack: Sequence[str], needle: Sequence[str]) -> Iterator[int]:
+    """Where the token sequence `needle` starts in `haystack`, overlaps included.
 
-
-def contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
-    """Whether the token sequence `needle` occurs in `haystack`."""
+    Knuth-Morris-Pratt: each token of the haystack is looked at a constant number
+    of times on average, however the needle repeats itself.
+    """
     size = len(needle)
-    return size > 0 and any(
-        list(haystack[i : i + size]) == list(needle) for i in range(len(haystack) - size + 1)
-    )
+    if not size:
+        return
+    border = [0] * size  # border[i]: the longest proper prefix of needle[: i + 1] ending there
+    length = 0
+    for i in range(1, size):
+        while length and needle[i] != needle[length]:
+            length = border[length - 1]
+        if needle[i] == needle[length]:
+            length += 1
+        border[i] = length
+    length = 0
+    for i, token in enumerate(haystack):
+        while length and token != needle[length]:
+            length = border[length - 1]
+        if token == needle[length]:
+            length += 1
+        if length == size:
+            yield i - size + 1
+            length = border[length - 1]

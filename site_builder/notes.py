@@ -41,10 +41,12 @@ from .matching import term_key
 from .nesting import TOO_DEEP, nesting_plugin, too_deep
 
 FIELDS = ("aliases", "at")
-FIELD = re.compile(rf"^({'|'.join(FIELDS)})\s*:\s*(.*?)\s*$", re.IGNORECASE)
+# Field lines: a name, a colon, the rest of the line (stripped in code: a pattern that
+# strips it, `(.*?)\s*$`, takes quadratic time on a long run of blanks inside the value).
+FIELD = re.compile(rf"({'|'.join(FIELDS)})\s*:(.*)", re.IGNORECASE)
 # A line that reads like a field but names none: one lower-case word, a colon and a short
 # value that does not end a sentence. `https://...` has no space after its colon.
-FIELD_LIKE = re.compile(r"^([a-z]+(?:[-_][a-z]+)*)\s*:(?:\s+(.*?))?\s*$")
+FIELD_LIKE = re.compile(r"([a-z]+(?:[-_][a-z]+)*)\s*:(.*)")
 FIELD_LIKE_VALUE = 60  # characters; prose runs longer
 NTH = re.compile(r"^(\d+)(?:st|nd|rd|th)?$", re.IGNORECASE)
 NEAR_WINDOW = 10  # words either side that `at: near` looks at
@@ -212,10 +214,13 @@ def _consequence(glossary: bool) -> str:
 def _field(line: str) -> tuple[str, str] | None:
     """A field line's name and value: a known field, or a line that reads like one."""
     if known := FIELD.match(line):
-        return known.group(1).lower(), known.group(2)
+        return known.group(1).lower(), known.group(2).strip()
     like = FIELD_LIKE.match(line)
-    value = (like.group(2) or "") if like else ""
-    if like and len(value) <= FIELD_LIKE_VALUE and not value.endswith((".", "!", "?")):
+    rest = like.group(2) if like else ""
+    if like is None or (rest and not rest[0].isspace()):
+        return None  # no colon, or text right after it
+    value = rest.strip()
+    if len(value) <= FIELD_LIKE_VALUE and not value.endswith((".", "!", "?")):
         return like.group(1), value
     return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Mapping, MutableMapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +44,41 @@ def _cut(slug: str) -> str:
     return words if len(words.encode("utf-8")) * 2 >= MAX_SLUG_BYTES else fits
 
 
-def unique(base: str, taken: set[str]) -> str:
-    """`base`, or `base-2`, `base-3`... whichever is not taken yet; records the choice."""
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    taken.add(candidate)
-    return candidate
+class Ids:
+    """Ids given out so far (in one page, or one list), each given once.
+
+    `unique` remembers for each base the number to try next, so a thousand terms
+    that slug alike cost a thousand steps, not half a million: every number it
+    passes over was taken, and stays taken.
+    """
+
+    def __init__(self, ids: Iterable[str] = ()) -> None:
+        self._taken = set(ids)
+        self._next: dict[str, int] = {}
+
+    def __contains__(self, id_: object) -> bool:
+        return id_ in self._taken
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._taken)
+
+    def __len__(self) -> int:
+        return len(self._taken)
+
+    def update(self, ids: Iterable[str]) -> None:
+        """Take ids given out elsewhere."""
+        self._taken.update(ids)
+
+    def unique(self, base: str) -> str:
+        """`base`, or `base-2`, `base-3`... whichever is not taken yet; records the choice."""
+        number = self._next.get(base, 1)
+        candidate = base if number == 1 else f"{base}-{number}"
+        while candidate in self._taken:
+            number += 1
+            candidate = f"{base}-{number}"
+        self._taken.add(candidate)
+        self._next[base] = number + 1
+        return candidate
 
 
 def assign_pages(
@@ -87,7 +114,7 @@ def assign_pages(
     return pages
 
 
-def taken_ids(env: MutableMapping[str, Any]) -> set[str]:
+def taken_ids(env: MutableMapping[str, Any]) -> Ids:
     """The ids a markdown-it-py document's rules gave out so far, kept in its env."""
-    ids: set[str] = env.setdefault(IDS_KEY, set())
+    ids: Ids = env.setdefault(IDS_KEY, Ids())
     return ids

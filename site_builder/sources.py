@@ -39,7 +39,6 @@ KEYS = (
 )
 FLAGS = ("excerpt", "draft")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-H1 = re.compile(r"^# +(.+?)(?: +#+)? *$")
 BOOLEAN = {"true": True, "yes": True, "false": False, "no": False}
 ANYWHERE = Reader()  # regular files under the size cap, wherever they are
 
@@ -154,8 +153,8 @@ def _derive(kind: str, body: str) -> tuple[Metadata, str, int]:
     if kind == "markdown":
         lines = body.split("\n")
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
-        if first is not None and (h1 := H1.match(lines[first])):
-            return Metadata(title=h1.group(1), slug=""), "\n".join(lines[first + 1 :]), first + 1
+        if first is not None and (title := _h1(lines[first])) is not None:
+            return Metadata(title=title, slug=""), "\n".join(lines[first + 1 :]), first + 1
         return Metadata(title="", slug=""), body, 0
     page = strip_chrome(split_paragraphs(body))
     meta = Metadata(
@@ -166,6 +165,22 @@ def _derive(kind: str, body: str) -> tuple[Metadata, str, int]:
         excerpt=page.excerpt,
     )
     return meta, "\n\n".join(paragraph.text for paragraph in page.paragraphs), 0
+
+
+def _h1(line: str) -> str | None:
+    """The text of a `# Title` line, without its closing #s; None for any other line,
+    and for a heading with no text.
+
+    In code rather than a pattern: `# +(.+?)(?: +#+)? *$` takes quadratic time on a
+    long run of blanks inside the title.
+    """
+    text = line.strip(" ")[1:].lstrip(" ")
+    if not line.startswith("# ") or not text:
+        return None
+    closed = text.rstrip("#")
+    if closed != text and closed.endswith(" "):  # `# Title ##`: a closing sequence
+        text = closed.rstrip(" ")
+    return text
 
 
 def _metadata(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .glossary import Glossary
 from .notes import Note
 from .render import RenderedArticle
-from .slugs import slugify, unique
+from .slugs import Ids, slugify
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def collect_terms(rendered: Sequence[RenderedArticle], glossary: Glossary) -> li
             found.setdefault(place.note.key, []).append(
                 Occurrence(page.article.meta.title, page.article.meta.slug, place.refs)
             )
-    anchors: set[str] = set()
+    anchors = Ids()
     entries = []
     for key, group in sorted(notes.items(), key=lambda item: item[1][0].term.casefold()):
         first = group[0]
@@ -45,7 +45,7 @@ def collect_terms(rendered: Sequence[RenderedArticle], glossary: Glossary) -> li
         entries.append(
             TermEntry(
                 term=first.term,
-                anchor=unique("term-" + (slugify(first.term) or "term"), anchors),
+                anchor=anchors.unique("term-" + (slugify(first.term) or "term")),
                 aliases=aliases,
                 occurrences=tuple(found.get(key, ())),
             )

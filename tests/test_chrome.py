@@ -147,6 +147,9 @@ def page(*blocks: str) -> str:
         "Monday",
         "Thursday, 6 March 2025",
         "Sat 8 Mar 2025",
+        "Monday, Jan. 6, 2025",
+        "Monday Jan.6",
+        "Monday 6 Jan..",
     ],
 )
 def test_leading_chrome_is_dropped(chrome: str) -> None:
@@ -264,6 +267,19 @@ def test_complete_text_is_not_an_excerpt() -> None:
     result = scrape(page("Bridge Closed", PROSE_1, PROSE_2))
     assert result.excerpt is False
     assert result.paragraphs[-1].text == PROSE_2
+
+
+@pytest.mark.parametrize("ending", [". . .", "..", "...\u201d", "\u2026 x", ".... and so on"])
+def test_dots_not_at_the_very_end_are_no_cut_off(ending: str) -> None:
+    result = scrape(page("Bridge Closed", PROSE_1, PROSE_2[:-1] + ending))
+    assert result.excerpt is False
+    assert result.paragraphs[-1].text == PROSE_2[:-1] + ending
+
+
+def test_a_mixed_run_of_dots_and_ellipses_is_one_cut_off() -> None:
+    result = scrape(page("Bridge Closed", PROSE_1, PROSE_2[:-1] + ". ... \u2026 ."))
+    assert result.excerpt is True
+    assert result.paragraphs[-1].text == PROSE_2[:-1] + "."
 
 
 def test_dots_inside_the_text_are_no_cut_off() -> None:

@@ -6,14 +6,14 @@ import pytest
 
 from site_builder import matching
 from site_builder.matching import (
+    Neighbours,
     TermTrie,
-    contains,
+    find_all,
     find_terms,
     fold,
     term_key,
     term_tokens,
     tokenize,
-    words_near,
 )
 
 
@@ -354,29 +354,52 @@ def test_trie_work_is_bounded_by_text_length_when_terms_share_prefixes() -> None
     assert count <= len(tokenize(TEXT)) * (longest + 1)
 
 
-# words_near and contains
+# Neighbours (the words around a span, for `at: near`) and find_all
 
 
-def test_words_near_takes_words_and_their_punctuation_either_side() -> None:
+def test_words_around_take_words_and_their_punctuation_either_side() -> None:
     text = "one two, three Mars four. five six"
     start = text.index("Mars")
-    before, after = words_near(text, start, start + 4, 2)
+    before, after = Neighbours(text).words_around(start, start + 4, 2)
     assert before == ["two", ",", "three"]
     assert after == ["four", ".", "five"]
 
 
-def test_words_near_stops_at_the_ends_of_the_text() -> None:
-    assert words_near("Mars", 0, 4, 10) == ([], [])
+def test_words_around_stop_at_the_ends_of_the_text() -> None:
+    assert Neighbours("Mars").words_around(0, 4, 10) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("two three", True),
+        ("Four\nfive", True),  # any white space, any case
+        ("three Mars", False),  # the span itself is not its neighbour
+        ("one", False),  # three words away
+        ("five six", False),  # only partly within two words
+        ("two, three", False),  # not as written in the text
+        ("", False),
+    ],
+)
+def test_near_finds_a_phrase_wholly_within_the_words_either_side(
+    phrase: str, expected: bool
+) -> None:
+    text = "zero one two three Mars four five six"
+    start = text.index("Mars")
+    words = [token for token in term_tokens(phrase) if token != " "]
+    assert Neighbours(text).near(start, start + 4, 2, words) is expected
 
 
 @pytest.mark.parametrize(
     ("haystack", "needle", "expected"),
     [
-        (["a", "b", "c"], ["b", "c"], True),
-        (["a", "b", "c"], ["a", "c"], False),
-        (["a"], ["a", "b"], False),
-        (["a"], [], False),
+        (["a", "b", "c"], ["b", "c"], [1]),
+        (["a", "b", "c"], ["a", "c"], []),
+        (["a"], ["a", "b"], []),
+        (["a"], [], []),
+        (["a", "a", "a"], ["a", "a"], [0, 1]),
+        (list("abababc"), list("ababc"), [2]),
     ],
 )
-def test_contains(haystack: list[str], needle: list[str], expected: bool) -> None:
-    assert contains(haystack, needle) is expected
+def test_find_all(haystack: list[str], needle: list[str], expected: list[int]) -> None:
+    assert list(find_all(haystack, needle)) == expected

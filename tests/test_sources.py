@@ -70,6 +70,27 @@ def test_first_heading_gives_the_title_and_leaves_the_body(tmp_path: Path) -> No
     assert article.body.strip() == "Body."
 
 
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("# Orbits", "Orbits"),
+        ("#   Orbits   ", "Orbits"),
+        ("# Orbits ##  ", "Orbits"),
+        ("# Orbits#", "Orbits#"),  # no space: not a closing sequence
+        ("# C# and F#", "C# and F#"),
+        ("# #", "#"),
+        ("# Low   Earth   orbit", "Low   Earth   orbit"),
+    ],
+)
+def test_title_from_the_first_heading_line(tmp_path: Path, line: str, title: str) -> None:
+    assert meta_of(tmp_path, {"seeds/story.md": f"{line}\n\nBody.\n"}).title == title
+
+
+@pytest.mark.parametrize("line", ["#Orbits", " # Orbits", "## Orbits", "#   "])
+def test_other_first_lines_give_no_title(tmp_path: Path, line: str) -> None:
+    assert meta_of(tmp_path, {"seeds/story.md": f"{line}\n\nBody.\n"}).title == "story"
+
+
 def test_file_name_is_the_last_resort_title(tmp_path: Path) -> None:
     meta = meta_of(tmp_path, {"seeds/Untitled notes.md": "Just a paragraph.\n"})
     assert meta.title == "Untitled notes"

@@ -1,0 +1,172 @@
+"""Growth checks: no input makes the builder slower than linear in its size.
+
+Each hostile case is timed at two sizes, `SCALE` times apart (the best of three
+runs of each, to cut noise), and the ratio of the times must stay under
+`BOUND`. Linear growth gives a ratio near 8 (less when a fixed cost weighs in),
+quadratic growth 64: the bound catches the second without timing anything
+against the clock. Sizes are chosen so that a case takes well under a second
+or two in all, and so that the small run still takes some milliseconds, above
+the timer's noise.
+
+The work is timed through the real pipeline where that is what grows (reading
+and rendering an article as a build does, templates included, or a whole
+build); otherwise the unit that grows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Mapping
+from pathlib import Path
+
+from site_builder.config import SiteConfig
+from site_builder.diagnostics import Diagnostics
+from site_builder.discover import discover
+from site_builder.glossary import read_glossary
+from site_builder.render import render_article
+from site_builder.slugs import Ids
+from site_builder.sources import read_article
+from site_builder.theme import Theme
+
+SCALE = 8
+BOUND = 32  # 8 x 4: a generous margin over linear, half of quadratic
+RUNS = 3
+
+Work = Callable[[], object]
+
+
+def best_time(work: Work) -> float:
+    """The shortest of `RUNS` runs, in seconds."""
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def assert_linear(prepare: Callable[[int], Work], size: int) -> None:
+    """The work `prepare(n)` returns grows at most linearly from `size` to `SCALE * size`.
+
+    Inputs are prepared before the clock starts; only the work is timed.
+    """
+    small, large = prepare(size), prepare(SCALE * size)
+    small_time, large_time = best_time(small), best_time(large)
+    ratio = large_time / small_time
+    print(f"{small_time * 1000:.1f} ms, {large_time * 1000:.1f} ms: {ratio:.1f}x")  # with -s
+    assert ratio < BOUND, (
+        f"{SCALE}x the input took {ratio:.1f}x the time "
+        f"({small_time * 1000:.1f} ms, then {large_time * 1000:.1f} ms)"
+    )
+
+
+def write_site(root: Path, files: Mapping[str, str]) -> Path:
+    """Write a site's files (paths relative to `root`); its source folder."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "seeds").mkdir(exist_ok=True)
+    return root / "seeds"
+
+
+def page_work(folder: Path, files: Mapping[str, str], broken: Collection[str] = ()) -> Work:
+    """Reading and rendering a site's articles as a build does, templates included
+    (but nothing written); each must build but the sources named in `broken`."""
+    source = write_site(folder, files)
+    config = SiteConfig()
+    theme = Theme(config)
+
+    def work() -> None:
+        diagnostics = Diagnostics()
+        found = discover(source, diagnostics)
+        glossary = read_glossary(found.glossary, diagnostics)
+        for item in found.sources:
+            article = read_article(item, config, diagnostics)
+            if item.path.name in broken:
+                assert article is None
+                continue
+            assert article is not None, diagnostics.items
+            theme.article(render_article(article, glossary, theme.note, diagnostics))
+
+    return work
+
+
+# slug de-duplication
+
+
+def test_ids_that_slug_alike_are_numbered_in_linear_time() -> None:
+    def prepare(count: int) -> Work:
+        def work() -> None:
+            ids = Ids()
+            for _ in range(count):
+                ids.unique("note-x")
+
+        return work
+
+    assert_linear(prepare, 40_000)
+
+
+# `at: near`
+
+
+def test_near_with_many_occurrences_in_one_paragraph(tmp_path: Path) -> None:
+    # No occurrence is near the words, so every one of them is looked at.
+    def prepare(count: int) -> Work:
+        return page_work(
+            tmp_path / str(count),
+            {
+                "seeds/a.md": "# Mars\n\n" + "Mars rover " * count + "\n",
+                "seeds/a.notes.md": "## Mars\nat: near zebra crossing\n\nThe planet.\n",
+            },
+        )
+
+    assert_linear(prepare, 1_000)
+
+
+# scraped text
+
+PROSE = "The rover drove across the plain and stopped near a crater rim to sample the dust. "
+
+
+def test_a_text_ending_in_a_long_run_of_dots(tmp_path: Path) -> None:
+    # Dots then a closing quote: no cut-off, so a pattern anchored at the end backtracks.
+    def prepare(count: int) -> Work:
+        text = f"A title\n\n{PROSE * 3}\n\nThe last words{'.' * count}\u201d\n"
+        return page_work(tmp_path / str(count), {"seeds/a.txt": text})
+
+    assert_linear(prepare, 6_000)
+
+
+def test_a_long_run_of_blanks_inside_a_line(tmp_path: Path) -> None:
+    blanks = "start{}end"
+
+    def prepare(count: int) -> Work:
+        line = blanks.format(" " * count)
+        return page_work(
+            tmp_path / str(count),
+            {
+                "seeds/a.txt": f"A title\n\n{PROSE * 3}\n\n{line}.\n\n{line}\n",
+                "seeds/b.md": f"# {line}\n\n{PROSE}\n\n{line}\n",
+                "seeds/b.notes.md": (
+                    f"---\ntitle: {line}\n---\n## rover\nat: near {line}\nnote: {line}x\n\n{line}\n"
+                ),
+                # A YAML mistake on such a line, and the hint that quotes its value.
+                "seeds/c.md": f"---\ntitle: Orbits: {line}x\n---\n{line}\n",
+            },
+            broken={"c.md"},
+        )
+
+    assert_linear(prepare, 25_000)
+
+
+def test_scraped_text_cleanup(tmp_path: Path) -> None:
+    # Before the body: lines without a letter, short lines, chrome, and a date line
+    # that a pattern with two readings of each "Jan." would take exponential time on.
+    def prepare(count: int) -> Work:
+        preamble = ["----", "Home | World", "7 0", "Short line"] * (count // 4)
+        preamble.append("Monday " + "Jan.." * count + "x")
+        text = "\n".join(preamble) + f"\n\n{PROSE * 3}\n\n\u00a9 Harbour Gazette\n"
+        return page_work(tmp_path / str(count), {"seeds/a.txt": text})
+
+    assert_linear(prepare, 1_000)
