@@ -6,6 +6,11 @@ which are tokens of their own), and splits the text into
 text / term_open / text / term_close. The first anchored occurrence of a note
 carries it (a `term_note` token), and `placing.py` puts it after the top-level
 block that holds that occurrence, so that notes never sit inside a `<p>`.
+
+As in mdit-py-plugins' footnote plugin, what is the same for every document is
+given at `md.use(anchoring_plugin, render_note=...)` (a note's markup, the
+theme's), and what is a document's own lives in its env: the terms it looks
+for and what was found (`Anchoring`). The rule runs before `place_notes`.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from .slugs import Ids, slugify, taken_ids
 ENV_KEY = "anchoring"
 RUN_TYPES = ("text", "softbreak", "hardbreak")
 
-NoteRenderer = Callable[[Note, str, Sequence[str]], str]
+# A note's markup from the note, its id, its links' ids and the document's env.
+NoteRenderer = Callable[[Note, str, Sequence[str], EnvType], str]
 
 
 @dataclass
@@ -40,7 +46,6 @@ class Anchoring:
     """
 
     tries: Sequence[TermTrie[Note]]
-    render_note: NoteRenderer
     excluded: frozenset[str] = frozenset()  # glossary terms an article's own note replaces
     counts: dict[str, int] = field(default_factory=dict)
     refs: dict[str, list[str]] = field(default_factory=dict)
@@ -88,11 +93,23 @@ class Anchoring:
         self._ids.update(ids)
 
 
-def anchoring_plugin(md: MarkdownIt) -> None:
-    """Add term anchoring to a parser; it acts only when the env holds an `Anchoring`."""
+def anchoring_plugin(md: MarkdownIt, *, render_note: NoteRenderer) -> None:
+    """Add term anchoring to a parser; it acts only when the env holds an `Anchoring`.
+
+    `render_note` gives a note's markup (a theme's template); the terms to look
+    for and what was found are the document's own, in its env.
+    """
     md.use(placing_plugin)
     md.core.ruler.before(PLACE_NOTES, "anchor_terms", anchor_terms)
-    md.add_render_rule("term_note", _render_note)
+
+    def render(
+        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        anchoring: Anchoring = env[ENV_KEY]
+        note: Note = tokens[idx].meta["note"]
+        return render_note(note, anchoring.note_ids[note.key], anchoring.refs[note.key], env)
+
+    md.add_render_rule("term_note", render)
 
 
 def anchor_terms(state: StateCore) -> None:
@@ -200,11 +217,3 @@ def term_link_attrs(note_id: str, ref_id: str) -> dict[str, str | int | float]:
         "data-note": note_id,
         "aria-describedby": note_id,
     }
-
-
-def _render_note(
-    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    anchoring: Anchoring = env[ENV_KEY]
-    note: Note = tokens[idx].meta["note"]
-    return anchoring.render_note(note, anchoring.note_ids[note.key], anchoring.refs[note.key])

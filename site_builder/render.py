@@ -16,12 +16,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.utils import EnvType
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .anchoring import ENV_KEY, Anchoring, anchoring_plugin, plain_text
+from .anchoring import NoteRenderer as AnchoringRenderer
 from .autolinks import autolinks_plugin
 from .diagnostics import Diagnostic, Diagnostics
 from .footnotes import ENV_KEY as FOOTNOTES_KEY
@@ -89,12 +91,6 @@ def render_article(
 ) -> RenderedArticle:
     """The article's HTML with its terms anchored, warning of notes that found no place
     and of links that find nothing."""
-    bodies: list[NoteBody] = []
-
-    def note_html(note: Note, note_id: str, refs: Sequence[str]) -> str:
-        body = render_note_body(note, links)
-        bodies.append(body)
-        return render_note(note, body, note_id, refs)
 
     def footnote_html(
         note: Note, gloss: str, detail: str, note_id: str, refs: Sequence[str]
@@ -104,10 +100,10 @@ def render_article(
     own = build_trie(article.notes)
     anchoring = Anchoring(
         tries=(own, glossary.trie),
-        render_note=note_html,
         excluded=frozenset(note.key for note in article.notes),
     )
-    md = text_parser() if article.kind == "text" else article_parser()
+    markup = note_markup(render_note)
+    md = text_parser(markup) if article.kind == "text" else article_parser(markup)
     body = article.body + ("\u2026" if article.kind == "text" and article.meta.excerpt else "")
     footnotes = FootnoteState(article.path, article.body_line, footnote_html)
     env: dict[str, object] = {ENV_KEY: anchoring, FOOTNOTES_KEY: footnotes}
@@ -121,6 +117,7 @@ def render_article(
     if links is not None:
         diagnostics.extend(state.problems)
         files, targets = state.files, state.targets
+    bodies = [render_note_body(note, links) for note in anchoring.placed]  # cached: no work
     for note_body in bodies:
         diagnostics.extend(list(note_body.problems))
         files |= note_body.files
@@ -229,17 +226,37 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
     return md
 
 
-@cache
-def article_parser() -> MarkdownIt:
+@lru_cache(maxsize=16)  # one a theme: a build's, or a worker's
+def note_markup(render_note: NoteRenderer) -> AnchoringRenderer:
+    """The anchoring plugin's note renderer: a note's body, through the page's template."""
+
+    def markup(note: Note, note_id: str, refs: Sequence[str], env: EnvType) -> str:
+        state = env.get(LINKS_KEY)
+        links = state.links if isinstance(state, LinkState) else None
+        return render_note(note, render_note_body(note, links), note_id, refs)
+
+    return markup
+
+
+def plain_note(note: Note, note_id: str, refs: Sequence[str], env: EnvType) -> str:
+    """A note with no theme: its body in an aside (the parsers' default)."""
+    return f'<aside class="note" id="{note_id}" role="note">{render_note_body(note).html}</aside>\n'
+
+
+@lru_cache(maxsize=16)
+def article_parser(render_note: AnchoringRenderer = plain_note) -> MarkdownIt:
+    """The parser of markdown articles, their notes given markup by `render_note`."""
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
     md.enable(["table", "strikethrough"]).use(nesting_plugin)
-    md.use(autolinks_plugin).use(footnotes_plugin).use(anchoring_plugin).use(links_plugin)
+    md.use(autolinks_plugin).use(footnotes_plugin)
+    md.use(anchoring_plugin, render_note=render_note).use(links_plugin)
     return _configure(md.use(headings_plugin))
 
 
-@cache
-def text_parser() -> MarkdownIt:
-    return MarkdownIt("zero").use(anchoring_plugin)
+@lru_cache(maxsize=16)
+def text_parser(render_note: AnchoringRenderer = plain_note) -> MarkdownIt:
+    """The parser of plain-text articles: every markup rule off, terms anchored."""
+    return MarkdownIt("zero").use(anchoring_plugin, render_note=render_note)
 
 
 @cache

@@ -37,10 +37,14 @@ def aside(note: Note, note_id: str, refs: Sequence[str]) -> str:
     )
 
 
+def env_aside(note: Note, note_id: str, refs: Sequence[str], env: object) -> str:
+    return aside(note, note_id, refs)
+
+
 def anchor(notes_md: str, body: str, parser: MarkdownIt | None = None) -> tuple[str, Anchoring]:
     """Render `body` with the notes of `notes_md` anchored."""
-    anchoring = Anchoring(tries=(build_trie(notes(notes_md)),), render_note=aside)
-    result = (parser or article_parser()).render(body, {ENV_KEY: anchoring})
+    anchoring = Anchoring(tries=(build_trie(notes(notes_md)),))
+    result = (parser or article_parser(env_aside)).render(body, {ENV_KEY: anchoring})
     assert isinstance(result, str)
     return result, anchoring
 
@@ -471,19 +475,15 @@ def test_an_articles_own_note_wins_over_the_glossary() -> None:
 
 def test_anchoring_excluded_skips_glossary_notes_directly() -> None:
     glossary_notes = notes(GLOSSARY_MD, GLOSSARY, glossary=True)
-    anchoring = Anchoring(
-        tries=(build_trie(glossary_notes),), render_note=aside, excluded=frozenset({"mars"})
-    )
-    rendered = article_parser().render("Mars and Venus.", {ENV_KEY: anchoring})
+    anchoring = Anchoring(tries=(build_trie(glossary_notes),), excluded=frozenset({"mars"}))
+    rendered = article_parser(env_aside).render("Mars and Venus.", {ENV_KEY: anchoring})
     assert linked_texts(rendered) == ["Venus"]
     assert anchoring.counts == {"venus": 1}
 
 
 def test_excluded_does_not_apply_to_an_articles_own_notes() -> None:
-    anchoring = Anchoring(
-        tries=(build_trie(notes(MARS)),), render_note=aside, excluded=frozenset({"mars"})
-    )
-    rendered = article_parser().render("Mars.", {ENV_KEY: anchoring})
+    anchoring = Anchoring(tries=(build_trie(notes(MARS)),), excluded=frozenset({"mars"}))
+    rendered = article_parser(env_aside).render("Mars.", {ENV_KEY: anchoring})
     assert linked_texts(rendered) == ["Mars"]
 
 
@@ -516,7 +516,7 @@ def test_no_anchoring_in_env_renders_plain_markdown() -> None:
     ],
 )
 def test_text_articles_never_interpret_markup(source: str, shown: str) -> None:
-    rendered, _ = anchor(MARS, source, text_parser())
+    rendered, _ = anchor(MARS, source, text_parser(env_aside))
     assert f"<p>{shown}</p>" in rendered
 
 
@@ -524,7 +524,7 @@ def test_text_articles_never_interpret_markup(source: str, shown: str) -> None:
     "source", ["# not heading", "- not a list", "> not a quote", "    not code", "---"]
 )
 def test_text_articles_have_no_block_markup(source: str) -> None:
-    rendered, _ = anchor(MARS, f"Mars.\n\n{source}\n", text_parser())
+    rendered, _ = anchor(MARS, f"Mars.\n\n{source}\n", text_parser(env_aside))
     assert f"<p>{html.escape(source.strip(), quote=False)}</p>" in rendered
     assert "<h1" not in rendered
     assert "<li" not in rendered
@@ -535,7 +535,7 @@ def test_text_articles_have_no_block_markup(source: str) -> None:
 
 def test_text_article_term_across_a_line_break_and_notes_after_paragraph() -> None:
     rendered, _ = anchor(
-        "## big but not strong\nn\n", "It is big but\nnot strong.\n\nNext.", text_parser()
+        "## big but not strong\nn\n", "It is big but\nnot strong.\n\nNext.", text_parser(env_aside)
     )
     assert rendered == (
         '<div class="noted">\n'
