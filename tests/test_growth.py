@@ -16,6 +16,7 @@ build); otherwise the unit that grows.
 from __future__ import annotations
 
 import time
+import tracemalloc
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
@@ -170,3 +171,65 @@ def test_scraped_text_cleanup(tmp_path: Path) -> None:
         return page_work(tmp_path / str(count), {"seeds/a.txt": text})
 
     assert_linear(prepare, 1_000)
+
+
+# term matching
+
+NOTES = (
+    "## rover\nat: every\n\nA vehicle.\n\n## crater rim\n\nThe edge.\n\n"
+    "## Mars\nat: near dust\n\nThe planet.\n"
+)
+GLOSSARY = "## plain\n\nFlat land.\n\n## sample\nat: every\n\nA bit.\n"
+
+
+def test_a_long_term_whose_start_repeats_through_the_article(tmp_path: Path) -> None:
+    # At every word the term's start matches, as far as its length allows: a walk down
+    # the trie from each word costs the text's length times the term's.
+    def prepare(words: int) -> Work:
+        return page_work(
+            tmp_path / str(words),
+            {
+                "seeds/a.md": "# Words\n\n" + "w " * (40 * words) + "\n",
+                "seeds/a.notes.md": "## " + "w " * words + "end\n\nAlmost everywhere.\n",
+            },
+        )
+
+    assert_linear(prepare, 250)
+
+
+def test_a_long_one_line_paragraph(tmp_path: Path) -> None:
+    def prepare(size: int) -> Work:
+        line = (PROSE * (size // len(PROSE) + 1))[:size]
+        return page_work(
+            tmp_path / str(size),
+            {
+                "seeds/a.md": f"# One line\n\n{line}\n",
+                "seeds/a.notes.md": NOTES,
+                "seeds/_glossary.md": GLOSSARY,
+            },
+        )
+
+    assert_linear(prepare, 40_000)
+
+
+def test_memory_for_a_long_one_line_paragraph_is_proportionate(tmp_path: Path) -> None:
+    # Tokens of the text once held every token's offsets and folded form, about 200
+    # bytes for each byte of a paragraph of short words. Now: its tokens' offsets,
+    # and the markup of each term found.
+    size = 200_000
+    work = page_work(
+        tmp_path,
+        {
+            "seeds/a.md": "# One line\n\n" + "a " * (size // 2) + "\n",
+            "seeds/a.notes.md": NOTES,
+            "seeds/_glossary.md": GLOSSARY,
+        },
+    )
+    work()  # parsers and templates made once, outside the measure
+    tracemalloc.start()
+    try:
+        work()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * size, f"{peak / size:.0f} bytes for each byte of the article"
