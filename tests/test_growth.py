@@ -233,3 +233,16 @@ def test_memory_for_a_long_one_line_paragraph_is_proportionate(tmp_path: Path) -
     finally:
         tracemalloc.stop()
     assert peak < 40 * size, f"{peak / size:.0f} bytes for each byte of the article"
+
+
+# bare URLs
+
+
+def test_paragraphs_of_would_be_urls(tmp_path: Path) -> None:
+    # Each `www.` or scheme is a place where a URL might start; each used to be read
+    # to the end of the paragraph (and `://` searched the text before it as well).
+    def prepare(count: int) -> Work:
+        paragraphs = ["x://" * count, "www." * count, "http://a.org/(" * count]
+        return page_work(tmp_path / str(count), {"seeds/a.md": "\n\n".join(paragraphs)})
+
+    assert_linear(prepare, 200)
