@@ -160,7 +160,7 @@ class TermTrie(Generic[T]):
         self._fail, self._out = fail, out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match(Generic[T]):
     """A term found in text: character offsets [start, end) and the term's value."""
 
@@ -180,8 +180,8 @@ def find_terms(text: str, tries: Sequence[TermTrie[T]]) -> list[Match[T]]:
     for trie in automata:
         trie.compile()
     starts = token_starts(text)
-    # Right to left: the longest term starting at each token, as (token, length, trie, node).
-    found: list[tuple[int, int, int, int]] = []
+    # Right to left: each token where a term starts, and which (its node, and trie).
+    found_at, found_term = array("q"), array("q")
     states = [0] * len(automata)
     folded: dict[str, str] = {}
     end = len(text)
@@ -192,7 +192,7 @@ def find_terms(text: str, tries: Sequence[TermTrie[T]]) -> list[Match[T]]:
         token = folded.get(raw)
         if token is None:
             token = folded[raw] = fold(raw)
-        longest = 0
+        longest = best = 0
         for number, trie in enumerate(automata):
             children, state = trie._children, states[number]
             while (child := children[state].get(token)) is None and state:
@@ -200,17 +200,20 @@ def find_terms(text: str, tries: Sequence[TermTrie[T]]) -> list[Match[T]]:
             state = states[number] = child or 0
             term = trie._out[state]
             if term and trie._depth[term] > longest:
-                longest = trie._depth[term]
-                best = (index, longest, number, term)
+                longest, best = trie._depth[term], term * len(automata) + number
         if longest:
-            found.append(best)
+            found_at.append(index)
+            found_term.append(best)
     matches: list[Match[T]] = []
     after = 0  # the first token no match has taken yet
-    for index, length, number, term in reversed(found):
+    for at in range(len(found_at) - 1, -1, -1):
+        index = found_at[at]
         if index >= after:
-            after = index + length
+            term, number = divmod(found_term[at], len(automata))
+            trie = automata[number]
+            after = index + trie._depth[term]
             stop = starts[after] if after < len(starts) else len(text)
-            matches.append(Match(starts[index], stop, cast(T, automata[number]._values[term])))
+            matches.append(Match(starts[index], stop, cast(T, trie._values[term])))
     return matches
 
 
@@ -224,12 +227,25 @@ class Neighbours:
     """
 
     def __init__(self, text: str) -> None:
-        tokens = [token for token in tokenize(text) if token[2] != SPACE]
-        self._starts = [start for start, _, _ in tokens]
-        self._ends = [end for _, end, _ in tokens]
-        self._folded = [folded for _, _, folded in tokens]
-        self._words = [i for i, token in enumerate(self._folded) if TOKEN_IS_WORD.match(token)]
+        self._starts, self._ends = array("q"), array("q")  # of the tokens but spaces
+        self._folded: list[str] = []
+        self._words = array("q")  # indexes of the word tokens among them
         self._found: dict[tuple[str, ...], list[int]] = {}
+        starts = token_starts(text)
+        folded: dict[str, str] = {}
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(text)
+            raw = text[start:end]
+            token = folded.get(raw)
+            if token is None:
+                token = folded[raw] = fold(raw)
+            if token == SPACE:
+                continue
+            if TOKEN_IS_WORD.match(token):
+                self._words.append(len(self._folded))
+            self._starts.append(start)
+            self._ends.append(end)
+            self._folded.append(token)
 
     def window(self, start: int, end: int, count: int) -> tuple[range, range]:
         """Indexes of the tokens covering `count` words before `start` and after `end`,
