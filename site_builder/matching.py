@@ -1,26 +1,39 @@
-"""Finding terms in text: one pass whose cost does not grow with the number of terms.
+"""Finding terms in text: one pass, whatever the text, the terms and their number.
 
 Text is cut into tokens (words, single punctuation marks, runs of white space) and
-each token is folded so that case and typographic variants compare equal. Terms
-live in a trie keyed by folded tokens; matching walks the trie from each token,
-so a glossary of 10,000 terms costs no more per word than one of ten. Because a
-word token is a maximal run of word characters, matches are whole words.
+each token is folded so that case and typographic variants compare equal. A word
+token is a maximal run of word characters and combining marks, so matches are
+whole words.
+
+Terms live in a trie keyed by folded tokens, made an Aho-Corasick automaton by
+its failure links: it reads each token of the text once and never goes back, so
+a glossary of 10,000 terms costs no more per word than one of ten, and a long
+term whose start repeats through the text no more than a short one.
+
+Where terms overlap, the leftmost wins, then the longest. So the automaton holds
+the terms reversed and reads the text from its end: at each token it knows the
+longest term that starts there, and one sweep forward takes the leftmost-longest
+matches. (Read forwards, an automaton knows where terms end; to know the longest
+term that starts at a token it would have to read on and come back, as far as
+the longest term reaches: the cost the trie walk had.)
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 T = TypeVar("T")
 
-TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+# A word (or a run of white space, or one other character); `\w` leaves out combining
+# marks (accents, Indic vowel signs), which token_starts glues to their word.
+TOKEN = re.compile(r"(\w+)|(\s+)|[^\w\s]")
 TOKEN_IS_WORD = re.compile(r"\w")
-
 # Typographic variants an editor should not have to type exactly.
 FOLD = str.maketrans(
     {
@@ -49,25 +62,29 @@ def fold(token: str) -> str:
     return unicodedata.normalize("NFKC", token).casefold().translate(FOLD)
 
 
+def token_starts(text: str) -> array[int]:
+    """Where each token of the text starts; each ends where the next one starts."""
+    if text.isascii():  # no combining marks to glue
+        return array("q", (match.start() for match in TOKEN.finditer(text)))
+    starts = array("q")
+    glue = False  # the last token ends in a word character or a combining mark
+    for match in TOKEN.finditer(text):
+        start = match.start()
+        group = match.lastindex
+        wordish = group == 1 or (group is None and unicodedata.category(text[start])[0] == "M")
+        if not (glue and wordish):
+            starts.append(start)
+        glue = wordish
+    return starts
+
+
 def tokenize(text: str) -> list[tuple[int, int, str]]:
     """(start, end, folded token) for every token of the text."""
-    spans: list[tuple[int, int]] = []
-    for match in TOKEN.finditer(text):
-        start, end = match.span()
-        # `\w` leaves out combining marks (accents, Indic vowel signs): glue them to their word.
-        if (
-            spans
-            and spans[-1][1] == start
-            and _wordish(text[spans[-1][1] - 1])
-            and _wordish(text[start])
-        ):
-            start = spans.pop()[0]
-        spans.append((start, end))
-    return [(start, end, fold(text[start:end])) for start, end in spans]
-
-
-def _wordish(char: str) -> bool:
-    return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
+    starts = token_starts(text)
+    if not starts:
+        return []
+    ends = [*starts[1:], len(text)]
+    return [(start, end, fold(text[start:end])) for start, end in zip(starts, ends, strict=True)]
 
 
 def term_tokens(term: str) -> tuple[str, ...]:
@@ -81,48 +98,69 @@ def term_key(term: str) -> str:
     return "".join(term_tokens(term))
 
 
-class _Node(Generic[T]):
-    __slots__ = ("children", "value")
-
-    def __init__(self) -> None:
-        self.children: dict[str, _Node[T]] = {}
-        self.value: T | None = None
-
-
 class TermTrie(Generic[T]):
-    """A trie of terms over folded tokens, each term carrying a value."""
+    """Terms over folded tokens, each carrying a value: a trie of the reversed terms,
+    with failure links once compiled (an Aho-Corasick automaton).
+
+    Nodes are numbers indexing flat lists, so the automaton pickles (to `--jobs`
+    workers) without recursion however long its terms. Node 0 is the root.
+    """
 
     def __init__(self) -> None:
-        self._root: _Node[T] = _Node()
+        self._children: list[dict[str, int]] = [{}]  # token -> child node
+        self._values: list[T | None] = [None]  # the value of the term a node ends
+        self._depth: list[int] = [0]  # tokens from the root: a term's length in tokens
+        # Compiled: the longest proper suffix of a node's path that is a path too, and
+        # the nearest node on that chain (the node itself included) that ends a term.
+        self._fail: list[int] = []
+        self._out: list[int] = []
+        self._terms = 0
+
+    def __len__(self) -> int:
+        return self._terms
 
     def add(self, term: str, value: T) -> bool:
         """Add a term; False (and no change) when it is empty or already present."""
         tokens = term_tokens(term)
         if not tokens:
             return False
-        node = self._root
-        for token in tokens:
-            node = node.children.setdefault(token, _Node())
-        if node.value is not None:
+        node = 0
+        for token in reversed(tokens):
+            child = self._children[node].get(token)
+            if child is None:
+                child = self._children[node][token] = len(self._children)
+                self._children.append({})
+                self._values.append(None)
+                self._depth.append(self._depth[node] + 1)
+            node = child
+        if self._values[node] is not None:
             return False
-        node.value = value
+        self._values[node] = value
+        self._terms += 1
+        self._fail = self._out = []  # compiled again when next used
         return True
 
-    def longest_at(self, tokens: Sequence[str], start: int) -> tuple[int, T] | None:
-        """The longest term starting at tokens[start]: (end index, value), or None."""
-        node = self._root
-        best: tuple[int, T] | None = None
-        for index in range(start, len(tokens)):
-            child = node.children.get(tokens[index])
-            if child is None:
-                break
-            node = child
-            if node.value is not None:
-                best = (index + 1, node.value)
-        return best
+    def compile(self) -> None:
+        """Compute the failure links (breadth first), unless they are up to date."""
+        if self._fail:
+            return
+        children, values = self._children, self._values
+        fail, out = [0] * len(children), [0] * len(children)
+        order = list(children[0].values())
+        for node in order:  # each depth-1 node fails to the root
+            out[node] = node if values[node] is not None else 0
+        for node in order:  # the list grows as the loop goes: breadth first
+            for token, child in children[node].items():
+                suffix = fail[node]
+                while suffix and token not in children[suffix]:
+                    suffix = fail[suffix]
+                fail[child] = target = children[suffix].get(token, 0)
+                out[child] = child if values[child] is not None else out[target]
+                order.append(child)
+        self._fail, self._out = fail, out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match(Generic[T]):
     """A term found in text: character offsets [start, end) and the term's value."""
 
@@ -132,24 +170,50 @@ class Match(Generic[T]):
 
 
 def find_terms(text: str, tries: Sequence[TermTrie[T]]) -> list[Match[T]]:
-    """Leftmost-longest, non-overlapping matches; on equal length the earlier trie wins."""
-    tokens = tokenize(text)
-    folded = [token for _, _, token in tokens]
+    """Leftmost-longest, non-overlapping matches; on equal length the earlier trie wins.
+
+    Time is linear in the text (and memory in its tokens), whatever the terms.
+    """
+    automata = [trie for trie in tries if trie]
+    if not automata:
+        return []
+    for trie in automata:
+        trie.compile()
+    starts = token_starts(text)
+    # Right to left: each token where a term starts, and which (its node, and trie).
+    found_at, found_term = array("q"), array("q")
+    states = [0] * len(automata)
+    folded: dict[str, str] = {}
+    end = len(text)
+    for index in range(len(starts) - 1, -1, -1):
+        start = starts[index]
+        raw = text[start:end]
+        end = start
+        token = folded.get(raw)
+        if token is None:
+            token = folded[raw] = fold(raw)
+        longest = best = 0
+        for number, trie in enumerate(automata):
+            children, state = trie._children, states[number]
+            while (child := children[state].get(token)) is None and state:
+                state = trie._fail[state]
+            state = states[number] = child or 0
+            term = trie._out[state]
+            if term and trie._depth[term] > longest:
+                longest, best = trie._depth[term], term * len(automata) + number
+        if longest:
+            found_at.append(index)
+            found_term.append(best)
     matches: list[Match[T]] = []
-    index = 0
-    while index < len(tokens):
-        best: tuple[int, T] | None = None
-        if folded[index] != SPACE:
-            for trie in tries:
-                found = trie.longest_at(folded, index)
-                if found is not None and (best is None or found[0] > best[0]):
-                    best = found
-        if best is None:
-            index += 1
-            continue
-        end, value = best
-        matches.append(Match(tokens[index][0], tokens[end - 1][1], value))
-        index = end
+    after = 0  # the first token no match has taken yet
+    for at in range(len(found_at) - 1, -1, -1):
+        index = found_at[at]
+        if index >= after:
+            term, number = divmod(found_term[at], len(automata))
+            trie = automata[number]
+            after = index + trie._depth[term]
+            stop = starts[after] if after < len(starts) else len(text)
+            matches.append(Match(starts[index], stop, cast(T, trie._values[term])))
     return matches
 
 
@@ -163,12 +227,25 @@ class Neighbours:
     """
 
     def __init__(self, text: str) -> None:
-        tokens = [token for token in tokenize(text) if token[2] != SPACE]
-        self._starts = [start for start, _, _ in tokens]
-        self._ends = [end for _, end, _ in tokens]
-        self._folded = [folded for _, _, folded in tokens]
-        self._words = [i for i, token in enumerate(self._folded) if TOKEN_IS_WORD.match(token)]
+        self._starts, self._ends = array("q"), array("q")  # of the tokens but spaces
+        self._folded: list[str] = []
+        self._words = array("q")  # indexes of the word tokens among them
         self._found: dict[tuple[str, ...], list[int]] = {}
+        starts = token_starts(text)
+        folded: dict[str, str] = {}
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(text)
+            raw = text[start:end]
+            token = folded.get(raw)
+            if token is None:
+                token = folded[raw] = fold(raw)
+            if token == SPACE:
+                continue
+            if TOKEN_IS_WORD.match(token):
+                self._words.append(len(self._folded))
+            self._starts.append(start)
+            self._ends.append(end)
+            self._folded.append(token)
 
     def window(self, start: int, end: int, count: int) -> tuple[range, range]:
         """Indexes of the tokens covering `count` words before `start` and after `end`,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.autolinks import MAX_URL
 from site_builder.diagnostics import Diagnostics
 from site_builder.notes import parse_notes
 from site_builder.render import article_parser, note_parser, render_note_body, text_parser
@@ -111,3 +112,33 @@ def test_footnotes_link_bare_urls_too() -> None:
 
 def test_text_articles_show_urls_as_written() -> None:
     assert text_parser().render("See https://example.org/a.") == p("See https://example.org/a.")
+
+
+def test_a_bare_url_is_read_up_to_2048_characters_after_its_scheme() -> None:
+    path = "/" + "a" * 3_000
+    html = article_parser().render(f"See https://example.org{path} here")
+    url = "https:" + ("//example.org" + path)[:MAX_URL]
+    assert html == p(f'See <a href="{url}">{url}</a>{path[MAX_URL - 13 :]} here')
+
+
+def test_a_www_address_whose_host_name_is_longer_than_dns_allows_is_text() -> None:
+    long_host = "www." + "a." * 130 + "org"  # 267 characters
+    assert article_parser().render(long_host) == p(long_host)
+    host = "www." + "a." * 120 + "org"
+    assert article_parser().render(host) == p(f'<a href="http://{host}">{host}</a>')
+
+
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        # markdown-it-py's own rule took "www.example.org" for a scheme, linked it as
+        # http://www.example.org and skipped as many characters: "://x" was lost.
+        (
+            "www.example.org://x",
+            '<a href="http://www.example.org">www.example.org</a>://x',
+        ),
+        ("mailto:www.example://x", "mailto:www.example://x"),
+    ],
+)
+def test_a_scheme_that_is_no_scheme_loses_no_text(source: str, html: str) -> None:
+    assert article_parser().render(source) == p(html)

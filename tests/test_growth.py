@@ -16,7 +16,9 @@ build); otherwise the unit that grows.
 from __future__ import annotations
 
 import time
+import tracemalloc
 from collections.abc import Callable, Collection, Mapping
+from functools import partial
 from pathlib import Path
 
 from site_builder.config import SiteConfig
@@ -24,6 +26,7 @@ from site_builder.diagnostics import Diagnostics
 from site_builder.discover import discover
 from site_builder.glossary import read_glossary
 from site_builder.render import render_article
+from site_builder.site import Project, build_site
 from site_builder.slugs import Ids
 from site_builder.sources import read_article
 from site_builder.theme import Theme
@@ -135,7 +138,7 @@ def test_a_text_ending_in_a_long_run_of_dots(tmp_path: Path) -> None:
         text = f"A title\n\n{PROSE * 3}\n\nThe last words{'.' * count}\u201d\n"
         return page_work(tmp_path / str(count), {"seeds/a.txt": text})
 
-    assert_linear(prepare, 6_000)
+    assert_linear(prepare, 60_000)
 
 
 def test_a_long_run_of_blanks_inside_a_line(tmp_path: Path) -> None:
@@ -170,3 +173,142 @@ def test_scraped_text_cleanup(tmp_path: Path) -> None:
         return page_work(tmp_path / str(count), {"seeds/a.txt": text})
 
     assert_linear(prepare, 1_000)
+
+
+# term matching
+
+NOTES = (
+    "## rover\nat: every\n\nA vehicle.\n\n## crater rim\n\nThe edge.\n\n"
+    "## Mars\nat: near dust\n\nThe planet.\n"
+)
+GLOSSARY = "## plain\n\nFlat land.\n\n## sample\nat: every\n\nA bit.\n"
+
+
+def test_a_long_term_whose_start_repeats_through_the_article(tmp_path: Path) -> None:
+    # At every word the term's start matches, as far as its length allows: a walk down
+    # the trie from each word costs the text's length times the term's.
+    def prepare(words: int) -> Work:
+        return page_work(
+            tmp_path / str(words),
+            {
+                "seeds/a.md": "# Words\n\n" + "w " * (40 * words) + "\n",
+                "seeds/a.notes.md": "## " + "w " * words + "end\n\nAlmost everywhere.\n",
+            },
+        )
+
+    assert_linear(prepare, 250)
+
+
+def test_a_long_one_line_paragraph(tmp_path: Path) -> None:
+    def prepare(size: int) -> Work:
+        line = (PROSE * (size // len(PROSE) + 1))[:size]
+        return page_work(
+            tmp_path / str(size),
+            {
+                "seeds/a.md": f"# One line\n\n{line}\n",
+                "seeds/a.notes.md": NOTES,
+                "seeds/_glossary.md": GLOSSARY,
+            },
+        )
+
+    assert_linear(prepare, 40_000)
+
+
+def test_memory_for_a_long_one_line_paragraph_is_proportionate(tmp_path: Path) -> None:
+    # Tokens of a text were tuples of offsets and folded form, about 200 bytes for each
+    # byte of a paragraph of short words, and 75 to look for words near a term in a
+    # paragraph of prose. Now: arrays of offsets, and the markup of each term placed.
+    size = 200_000
+    work = page_work(
+        tmp_path,
+        {
+            "seeds/a.md": "# Short words\n\n" + "a " * (size // 2) + "\n",
+            "seeds/a.notes.md": NOTES,
+            "seeds/b.md": "# Prose\n\n" + (PROSE * (size // len(PROSE) + 1))[:size] + "\n",
+            "seeds/b.notes.md": "## rover\nat: near zebra crossing\n\nA vehicle.\n",
+        },
+    )
+    work()  # parsers and templates made once, outside the measure
+    tracemalloc.start()
+    try:
+        work()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    print(f"{peak / size:.1f} bytes a byte")  # with -s
+    assert peak < 40 * size, f"{peak / size:.0f} bytes for each byte of an article"
+
+
+# bare URLs
+
+
+def test_paragraphs_of_would_be_urls(tmp_path: Path) -> None:
+    # Each `www.` or scheme is a place where a URL might start; each used to be read
+    # to the end of the paragraph (and `://` searched the text before it as well).
+    def prepare(count: int) -> Work:
+        paragraphs = ["x://" * count, "www." * count, "http://a.org/(" * count]
+        return page_work(tmp_path / str(count), {"seeds/a.md": "\n\n".join(paragraphs)})
+
+    assert_linear(prepare, 200)
+
+
+# deep nesting
+
+
+def build_work(folder: Path, files: Mapping[str, str]) -> Work:
+    """A whole build of a site (written to its `_site`), whatever it reports."""
+    project = Project.at(write_site(folder, files))
+    return partial(build_site, project)
+
+
+def test_deeply_nested_lists_and_quotes(tmp_path: Path) -> None:
+    # Lists and quotes opened on one line, and lists nested by indentation (as deep as
+    # the size allows: a level costs its indentation); markdown-it-py stops at its
+    # nesting limit, whatever becomes of the text beyond it.
+    def prepare(size: int) -> Work:
+        levels = int(size**0.5)
+        return build_work(
+            tmp_path / str(size),
+            {
+                "seeds/dashes.md": "- " * (size // 2) + "deep\n",
+                "seeds/numbers.md": "1. " * (size // 3) + "deep\n",
+                "seeds/quotes.md": "> - " * (size // 4) + "deep\n",
+                "seeds/indented.md": "".join("  " * i + "- deep\n" for i in range(levels)),
+            },
+        )
+
+    assert_linear(prepare, 50_000)
+
+
+# a large article
+
+SECTION = (
+    "## Section {i}\n\n"
+    "The *rover* drove across the **plain** and stopped near a crater rim to sample the "
+    "dust ([details](https://example.org/r/{i})), as `code {i}` shows.[^n{i}] See "
+    "www.example.org or write to editor@example.org about Mars.\n\n"
+    "- one item with a rover\n- two items\n  - nested item near the crater rim\n\n"
+    "> A quote about the plain, and a sample.\n\n"
+    "[^n{i}]: A footnote on the sample {i}.\n\n"
+)
+
+
+def test_a_large_article(tmp_path: Path) -> None:
+    # Everything an article holds, in sections, as markdown and as scraped text.
+    def prepare(size: int) -> Work:
+        sections = size // len(SECTION)
+        markdown = "".join(SECTION.format(i=i) for i in range(sections))
+        paragraphs = "\n\n".join([PROSE * 3] * (size // len(PROSE) // 6))
+        text = f"A title\n\n{paragraphs}\n\n\u00a9 Gazette\n"
+        return build_work(
+            tmp_path / str(size),
+            {
+                "seeds/a.md": f"---\ntitle: Large\n---\n{markdown}",
+                "seeds/a.notes.md": NOTES,
+                "seeds/b.txt": text,
+                "seeds/b.notes.md": NOTES,
+                "seeds/_glossary.md": GLOSSARY,
+            },
+        )
+
+    assert_linear(prepare, 24_000)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder import matching
 from site_builder.matching import (
     Neighbours,
     TermTrie,
@@ -313,23 +312,20 @@ def test_a_big_trie_matches_exactly_like_a_small_one() -> None:
     assert len(found(TEXT, small)) == 8
 
 
-class CountingDict(dict[str, "matching._Node[str]"]):
-    """A trie node's children that count look-ups."""
+class CountingDict(dict[str, int]):
+    """A node's children that count look-ups."""
 
     lookups = 0
 
-    def get(self, key: str, default: object = None) -> matching._Node[str] | None:  # type: ignore[override]
+    def get(self, key: str, default: int | None = None) -> int | None:  # type: ignore[override]
         CountingDict.lookups += 1
-        return super().get(key)
+        return super().get(key, default)
 
 
 def instrument(terms: TermTrie[str]) -> None:
-    """Make every node of the trie count the child look-ups made through it."""
-    stack: list[matching._Node[str]] = [terms._root]
-    while stack:
-        node = stack.pop()
-        node.children = CountingDict(node.children)
-        stack.extend(node.children.values())
+    """Make every node of the automaton count the child look-ups made through it."""
+    terms.compile()
+    terms._children = [CountingDict(children) for children in terms._children]
 
 
 def lookups(text: str, terms: TermTrie[str]) -> int:
@@ -343,15 +339,40 @@ def test_trie_work_does_not_grow_with_the_number_of_terms() -> None:
     small = lookups(TEXT, trie(*RELEVANT))
     big = lookups(TEXT, trie(*filler_terms(10_000), *RELEVANT))
     assert big == small
-    # One look-up per non-space token, plus one per token a match or a prefix walks on.
-    assert small <= 3 * len(tokenize(TEXT))
+    # One look-up per token, plus one per failure link followed: never more than the tokens.
+    assert small <= 2 * len(tokenize(TEXT))
 
 
 def test_trie_work_is_bounded_by_text_length_when_terms_share_prefixes() -> None:
     shared = [f"Mars zq{n:05d}" for n in range(10_000)]
-    count = lookups(TEXT, trie(*shared, *RELEVANT))
-    longest = max(len(term_tokens(term)) for term in RELEVANT)
-    assert count <= len(tokenize(TEXT)) * (longest + 1)
+    assert lookups(TEXT, trie(*shared, *RELEVANT)) <= 2 * len(tokenize(TEXT))
+
+
+@pytest.mark.parametrize("words", [10, 1_000])
+def test_trie_work_does_not_grow_with_the_length_of_a_term_whose_start_repeats(
+    words: int,
+) -> None:
+    # A term that almost matches everywhere: a walk from each word would go `words` deep.
+    text = "w " * 2_000
+    terms = trie("w " * words + "end", "w w")
+    assert lookups(text, terms) <= 2 * len(tokenize(text))
+    assert len(find_terms(text, [terms])) == 1_000
+
+
+@pytest.mark.parametrize(
+    ("terms", "expected"),
+    [
+        (("a b c d e", "b c", "c d x"), ["b c"]),
+        (("a b c d e", "c d x"), ["c d x"]),
+        (("a b c d e", "a b", "b c d x"), ["a b"]),
+        (("b c d e", "a b c d x", "c"), ["a b c d x"]),
+    ],
+)
+def test_terms_inside_a_longer_one_that_fails_are_found(
+    terms: tuple[str, ...], expected: list[str]
+) -> None:
+    # The longest term's start runs past the others before it fails at "x".
+    assert [term for _, term in found("a b c d x", trie(*terms))] == expected
 
 
 # Neighbours (the words around a span, for `at: near`) and find_all
