@@ -276,6 +276,13 @@ CASES: dict[str, Case] = {
             f'<a href="../tags/onmouseover-alert-1/index.html">{SINGLE_ESCAPED}</a>',
         ),
     ),
+    "front-tags-climbing-out": Case(
+        front("tags: ['../../../evil', '..']"),
+        ('<p class="tags">Tags: <a href="../tags/evil/index.html">../../../evil</a></p>',),
+        diagnostics=(
+            "seeds/a.md:2: warning: tags: '..' has no letters or digits to name a page; ignored",
+        ),
+    ),
     "front-tag-page": Case(
         front(f"tags: ['{BREAKOUT}']"),
         (
@@ -383,14 +390,16 @@ CASES: dict[str, Case] = {
                 "## {{ 7*7 }}\nA note {% if true %}{{ config }}{% endif %}.\n",
             ),
             "seeds/_glossary.md": "## Sum\nA glossary note {{ 8*8 }}.\n",
+            "site.toml": "title = '{{ 6*6 }} {% raw %}'\n",
         },
         (
             "<h1>{{ 7*7 }}</h1>",
+            "<title>{{ 7*7 }} · {{ 6*6 }} {% raw %}</title>",
             "{% raw %} {# c #} {{ site.title }}.</p>",
             "<p>A note {% if true %}{{ config }}{% endif %}.</p>",
             "<p>A glossary note {{ 8*8 }}.</p>",
         ),
-        nowhere=("49", "64", "SiteConfig"),
+        nowhere=("<h1>49", "Sum 49", "note 64", "· 36", "SiteConfig"),  # as if evaluated
     ),
     # Nothing is written outside the output folder; files beside the articles are
     # copied as files, never inlined.
@@ -401,6 +410,19 @@ CASES: dict[str, Case] = {
         },
         ("<p>Dots inside a name.</p>",),
         page="a-b/index.html",
+    ),
+    "file-names-with-markup": Case(
+        {
+            **article(
+                'See ![a](<x" onerror="alert(1).png>) and ![b](%3Cb%3E.png) and [c](<<b>.png>).\n'
+            ),
+            'seeds/x" onerror="alert(1).png': b"PNG",
+            "seeds/<b>.png": b"PNG",
+        },
+        (
+            '<p>See <img src="../_files/x%22%20onerror%3D%22alert%281%29.png" alt="a" /> and '
+            '<img src="../_files/%3Cb%3E.png" alt="b" /> and [c](&lt;&lt;b&gt;.png&gt;).</p>',
+        ),
     ),
     "links-climbing-out-of-the-sources": Case(
         {

@@ -239,8 +239,8 @@ def gen_blocks(
             columns = number(draw, 1, 3)
             rows = [[" ".join(some(draw, VOCAB, 1, 2)) for _ in range(columns)] for _ in "12"]
             rule = [pick(draw, ALIGNMENTS) for _ in range(columns)]
-            lines = ["| " + " | ".join(row) + " |" for row in (rows[0], rule, rows[1])]
-            result.append(Md("\n".join(lines), words_of(" ".join(rows[0] + rows[1]))))
+            table = "\n".join("| " + " | ".join(row) + " |" for row in (rows[0], rule, rows[1]))
+            result.append(Md(table, words_of(" ".join(rows[0] + rows[1]))))
         elif kind == "quote":
             inner = _join(gen_blocks(draw, size, min_heading, depth + 1, left), "\n\n")
             quoted = "\n".join("> " + line if line else ">" for line in inner.text.split("\n"))
@@ -625,9 +625,7 @@ def check_notes_placed_or_diagnosed(
         )
 
 
-def check_anchoring_keeps_the_text(
-    built: Built, html: str, source: Path, notes: Path | None
-) -> None:
+def check_anchoring_keeps_the_text(html: str, source: Path, notes: Path | None) -> None:
     """The page's text outside notes is what the parser makes of the body without notes."""
     article = read_article(Source(source, notes), SiteConfig(), Diagnostics())
     assert article is not None
@@ -693,7 +691,7 @@ def test_markdown_articles_keep_their_words_and_notes(site: MarkdownSite) -> Non
             return
         [page] = pages
         html = page.read_text(encoding="utf-8")
-        check_anchoring_keeps_the_text(result, html, source, notes if site.notes else None)
+        check_anchoring_keeps_the_text(html, source, notes if site.notes else None)
         assert words_of(text_without_notes(article_body(html))) == site.body
         # A front-matter title replaces the heading, whose words are then on no page;
         # so does a blank one, which shows the file name instead (reported, not designed).
@@ -770,7 +768,7 @@ def test_plain_text_articles_keep_their_words_and_notes(site: TextSite) -> None:
             return
         [page] = pages
         html = page.read_text(encoding="utf-8")
-        check_anchoring_keeps_the_text(result, html, source, notes if site.notes else None)
+        check_anchoring_keeps_the_text(html, source, notes if site.notes else None)
         # Scraped-text cleanup may take the first line for the title; it drops nothing else
         # here (no line of these texts is site chrome), and moves no word.
         normalized = site.text.replace("\r\n", "\n")
@@ -834,7 +832,7 @@ def test_any_input_builds_safely(site: SoupSite) -> None:
             html = page.read_text(encoding="utf-8")
             notes = result.seeds / "a.notes.md"
             check_anchoring_keeps_the_text(
-                result, html, result.seeds / site.name, notes if site.notes is not None else None
+                html, result.seeds / site.name, notes if site.notes is not None else None
             )
             note_terms(page.as_posix(), html)
 
@@ -854,12 +852,9 @@ class ProseSite:
     glossary: list[tuple[str, str]]  # (term as written, at)
 
     def files(self) -> dict[str, str | bytes]:
-        notes = "".join(
-            f"## {term}\n" + f"at: {at}\n" + "\nA note.\n\n" for term, at, _ in self.notes
-        )
+        notes = "".join(f"## {term}\nat: {at}\n\nA note.\n\n" for term, at, _ in self.notes)
         glossary = "".join(
-            f"## {term}\n" + (f"at: {at}\n" if at else "") + "\nA glossary note.\n\n"
-            for term, at in self.glossary
+            f"## {term}\nat: {at}\n\nA glossary note.\n\n" for term, at in self.glossary
         )
         return {"seeds/a.md": self.text, "seeds/a.notes.md": notes, "seeds/_glossary.md": glossary}
 
@@ -997,7 +992,11 @@ def test_deep_nesting_loses_no_word_without_an_error(site: tuple[str, list[str]]
     with built({"seeds/a.md": text}) as result:
         errors = [d for d in result.report.diagnostics.errors if d.path.name == "a.md"]
         pages = result.pages()
-        shows = pages and words_of(text_without_notes(article_body(pages[0].read_text()))) == shown
+        shows = (
+            pages
+            and words_of(text_without_notes(article_body(pages[0].read_text(encoding="utf-8"))))
+            == shown
+        )
         assert shows or errors
 
 
