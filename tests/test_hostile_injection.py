@@ -497,11 +497,6 @@ def test_a_tab_in_a_scheme_leaves_a_relative_link(tmp_path: Path, cli: Run, link
     check_output(tmp_path / "_site")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10, 'Nothing leaked' (another part of the issue): control characters in "
-    "messages are printed raw; here a newline splits a warning in two",
-)
 def test_a_newline_in_a_link_stays_inside_its_warning(tmp_path: Path, cli: Run) -> None:
     make_site(tmp_path, article("A link: [click](jav&#x0A;ascript:alert(1)).\n"))
     result = cli("build")

@@ -35,7 +35,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 import pytest
 from conftest import tree
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from output_safety import VOID, check_output, elements_of
@@ -980,12 +980,7 @@ def deep_sites(draw: st.DrawFn) -> tuple[str, list[str]]:
     return text + "\n", shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10, 'Nothing lost' (another part of the issue): text nested past "
-    "markdown-it's nesting limit is dropped without an error",
-)
-@settings(runs(50), phases=[Phase.generate])  # a known failure: no time spent shrinking it
+@settings(runs(50))
 @given(deep_sites())
 def test_deep_nesting_loses_no_word_without_an_error(site: tuple[str, list[str]]) -> None:
     text, shown = site
@@ -1016,12 +1011,7 @@ def control_sites(draw: st.DrawFn) -> tuple[str, str]:
     return name, "\n\n".join(lines) + "\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10, 'Nothing lost' (another part of the issue): C0 control characters "
-    "in sources are not refused and reach the output",
-)
-@settings(runs(50), phases=[Phase.generate])  # a known failure: no time spent shrinking it
+@settings(runs(50))
 @given(control_sites())
 def test_control_characters_never_reach_the_output(site: tuple[str, str]) -> None:
     name, text = site
