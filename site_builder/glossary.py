@@ -14,11 +14,13 @@ from .sources import ANYWHERE, read_text
 
 
 def build_trie(notes: Iterable[Note]) -> TermTrie[Note]:
-    """A trie of every spelling of the notes' terms."""
+    """A trie of every spelling of the notes' terms, compiled: ready to match, and sent
+    to --jobs workers so."""
     trie: TermTrie[Note] = TermTrie()
     for note in notes:
         for spelling in note.spellings:
             trie.add(spelling, note)
+    trie.compile()
     return trie
 
 

@@ -19,6 +19,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Collection, Mapping
 from functools import partial
+from itertools import product
 from pathlib import Path
 
 from site_builder.config import SiteConfig
@@ -108,6 +109,20 @@ def test_ids_that_slug_alike_are_numbered_in_linear_time() -> None:
         return work
 
     assert_linear(prepare, 40_000)
+
+
+def test_glossary_terms_that_slug_alike(tmp_path: Path) -> None:
+    # "x!", "x$", "x!$"...: one slug, so note ids and the terms page's anchors are numbered.
+    def prepare(count: int) -> Work:
+        marks = "!$%+,./:;=?@^|"
+        terms = ["x" + "".join(p) for n in (1, 2, 3) for p in product(marks, repeat=n)][:count]
+        glossary = "".join(f"## {term}\n\nA note.\n\n" for term in terms)
+        article = "# Terms\n\n" + " ".join(terms) + "\n"
+        return build_work(
+            tmp_path / str(count), {"seeds/a.md": article, "seeds/_glossary.md": glossary}
+        )
+
+    assert_linear(prepare, 200)
 
 
 # `at: near`

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from site_builder.matching import (
@@ -424,3 +426,14 @@ def test_near_finds_a_phrase_wholly_within_the_words_either_side(
 )
 def test_find_all(haystack: list[str], needle: list[str], expected: list[int]) -> None:
     assert list(find_all(haystack, needle)) == expected
+
+
+def test_a_compiled_trie_with_a_long_term_pickles() -> None:
+    # To --jobs workers: nodes are numbers, so no recursion however deep the trie.
+    terms = trie("w " * 5_000 + "end", "w")
+    terms.compile()
+    copy = pickle.loads(pickle.dumps(terms))
+    text = "w " * 5_000 + "end w"
+    assert (
+        found(text, copy) == found(text, terms) == [(text[:-2], "w " * 5_000 + "end"), ("w", "w")]
+    )
