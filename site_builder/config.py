@@ -11,7 +11,7 @@ from typing import get_type_hints
 from urllib.parse import urlsplit
 
 from .diagnostics import shown
-from .reading import DEFAULT_MAX_MB, Reader, Refused
+from .reading import CONTROL, DEFAULT_MAX_MB, Reader, Refused
 
 CONFIG_FILE = "site.toml"
 TOML_PLACE = re.compile(r" \(at line (\d+), column \d+\)")
@@ -102,6 +102,12 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
                 values[key] = value
             elif not isinstance(value, str):
                 raise ConfigError(f"{shown(path)}:{line}: error: option '{key}' must be a string")
+            elif control := CONTROL.search(value):  # a TOML escape such as "\u0007"
+                code = ord(control.group())
+                raise ConfigError(
+                    f"{shown(path)}:{line}: error: option '{key}' holds control character "
+                    f"U+{code:04X}"
+                )
             else:
                 values[key] = value.strip()
     if site_url is not None:

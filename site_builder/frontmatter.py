@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from .reading import CONTROL
+
 FENCE = "---"
 CLOSERS = ("---", "...")
 LISTS = ("tags",)  # the keys that may hold a list
@@ -110,10 +112,16 @@ def _parse(
             problems.append(
                 (line, f"front matter '{key}' is set twice (first on line {fields[key].line})")
             )
+        elif control := CONTROL.search(
+            text := str(value_node.value) if items is None else "".join(items)
+        ):
+            # YAML escapes ("\x07") can write what the file does not hold: refused as in text.
+            code = ord(control.group())
+            problems.append((line, f"front matter '{key}' holds control character U+{code:04X}"))
         elif items is not None:
             fields[key] = Field(", ".join(items), line, items)
         else:
-            fields[key] = Field(str(value_node.value).strip(), line)
+            fields[key] = Field(text.strip(), line)
     return fields, tuple(problems)
 
 

@@ -536,3 +536,14 @@ def test_console_script_builds(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[0].endswith("-> www")
     assert (tmp_path / "www" / "good" / "index.html").is_file()
     assert not (tmp_path / "_site").exists()
+
+
+def test_a_toml_escape_cannot_bring_a_control_character_into_a_setting(
+    tmp_path: Path, cli: Run
+) -> None:
+    make_site(tmp_path, {**GOOD, "site.toml": 'title = "Bell \\u0007"\n'})
+    result = cli("build")
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        "site.toml:1: error: option 'title' holds control character U+0007"
+    ]

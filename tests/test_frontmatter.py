@@ -289,3 +289,9 @@ def test_every_problem_is_reported() -> None:
 def test_common_yaml_mistakes_carry_a_hint(yaml_text: str, line: int, message: str) -> None:
     front = split_front_matter(f"---\n{yaml_text}\n---\nBody.\n")
     assert front.problems == ((line, message),)
+
+
+def test_a_yaml_escape_cannot_bring_a_control_character_in() -> None:
+    front = split_front_matter('---\ntitle: "Bell \\x07 here"\nsummary: "tab\\tok"\n---\nText.\n')
+    assert front.problems == ((2, "front matter 'title' holds control character U+0007"),)
+    assert front.get("summary") == "tab\tok"
