@@ -199,6 +199,8 @@ def _metadata(
             diagnostics.warning(
                 path, line, f"unknown front-matter key '{key}' (known: {', '.join(KEYS)}); ignored"
             )
+        elif key == "title" and not value:
+            continue  # an empty title sets nothing: the heading or title line still counts
         elif key in FLAGS:
             if value.lower() in BOOLEAN:
                 values[key] = BOOLEAN[value.lower()]

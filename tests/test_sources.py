@@ -589,3 +589,12 @@ def test_problems_of_a_whole_file_are_on_line_0(tmp_path: Path) -> None:
         ("empty.notes.txt", 0),
         ("orphan.notes.md", 0),
     ]
+
+
+def test_an_empty_front_matter_title_keeps_the_articles_own(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {**GOOD, "seeds/a.md": "---\ntitle: ''\n---\n# Real heading\n\nBody text here.\n"},
+    )
+    assert cli("build").code == 0
+    assert "<h1>Real heading</h1>" in (tmp_path / "_site" / "a" / "index.html").read_text()
