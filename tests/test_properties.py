@@ -651,12 +651,7 @@ class MarkdownSite:
     site_url: str | None
 
     def files(self) -> dict[str, str | bytes]:
-        files: dict[str, str | bytes] = {"seeds/a.md": self.text}
-        if self.notes:
-            files["seeds/a.notes.md"] = self.notes.text
-        if self.glossary:
-            files["seeds/_glossary.md"] = self.glossary.text
-        return files
+        return site_files("seeds/a.md", self.text, self.notes, self.glossary)
 
 
 @st.composite
@@ -715,6 +710,18 @@ TEXT_NOISE = (
 ENDINGS = ("", "", "...", " …", ".......")
 
 
+def site_files(
+    source: str, text: str, notes: NotesFile | None, glossary: NotesFile | None
+) -> dict[str, str | bytes]:
+    """A generated site's files: its one source, and its notes and glossary if any."""
+    files: dict[str, str | bytes] = {source: text}
+    if notes:
+        files["seeds/a.notes.md"] = notes.text
+    if glossary:
+        files["seeds/_glossary.md"] = glossary.text
+    return files
+
+
 @dataclass
 class TextSite:
     text: str
@@ -722,12 +729,7 @@ class TextSite:
     glossary: NotesFile | None
 
     def files(self) -> dict[str, str | bytes]:
-        files: dict[str, str | bytes] = {"seeds/a.txt": self.text}
-        if self.notes:
-            files["seeds/a.notes.md"] = self.notes.text
-        if self.glossary:
-            files["seeds/_glossary.md"] = self.glossary.text
-        return files
+        return site_files("seeds/a.txt", self.text, self.notes, self.glossary)
 
 
 @st.composite
