@@ -15,8 +15,10 @@ for and what was found (`Anchoring`). The rule runs before `place_notes`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -24,7 +26,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from .matching import SPACE, Neighbours, TermTrie, find_terms, term_tokens
+from .matching import BARRIER, SPACE, Neighbours, TermTrie, find_terms, term_tokens
 from .notes import NEAR_WINDOW, Note
 from .placing import RULE as PLACE_NOTES
 from .placing import note_link, placing_plugin
@@ -113,64 +115,96 @@ def anchoring_plugin(md: MarkdownIt, *, render_note: NoteRenderer) -> None:
 
 
 def anchor_terms(state: StateCore) -> None:
-    """The core rule: anchor terms in every inline token outside headings."""
+    """The core rule: anchor terms in every inline token outside headings.
+
+    The runs of text of the whole document are searched at once, each cut from
+    the next by a barrier no term spans, so that a page costs one search.
+    """
     anchoring = state.env.get(ENV_KEY)
     if not isinstance(anchoring, Anchoring):
         return
     anchoring.reserve(taken_ids(state.env))
+    layouts: list[tuple[Token, list[Token | _Run]]] = []
     for index, token in enumerate(state.tokens):
         in_heading = index > 0 and state.tokens[index - 1].type == "heading_open"
         if token.type == "inline" and not in_heading:
-            _anchor_inline(token, anchoring)
+            layouts.append((token, _pieces(token)))
+    runs = [piece for _, pieces in layouts for piece in pieces if isinstance(piece, _Run)]
+    _find(runs, anchoring)
+    for inline, pieces in layouts:
+        if any(isinstance(piece, _Run) and piece.marks for piece in pieces):
+            inline.children = [
+                token
+                for piece in pieces
+                for token in (_split(piece) if isinstance(piece, _Run) else (piece,))
+            ]
 
 
-def _anchor_inline(inline: Token, anchoring: Anchoring) -> None:
-    """Split the text runs of one inline token around the terms that carry notes."""
+@dataclass
+class _Run:
+    """Text and line breaks between other inline tokens (code, links, emphasis)."""
+
+    tokens: list[Token]
+    start: int  # where it starts in its paragraph's text
+    context: str  # the paragraph's text, for `at: near`
+    marks: list[tuple[int, int, Token]] = field(default_factory=list)  # (at, closes first, token)
+
+    @property
+    def text(self) -> str:
+        return "".join(map(plain_text, self.tokens))
+
+
+def _pieces(inline: Token) -> list[Token | _Run]:
+    """An inline token's children, its runs of text and line breaks gathered."""
     children = inline.children or []
     context = "".join(map(plain_text, children))
-    result: list[Token] = []
-    run: list[Token] = []
-    run_start = offset = link_depth = 0
+    pieces: list[Token | _Run] = []
+    run: _Run | None = None
+    offset = link_depth = 0
     for child in children:
         if child.type in RUN_TYPES and link_depth == 0:
-            if not run:
-                run_start = offset
-            run.append(child)
+            if run is None:
+                run = _Run([], offset, context)
+                pieces.append(run)
+            run.tokens.append(child)
         else:
-            result.extend(_anchor_run(run, run_start, context, anchoring))
-            run = []
+            run = None
             link_depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
-            result.append(child)
+            pieces.append(child)
         offset += len(plain_text(child))
-    result.extend(_anchor_run(run, run_start, context, anchoring))
-    inline.children = result
+    return pieces
 
 
-def _anchor_run(
-    run: list[Token], run_start: int, context: str, anchoring: Anchoring
-) -> list[Token]:
-    """One run of text and line breaks, with term_open/term_close around anchored terms."""
-    text = "".join(map(plain_text, run))
-    marks: list[tuple[int, int, Token]] = []  # (position, closes first, token)
-    for match in find_terms(text, anchoring.tries):
+def _find(runs: Sequence[_Run], anchoring: Anchoring) -> None:
+    """Mark, in each run, the terms that carry a note: term_open / term_close."""
+    texts = [run.text for run in runs]
+    starts = list(accumulate((len(text) + len(BARRIER) for text in texts), initial=0))
+    for match in find_terms(BARRIER.join(texts), anchoring.tries):
         note = match.value
         if note.glossary and note.key in anchoring.excluded:
             continue
+        number = bisect_right(starts, match.start) - 1
+        run, start = runs[number], match.start - starts[number]
+        end = start + match.end - match.start
         first = note.key not in anchoring.refs
-        ref = anchoring.occurrence(note, context, run_start + match.start, run_start + match.end)
+        ref = anchoring.occurrence(note, run.context, run.start + start, run.start + end)
         if ref is not None:
             aside = None
             if first:
                 aside = Token("term_note", "aside", 0)
                 aside.meta = {"note": note}
-            marks.append((match.start, 1, _term_open(anchoring.note_ids[note.key], ref, aside)))
-            marks.append((match.end, 0, Token("term_close", "a", -1)))
+            run.marks.append((start, 1, _term_open(anchoring.note_ids[note.key], ref, aside)))
+            run.marks.append((end, 0, Token("term_close", "a", -1)))
+
+
+def _split(run: _Run) -> list[Token]:
+    """A run's tokens, its text cut at its marks, the marks between."""
+    marks = sorted(run.marks, key=lambda mark: mark[:2])
     if not marks:
-        return run
-    marks.sort(key=lambda mark: mark[:2])
+        return run.tokens
     result: list[Token] = []
     position = next_mark = 0
-    for token in run:
+    for token in run.tokens:
         end = position + len(plain_text(token))
         cursor = position
         while next_mark < len(marks) and marks[next_mark][0] <= end:

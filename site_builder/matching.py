@@ -20,12 +20,15 @@ the longest term reaches: the cost the trie walk had.)
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate, compress
 from typing import Generic, TypeVar, cast
 
 T = TypeVar("T")
@@ -34,6 +37,11 @@ T = TypeVar("T")
 # marks (accents, Indic vowel signs), which token_starts glues to their word.
 TOKEN = re.compile(r"(\w+)|(\s+)|[^\w\s]")
 TOKEN_IS_WORD = re.compile(r"\w")
+WORD_SPLIT = re.compile(r"(\w+)")
+WORD_SEPARATOR = "\x01"  # between words folded together: not a word character
+BARRIER = "\x00"  # no term holds it, so no match spans it
+# Hangul conjoining jamo: they compose into syllables when normalised.
+JAMO = (("\u1100", "\u11ff"), ("\ua960", "\ua97f"), ("\ud7b0", "\ud7ff"))
 # Typographic variants an editor should not have to type exactly.
 FOLD = str.maketrans(
     {
@@ -115,6 +123,11 @@ class TermTrie(Generic[T]):
         self._fail: list[int] = []
         self._out: list[int] = []
         self._terms = 0
+        # For finding where terms may start without reading every token (find_terms):
+        # the first word of each term, the most words in one, and whether a term has none.
+        self._first_words: set[str] = set()
+        self._most_words = 0
+        self._wordless = False
 
     def __len__(self) -> int:
         return self._terms
@@ -122,7 +135,7 @@ class TermTrie(Generic[T]):
     def add(self, term: str, value: T) -> bool:
         """Add a term; False (and no change) when it is empty or already present."""
         tokens = term_tokens(term)
-        if not tokens:
+        if not tokens or BARRIER in term:
             return False
         node = 0
         for token in reversed(tokens):
@@ -137,6 +150,12 @@ class TermTrie(Generic[T]):
             return False
         self._values[node] = value
         self._terms += 1
+        words = [token for token in tokens if TOKEN_IS_WORD.match(token)]
+        if words:
+            self._first_words.add(words[0])
+            self._most_words = max(self._most_words, len(words))
+        else:
+            self._wordless = True
         self._fail = self._out = []  # compiled again when next used
         return True
 
@@ -171,6 +190,7 @@ class Match(Generic[T]):
 
 def find_terms(text: str, tries: Sequence[TermTrie[T]]) -> list[Match[T]]:
     """Leftmost-longest, non-overlapping matches; on equal length the earlier trie wins.
+    No match spans BARRIER, which no term holds.
 
     Time is linear in the text (and memory in its tokens), whatever the terms.
     """
@@ -179,6 +199,67 @@ def find_terms(text: str, tries: Sequence[TermTrie[T]]) -> list[Match[T]]:
         return []
     for trie in automata:
         trie.compile()
+    spans = _spans(text, automata)
+    if spans is None:
+        return _matches(text, automata)
+    matches = []
+    for start, end in spans:
+        for match in _matches(text[start:end], automata):
+            matches.append(Match(start + match.start, start + match.end, match.value))
+    return matches
+
+
+def _spans(text: str, automata: Sequence[TermTrie[T]]) -> list[tuple[int, int]] | None:
+    """Stretches of the text outside which no term can match, or None when it cannot
+    tell (then all of it is read token by token).
+
+    Reading each token in Python is most of the cost of anchoring, and most words
+    start no term. So the text is cut into words by one regular expression, folded
+    in one call, and looked up in the sets of words that start a term, all in C. A
+    term starting at a word lies within the punctuation before it and the next
+    `_most_words` words, so those stretches, merged, hold every match. (It cannot
+    tell when a term has no word, or where folding one word is not folding its
+    characters: combining marks and conjoining jamo, which compose with a neighbour.)
+    """
+    if any(trie._wordless for trie in automata):
+        return None
+    if not text.isascii() and any(_composes(char) for char in set(text) if char > "\x7f"):
+        return None
+    pieces = WORD_SPLIT.split(text)  # gap, word, gap, word, ..., gap
+    words = WORD_SEPARATOR.join(pieces[1::2])
+    if words.isascii():
+        folded = words.lower()
+    else:
+        folded = unicodedata.normalize("NFKC", words).casefold().translate(FOLD)
+    folded_words = folded.split(WORD_SEPARATOR)
+    first = [trie._first_words.__contains__ for trie in automata]
+    starting = map(first[0], folded_words)
+    for contains in first[1:]:
+        starting = map(operator.or_, starting, map(contains, folded_words))
+    offsets = list(accumulate(map(len, pieces), initial=0))
+    most, count = max(trie._most_words for trie in automata), len(folded_words)
+    spans: list[tuple[int, int]] = []
+    for word in compress(range(count), starting):
+        start = offsets[2 * word]  # where the punctuation before the word starts
+        last = word + most
+        end = offsets[2 * last + 1] if last < count else len(text)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+@cache
+def _composes(char: str) -> bool:
+    """Whether a character may compose with its neighbours when folded."""
+    return unicodedata.category(char)[0] == "M" or any(
+        low <= char <= high for low, high in JAMO
+    )
+
+
+def _matches(text: str, automata: Sequence[TermTrie[T]]) -> list[Match[T]]:
+    """find_terms, token by token: the automata read the text from its end."""
     starts = token_starts(text)
     # Right to left: each token where a term starts, and which (its node, and trie).
     found_at, found_term = array("q"), array("q")

@@ -236,6 +236,8 @@ def wide_encoding(data: bytes) -> str | None:
         if data.startswith(bom):
             return name
     sample = data[:SAMPLE]
+    if b"\x00" not in sample:  # ASCII in UTF-16 or UTF-32 has zero bytes
+        return None
     for width, name in ((4, "UTF-32"), (2, "UTF-16")):
         units = [sample[i : i + width] for i in range(0, len(sample) - width + 1, width)]
         for value in (0, width - 1):  # little-endian: the ASCII byte first; big: last

@@ -217,8 +217,13 @@ def highlight_code(code: str, lang: str, attrs: str) -> str:
         lexer = get_lexer_by_name(lang)
     except ClassNotFound:
         return ""
-    inner = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    inner = highlight(code, lexer, _code_formatter())
     return f'<pre class="highlight"><code class="language-{lang}">{inner}</code></pre>\n'
+
+
+@cache  # making one builds a style sheet: about half the cost of a short block
+def _code_formatter() -> HtmlFormatter[str]:
+    return HtmlFormatter(nowrap=True)
 
 
 def _configure(md: MarkdownIt) -> MarkdownIt:
