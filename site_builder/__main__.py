@@ -37,7 +37,17 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--site-url", help="address the site is published at (overrides site.toml)")
 
     build.add_argument(
-        "--jobs", type=_positive, default=1, metavar="N", help="render on N processes (default: 1)"
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="make pages on N processes (default: one per core)",
+    )
+    build.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="render every page afresh, neither reading nor writing .site-builder-cache/",
     )
     build.add_argument(
         "--drafts", action="store_true", help="build the pages of drafts (draft: true) too"
@@ -141,6 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.jobs,
                 args.drafts,
                 args.follow_symlinks,
+                args.cache,
             )
         if args.command == "serve":
             from .commands.serve import serve

@@ -90,9 +90,7 @@ def _validate_www(patterns: tuple[re.Pattern[str], re.Pattern[str]], text: str, 
     return (path.end() if path else host.end()) - at
 
 
-def _may_link(
-    may_link: re.Pattern[str], test: Callable[[str], bool] | None, text: str
-) -> bool:
+def _may_link(may_link: re.Pattern[str], test: Callable[[str], bool] | None, text: str) -> bool:
     """Whether a text may hold a URL, then linkify-it's `test` where one is given.
 
     linkify-it's own checks run a long regular expression over every paragraph and

@@ -47,6 +47,15 @@ class SourceLinks:
     def of(cls, folder: Path, pages: Mapping[str, str], sources: frozenset[str]) -> SourceLinks:
         return cls(folder.resolve(), dict(pages), sources)
 
+    def state(self, name: str) -> tuple[str, ...]:
+        """What a link to a folder-relative name finds: a page (and its slug), an article
+        without a page, a file, or nothing. A page's markup depends on no more."""
+        if name in self.pages:
+            return ("page", self.pages[name])
+        if name in self.sources:
+            return ("source",)
+        return ("file",) if (self.folder / name).is_file() else ("nothing",)
+
 
 @dataclass
 class LinkState:

@@ -236,7 +236,7 @@ def _spans(text: str, automata: Sequence[TermTrie[T]]) -> list[tuple[int, int]] 
     starting = map(first[0], folded_words)
     for contains in first[1:]:
         starting = map(operator.or_, starting, map(contains, folded_words))
-    offsets = list(accumulate(map(len, pieces), initial=0))
+    offsets = array("q", accumulate(map(len, pieces), initial=0))
     most, count = max(trie._most_words for trie in automata), len(folded_words)
     spans: list[tuple[int, int]] = []
     for word in compress(range(count), starting):
@@ -253,9 +253,7 @@ def _spans(text: str, automata: Sequence[TermTrie[T]]) -> list[tuple[int, int]] 
 @cache
 def _composes(char: str) -> bool:
     """Whether a character may compose with its neighbours when folded."""
-    return unicodedata.category(char)[0] == "M" or any(
-        low <= char <= high for low, high in JAMO
-    )
+    return unicodedata.category(char)[0] == "M" or any(low <= char <= high for low, high in JAMO)
 
 
 def _matches(text: str, automata: Sequence[TermTrie[T]]) -> list[Match[T]]:

@@ -124,6 +124,25 @@ class Output:
         for relative in [r for r, o in self.files.items() if o == owner and r not in files]:
             self.remove(relative)
 
+    def expect(self, files: Mapping[str, str]) -> None:
+        """Claim files (path -> owner) that another process will `put` in place: the new
+        ones are listed in the journal first, flushed, so they are ours from the start."""
+        for relative in files:
+            self._inside(relative)
+        new = {
+            relative: owner for relative, owner in files.items() if relative not in self._claimed
+        }
+        if new:
+            self._journal(new)
+            self._claimed.update(new)
+
+    def adopt(self, owner: str, relative: str) -> None:
+        """Record a file `put` in place for an owner, removing any other file it wrote."""
+        self.files[relative] = owner
+        self.written.add(relative)
+        for other in [r for r, o in self.files.items() if o == owner and r != relative]:
+            self.remove(other)
+
     def remove_owner(self, owner: str) -> None:
         """Remove every file written for an owner (a deleted source)."""
         for relative in [r for r, o in self.files.items() if o == owner]:
@@ -210,16 +229,8 @@ class Output:
         pending, self._pending = self._pending, {}
         if not pending:
             return
-        journal = self.folder / JOURNAL
-        created = not journal.exists()
-        lines = "".join(json.dumps([relative, self.files[relative]]) + "\n" for relative in pending)
         try:
-            with open(journal, "ab") as stream:
-                stream.write(lines.encode("utf-8"))
-                stream.flush()
-                os.fsync(stream.fileno())
-            if created:
-                _sync_folder(self.folder)
+            self._journal({relative: self.files[relative] for relative in pending})
         except OSError:
             _discard_all(pending)
             raise
@@ -227,6 +238,19 @@ class Output:
         failure = _place(pending)
         if failure is not None:
             raise failure
+
+    def _journal(self, files: Mapping[str, str]) -> None:
+        """Append files (path -> owner) to the journal, flushed to disk."""
+        journal = self.folder / JOURNAL
+        created = not journal.exists()
+        lines = "".join(json.dumps([relative, owner]) + "\n" for relative, owner in files.items())
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(journal, "ab") as stream:
+            stream.write(lines.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+        if created:
+            _sync_folder(self.folder)
 
     def _discard(self, relative: str) -> None:
         """Forget a new file not yet in place."""
@@ -284,6 +308,9 @@ class DryRun(Output):
     def _commit(self, manifest: bytes) -> None:
         pass
 
+    def _journal(self, files: Mapping[str, str]) -> None:
+        pass
+
     def _clear_journal(self) -> None:
         pass
 
@@ -292,6 +319,19 @@ class DryRun(Output):
 
     def intact(self) -> bool:
         return True  # nothing written, nothing to lose
+
+
+def put(folder: Path, relative: str, data: bytes) -> None:
+    """Put bytes in place in an output folder atomically, unless they are there already:
+    for a file its Output claims (`expect`), from any process."""
+    target = folder / relative
+    try:
+        if target.is_file() and target.read_bytes() == data:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _rename(_temporary(target.parent, data), target)
+    except OSError as exc:
+        raise _naming(exc, target) from exc
 
 
 def _temporary(folder: Path, data: bytes, durable: bool = False) -> Path:

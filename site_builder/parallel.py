@@ -1,74 +1,54 @@
-"""Rendering articles on several processes (`build --jobs N`).
+"""Making article pages on several processes (`build --jobs N`, by default one a core).
 
-Each worker process receives the glossary and theme once, when it starts, then
-renders whole articles; results come back in the order the articles went in.
+Each worker receives the page maker once, when it starts, then makes whole pages:
+it reads the article and its notes, renders them, fills the template and writes
+the page. Only file names go out and small results come back, in the order the
+articles went in, so the site is the same whatever the number of processes.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-from .config import SiteConfig
-from .diagnostics import Diagnostic, Diagnostics
-from .glossary import Glossary
-from .links import SourceLinks
-from .reading import Reader
-from .render import RenderedArticle, render_article
-from .sources import Article
-from .theme import TemplateFailure, Theme
+from .pages import Made, PageMaker
+from .sources import Source
 
-_worker: tuple[Glossary, Theme, SourceLinks | None] | None = None
+_maker: PageMaker | None = None
 CHUNK = 16  # articles per task: enough to outweigh the cost of sending them
 
 
-def render_all(
-    articles: Sequence[Article],
-    glossary: Glossary,
-    theme: Theme,
-    jobs: int,
-    links: SourceLinks | None = None,
-) -> Iterator[tuple[RenderedArticle | None, list[Diagnostic]]]:
-    """Each article rendered, with the diagnostics its rendering raised, in order."""
-    if jobs <= 1 or len(articles) <= CHUNK:
-        for article in articles:
-            yield _render_one(article, glossary, theme, links)
+def cores() -> int:
+    """The processors this process may run on: the default number of jobs."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def make_pages(maker: PageMaker, sources: Sequence[Source], jobs: int) -> Iterator[Made]:
+    """Each source's page made (and written), in order."""
+    if jobs <= 1 or len(sources) <= CHUNK:
+        for source in sources:
+            yield maker.make(source)
         return
+    # Forked workers start at once, with the maker as it is (nothing to pickle).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, min(CHUNK, len(sources) // (jobs * 4)))
     with ProcessPoolExecutor(
-        jobs,
-        initializer=_start,
-        initargs=(glossary, theme.config, theme.templates, theme.reader, links),
+        min(jobs, len(sources)), mp_context=context, initializer=_start, initargs=(maker,)
     ) as pool:
-        yield from pool.map(_render, articles, chunksize=CHUNK)
+        yield from pool.map(_make, sources, chunksize=chunk)
 
 
-def _start(
-    glossary: Glossary,
-    config: SiteConfig,
-    templates: Path | None,
-    reader: Reader,
-    links: SourceLinks | None,
-) -> None:
-    global _worker
-    _worker = (glossary, Theme(config, templates, reader), links)
+def _start(maker: PageMaker) -> None:
+    global _maker
+    _maker = maker
 
 
-def _render(article: Article) -> tuple[RenderedArticle | None, list[Diagnostic]]:
-    assert _worker is not None, "worker used before it started"
-    return _render_one(article, *_worker)
-
-
-def _render_one(
-    article: Article, glossary: Glossary, theme: Theme, links: SourceLinks | None
-) -> tuple[RenderedArticle | None, list[Diagnostic]]:
-    """One article rendered; None when it cannot be (a broken note template, a bug, text
-    the parser would lose), so that its page keeps its last good output."""
-    diagnostics = Diagnostics()
-    with diagnostics.guard(article.path):
-        try:
-            page = render_article(article, glossary, theme.note, diagnostics, links)
-            return (None if diagnostics.errors else page), diagnostics.items
-        except TemplateFailure as failure:  # note.html, rendered from inside markdown-it
-            diagnostics.items.append(failure.diagnostic)
-    return None, diagnostics.items
+def _make(source: Source) -> Made:
+    assert _maker is not None, "worker used before it started"
+    return _maker.make(source)

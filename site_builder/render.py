@@ -10,7 +10,7 @@ Markdown nested deeper than the parsers read is an error at its line (nesting.py
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -76,10 +76,15 @@ class RenderedArticle:
     opening: str  # the first words of the text, for the reading list
     files: frozenset[str] = frozenset()  # files beside the articles its page links to
     targets: frozenset[str] = frozenset()  # every name in the source folder it links to
+    found: frozenset[str] = frozenset()  # keys of the notes whose terms occur in it
 
     @property
     def note_count(self) -> int:
         return len(self.places)
+
+    def listed(self) -> RenderedArticle:
+        """The page as the site-wide pages show it: without its html and text."""
+        return replace(self, html="", article=replace(self.article, body=""))
 
 
 def render_article(
@@ -146,6 +151,7 @@ def render_article(
         _first_words(opening, OPENING_WORDS),
         frozenset(files),
         frozenset(targets),
+        frozenset(anchoring.counts),
     )
 
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .cache import Entry as CacheEntry
+from .cache import PageCache, cache_folder, digest, note_digest, versions
 from .changes import EVERYTHING, Kind, classify
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics
@@ -31,12 +33,13 @@ from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
 from .output import ASSETS, DryRun, Output, check_output_dir, is_own
-from .parallel import render_all
+from .pages import Made, PageMaker, page_path
+from .parallel import make_pages
 from .project import Project as Project  # re-exported: where a site's parts live
 from .reading import Reader, Refused
 from .render import RenderedArticle, pygments_css
 from .slugs import assign_pages
-from .sources import Article, Source, read_article
+from .sources import Peek, Source, peek_article, read_article, read_text
 from .tags import FOLDER as TAGS
 from .theme import THEME_READER, TemplateFailure, Theme, default_theme
 from .views import site_views
@@ -64,9 +67,10 @@ class Entry:
     """One source as last built."""
 
     source: Source
-    article: Article | None = None  # None: its input cannot be read
-    page: RenderedArticle | None = None  # None: not rendered (unreadable, slug clash)
+    peek: Peek | None = None  # None: its input cannot be read
+    page: RenderedArticle | None = None  # as listed; None: no page (unreadable, slug clash)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    key: str = ""  # of its page in the cache
 
 
 def build_site(
@@ -78,6 +82,7 @@ def build_site(
     progress: Progress | None = None,
     drafts: bool = False,
     follow_symlinks: bool = False,
+    cache: bool = True,
 ) -> BuildReport:
     """Build every page that can be built; problems end up in the report, not in exceptions.
 
@@ -90,6 +95,7 @@ def build_site(
         progress=progress,
         drafts=drafts,
         follow_symlinks=follow_symlinks,
+        cache=cache,
     )
     return site.build(write=write)
 
@@ -106,6 +112,7 @@ class Site:
         progress: Progress | None = None,
         drafts: bool = False,
         follow_symlinks: bool = False,
+        cache: bool = True,
     ) -> None:
         self.project = project
         self.site_url = site_url
@@ -113,6 +120,9 @@ class Site:
         self.progress = progress
         self.drafts = drafts  # build the pages of drafts too
         self.follow_symlinks = follow_symlinks  # read what symlinks out of the site lead to
+        self.use_cache = cache  # keep rendered pages for the next build (cache.py)
+        self.cache = PageCache.open(None)
+        self._fingerprint = ""  # of what shapes every page: settings, templates, versions
         self.reader = Reader(project.root, follow_symlinks)  # what may be read (reading.py)
         self.links = SourceLinks.of(project.source, {}, frozenset())
         self.config = SiteConfig()
@@ -122,6 +132,7 @@ class Site:
         self.output: Output = DryRun(project.out)  # the real one once a build writes
         self._glossary_path: Path | None = None
         self._same_file: frozenset[Path] = frozenset()  # sources that are one file: no pages
+        self._glossary_digests: tuple[Glossary, str, dict[str, str]] | None = None
         # The files the last discovery found, by name: the sources each one is part of.
         self._known: dict[str, list[Path]] = {}
         self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
@@ -136,6 +147,7 @@ class Site:
         self.config = load_config(project.config, self.site_url)
         self.reader = Reader(project.root, self.follow_symlinks, self.config.max_file_mb)
         self.theme = Theme(self.config, project.templates, self.reader)
+        cache = cache_folder(project.root)
         if write:
             check_output_dir(
                 project.out,
@@ -145,16 +157,17 @@ class Site:
             self.output = Output(project.out)
         else:
             self.output = DryRun(project.out)
+        self.cache = PageCache.open(cache if write and self.use_cache else None)
+        self._fingerprint = digest(self.config, self.theme.fingerprint(), versions())
         self.site_problems["write"] = []
         sources = self._discover()
         self.glossary = self._read_glossary()
         self.entries = {source.path: Entry(source) for source in sources}
-        self._read(self.entries.values())
+        self._peek(self.entries.values())
         publishable = self._publishable()
         self.links = self._links(publishable)
-        rendered = self._render(publishable)
+        rendered = self._make(publishable)
         self.shown = {}
-        self._write_pages(rendered)
         self._site_stages(
             partial(self._write_site_pages, full=True),
             self._write_assets,
@@ -164,6 +177,7 @@ class Site:
         # Pages whose input is broken now keep their last good output.
         keep = {project.owner(path) for path in self.entries}
         self._site_stages(partial(self.output.prune, keep), self.output.save)
+        self.cache.save({e.key for e in self.entries.values()}, *self._glossary_notes())
         return self._report(self.entries.values(), rendered, started, full=True)
 
     def rebuild(self, changed: Iterable[Path]) -> BuildReport:
@@ -185,17 +199,16 @@ class Site:
             old, self.glossary = self.glossary, self._read_glossary()
             dirty |= self._glossary_users(old, self.glossary)
         shown_before = [_shown(entry.page) for entry in dirty]
-        self._read(dirty)
+        self._peek(dirty)
         publishable = self._publishable()
         old_links, self.links = self.links, self._links(publishable)
         folder = self.project.source.resolve()
         files = {path.relative_to(folder).as_posix() for path in changes.get(Kind.FILE, ())}
         linking = self._linking_to(_moved(old_links, self.links) | files) - dirty
-        self._read(linking)  # their pages link to pages or files that came, went or moved
+        self._peek(linking)  # their pages link to pages or files that came, went or moved
         dirty |= linking
         newly = [e for e in publishable if e.page is None and e not in dirty]
-        rendered = self._render([e for e in publishable if e in dirty] + newly)
-        self._write_pages(rendered)
+        rendered = self._make([e for e in publishable if e in dirty] + newly)
         # The site-wide pages show every article: look at them only when an entry in them moved.
         if (
             added_or_removed
@@ -236,28 +249,36 @@ class Site:
         self.site_problems["glossary"] = problems.items
         return glossary
 
-    def _read(self, entries: Iterable[Entry]) -> None:
-        """Read each source and its notes afresh."""
+    def _peek(self, entries: Iterable[Entry]) -> None:
+        """Look at each source and its notes afresh: what pages need before any is made."""
         for entry in entries:
             problems = Diagnostics()
-            entry.article = entry.page = None
+            entry.page = None
             with problems.guard(entry.source.path):
-                entry.article = read_article(entry.source, self.config, problems, self.reader)
+                entry.peek = peek_article(entry.source, self.reader)
             entry.diagnostics = problems.items
+            if entry.peek is None:  # unreadable, or broken: reading it says why
+                self._read_for_problems(entry)
+
+    def _read_for_problems(self, entry: Entry) -> None:
+        """What reading an article that gets no page made reports (making one reports it)."""
+        problems = Diagnostics(entry.diagnostics)
+        with problems.guard(entry.source.path):
+            read_article(entry.source, self.config, problems, self.reader)
 
     def _publishable(self) -> list[Entry]:
         """Entries that can have a page: readable, with a slug of their own."""
         slugs: dict[Path, str] = {}
         for path, entry in self.entries.items():
-            if entry.article is None or path in self._same_file:
+            if entry.peek is None or path in self._same_file:
                 continue
-            if entry.article.meta.draft and not self.drafts:
+            if entry.peek.draft and not self.drafts:
                 entry.page = None
                 # A draft is not published, even as it was before.
                 with Diagnostics(entry.diagnostics).guard(path):
                     self.output.remove_owner(self.project.owner(path))
                 continue
-            slugs[path] = entry.article.meta.slug
+            slugs[path] = entry.peek.slug
         problems = Diagnostics()
         publishable = [self.entries[path] for path in assign_pages(slugs, RESERVED_SLUGS, problems)]
         kept = set(publishable)
@@ -265,35 +286,88 @@ class Site:
             if entry not in kept:
                 entry.page = None  # keeps its last output until it has a slug of its own
         self.site_problems["slugs"] = problems.items
+        for entry in self.entries.values():
+            if entry.peek is not None and entry not in kept:  # a draft, a slug clash
+                self._read_for_problems(entry)
         return publishable
 
-    def _render(self, entries: Sequence[Entry]) -> list[Entry]:
-        """Render the articles' markdown, with their notes anchored."""
-        articles = [entry.article for entry in entries if entry.article is not None]
-        pages = render_all(articles, self.glossary, self.theme, self.jobs, self.links)
-        for number, (entry, (page, problems)) in enumerate(zip(entries, pages, strict=True), 1):
-            entry.page = page
-            entry.diagnostics += problems
+    def _make(self, entries: Sequence[Entry]) -> list[Entry]:
+        """Each entry's page, from the cache or made afresh (on `jobs` processes), written."""
+        misses, done = [], 0
+        for entry in entries:
+            assert entry.peek is not None, "only readable entries have pages"
+            entry.key = digest(entry.peek.inputs, str(entry.source), self._fingerprint)
+            hit = self._cached(entry)
+            if hit is None:
+                misses.append(entry)
+                continue
+            cached, html = hit
+            entry.page = cached.page
+            entry.diagnostics += cached.diagnostics
+            owner = self.project.owner(entry.source.path)
+            with Diagnostics(entry.diagnostics).guard(entry.source.path):
+                self.output.replace(owner, {page_path(entry.peek.slug): html})
+            done += 1
             if self.progress:
-                self.progress(number, len(entries))
+                self.progress(done, len(entries))
+        owners = {entry: self.project.owner(entry.source.path) for entry in misses}
+        out = None if isinstance(self.output, DryRun) else self.output.folder
+        claimed = False  # no journal, no new files: then pages are made but not written
+        with Diagnostics(self.site_problems["write"]).guard(self.project.out):
+            self.output.expect({page_path(e.peek.slug): owners[e] for e in misses if e.peek})
+            claimed = True
+        out = out if claimed else None
+        maker = PageMaker(self.theme, self.glossary, self.links, out, self.cache)
+        made_pages = make_pages(maker, [entry.source for entry in misses], self.jobs)
+        for entry, made in zip(misses, made_pages, strict=True):
+            entry.page = made.page if claimed else None
+            entry.diagnostics += made.diagnostics
+            if made.written:
+                self.output.adopt(owners[entry], made.written)
+            if made.page and made.html:
+                self.cache.put(entry.key, self._cache_entry(made.page, made))
+            done += 1
+            if self.progress:
+                self.progress(done, len(entries))
         return list(entries)
 
-    def _write_pages(self, entries: Sequence[Entry]) -> None:
-        """Each article's page from the templates, replacing whatever it wrote before."""
-        for entry in entries:
-            if entry.page is None:
-                continue  # its rendering failed: it keeps its last good output
-            problems = Diagnostics()
-            html = None
-            with problems.guard(entry.source.path):
-                html = _template(partial(self.theme.article, entry.page), problems)
-                if html is not None:
-                    owner = self.project.owner(entry.source.path)
-                    slug = entry.page.article.meta.slug
-                    self.output.replace(owner, {f"{slug}/index.html": html})
-            entry.diagnostics += problems.items
-            if html is None or problems.errors:
-                entry.page = None
+    def _cached(self, entry: Entry) -> tuple[CacheEntry, str] | None:
+        """The entry's page from the cache, if what rendering it read is still the same:
+        the pages and files its links reach, and the glossary notes that occur in it."""
+        hit = self.cache.get(entry.key)
+        if hit is None:
+            return None
+        cached, _ = hit
+        if any(self.links.state(name) != state for name, state in cached.links.items()):
+            return None
+        glossary, notes = self._glossary_notes()
+        if cached.glossary == glossary:
+            return hit
+        then = self.cache.glossaries.get(cached.glossary)
+        if then is None:
+            return None
+        changed = {key for key in then.keys() | notes.keys() if then.get(key) != notes.get(key)}
+        if changed & cached.glossary_used.keys():
+            return None
+        # A note that came or changed may now occur in the article.
+        fresh = [note for note in self.glossary.notes if note.key in changed]
+        text = read_text(entry.source.path, Diagnostics(), self.reader) if fresh else ""
+        if text is None or (fresh and find_terms(text, [build_trie(fresh)])):
+            return None
+        return hit
+
+    def _cache_entry(self, page: RenderedArticle, made: Made) -> CacheEntry:
+        glossary, notes = self._glossary_notes()
+        used = {key: notes[key] for key in page.found if key in notes}
+        links = {name: self.links.state(name) for name in page.targets}
+        return CacheEntry(page, tuple(made.diagnostics), made.html, glossary, used, links)
+
+    def _glossary_notes(self) -> tuple[str, dict[str, str]]:
+        """A digest of the glossary, and of each of its notes by key."""
+        if self._glossary_digests is None or self._glossary_digests[0] is not self.glossary:
+            notes = {note.key: note_digest(note) for note in self.glossary.notes}
+            self._glossary_digests = (self.glossary, digest(sorted(notes.items())), notes)
+        return self._glossary_digests[1], self._glossary_digests[2]
 
     def _write_site_pages(self, full: bool) -> None:
         """The site-wide pages (views.py) whose value changed, or all of them."""
@@ -370,9 +444,9 @@ class Site:
     def _links(self, publishable: Sequence[Entry]) -> SourceLinks:
         """What links in the sources can reach: each source's page, by file name."""
         pages = {
-            entry.source.path.name: entry.article.meta.slug
+            entry.source.path.name: entry.peek.slug
             for entry in publishable
-            if entry.article is not None
+            if entry.peek is not None
         }
         names = frozenset(path.name for path in self.entries)
         return SourceLinks.of(self.project.source, pages, names)
@@ -432,10 +506,12 @@ class Site:
         if not changed:
             return set()
         trie = build_trie(changed)
+        quiet = Diagnostics()
         return {
             entry
             for entry in self.entries.values()
-            if entry.article is not None and find_terms(entry.article.body, [trie])
+            if (text := read_text(entry.source.path, quiet, self.reader)) is not None
+            and find_terms(text, [trie])
         }
 
     def _report(

@@ -7,6 +7,7 @@ text (a markdown article's first `# heading`; a scraped text's title line,
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -110,6 +111,45 @@ def read_text(path: Path, diagnostics: Diagnostics, reader: Reader = ANYWHERE) -
         diagnostics.error(path, 0, f"cannot be read: {exc.strerror}")
         return None
     return decode(path, data, diagnostics)
+
+
+@dataclass(frozen=True)
+class Peek:
+    """What a build needs of an article before rendering any page."""
+
+    slug: str
+    draft: bool
+    inputs: str  # a digest of the source's bytes and its notes file's
+
+
+def peek_article(source: Source, reader: Reader = ANYWHERE) -> Peek | None:
+    """An article's slug and draft flag from its front matter, as read_article gives
+    them, without reading its text or notes; None when read_article would find the
+    source or notes unreadable or its front matter broken (it says why)."""
+    quiet = Diagnostics()
+    try:
+        data = reader.read(source.path)
+        notes_data = reader.read(source.notes) if source.notes else b""
+    except (Refused, OSError):
+        return None
+    text = decode(source.path, data, quiet)
+    notes_text = decode(source.notes, notes_data, quiet) if source.notes else ""
+    if text is None or notes_text is None:
+        return None
+    fronts = [split_front_matter(text) if source.path.suffix == ".md" else None]
+    if source.notes:
+        fronts.append(split_front_matter(notes_text))
+    meta = Metadata(title="", slug="")
+    for front in fronts:
+        if front is not None:
+            if front.problems:
+                return None
+            meta = _metadata(source, meta, front, quiet)
+    if not meta.slug:
+        meta = replace(meta, slug=slugify(source.name) or "article")
+    inputs = hashlib.blake2b(len(data).to_bytes(8, "big"), digest_size=20)
+    inputs.update(data + notes_data)
+    return Peek(meta.slug, meta.draft, inputs.hexdigest())
 
 
 def read_article(

@@ -8,6 +8,7 @@ a TemplateFailure carrying a `path:line: error:` diagnostic.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import traceback
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 
 from .config import SiteConfig
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Diagnostics, Severity
 from .notes import Note
 from .reading import Reader, Refused
 from .render import NoteBody, RenderedArticle
@@ -116,6 +117,7 @@ class Theme:
         self.config = config
         self.templates = templates
         self.reader = reader
+        self.folders = folders
         self.env = jinja2.Environment(
             loader=Loader(folders),
             autoescape=True,
@@ -124,6 +126,19 @@ class Theme:
             lstrip_blocks=True,
         )
         self.env.globals["site"] = config
+
+    def fingerprint(self) -> str:
+        """A digest of every template this theme may use, for the page cache."""
+        found: dict[str, bytes | str] = {}
+        refused = Diagnostics()  # a template refused is one rendering fails on: part of it
+        for folder, reader in reversed(self.folders):  # the first folder's win
+            for relative, path in reader.files(folder, refused):
+                try:
+                    found[relative] = reader.read(path)
+                except (Refused, OSError) as exc:
+                    found[relative] = str(exc)
+        shape = repr((sorted(found.items()), refused.items))
+        return hashlib.blake2b(shape.encode(), digest_size=20).hexdigest()
 
     def _render(self, name: str, root: str, path: str | None, **context: object) -> str:
         """A page at `path` from the site's root (None: no address of its own)."""

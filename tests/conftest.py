@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,16 @@ China's planned Mars sample-return mission. See
 [Tianwen-3 on Wikipedia](https://en.wikipedia.org/wiki/Tianwen-3).
 """
 GOOD = {"seeds/good.md": GOOD_ARTICLE, "seeds/good.notes.md": GOOD_NOTES}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def page_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The page cache (cache.py) of every site the tests build lives in a folder of the
+    session's, never in the user's own cache folder."""
+    home = tmp_path_factory.mktemp("xdg-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(home))
+        yield home
 
 
 def make_site(tmp_path: Path, files: Mapping[str, str | bytes]) -> Path:

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import GOOD, Run, make_site
 
-from site_builder import parallel, render
+from site_builder import pages, render
 from site_builder.__main__ import main
-from site_builder.output import Output
 
 PLAIN = {"seeds/plain.md": "---\ntitle: Plain\n---\nNo notes here.\n"}
 
@@ -72,7 +71,7 @@ def test_a_bug_in_one_page_is_an_internal_error_there_and_the_rest_builds(
             raise RuntimeError("boom")
         return real(article, *args, **kwargs)
 
-    monkeypatch.setattr(parallel, "render_article", failing)
+    monkeypatch.setattr(pages, "render_article", failing)
     result = cli("build")
     assert result.code == 1
     assert result.diagnostics == [
@@ -89,14 +88,14 @@ def test_an_output_that_cannot_be_written_is_an_error_naming_it(
     tmp_path: Path, cli: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_site(tmp_path, {**GOOD, **PLAIN})
-    real = Output.write
+    real = pages.put
 
-    def refuse(self: Output, relative: str, content: str | bytes, owner: str = "") -> None:
+    def refuse(folder: Path, relative: str, data: bytes) -> None:
         if relative == "plain/index.html":
-            raise PermissionError(13, "Permission denied", str(self.folder / relative))
-        real(self, relative, content, owner)
+            raise PermissionError(13, "Permission denied", str(folder / relative))
+        real(folder, relative, data)
 
-    monkeypatch.setattr(Output, "write", refuse)
+    monkeypatch.setattr(pages, "put", refuse)
     result = cli("build")
     assert result.code == 1
     assert result.diagnostics == [

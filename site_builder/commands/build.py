@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..diagnostics import shown
+from ..parallel import cores
 from ..site import Project, build_site
 from .report import exit_status, print_diagnostics, progress_bar, summary
 
@@ -19,19 +20,21 @@ def build(
     out: Path | None,
     strict: bool,
     site_url: str | None,
-    jobs: int = 1,
+    jobs: int | None = None,
     drafts: bool = False,
     follow_symlinks: bool = False,
+    cache: bool = True,
 ) -> int:
     """Build the site from `source` into `out`; the exit status."""
     project = Project.at(source, out)
     report = build_site(
         project,
         site_url=site_url,
-        jobs=jobs,
+        jobs=jobs or cores(),
         progress=progress_bar(),
         drafts=drafts,
         follow_symlinks=follow_symlinks,
+        cache=cache,
     )
     print_diagnostics(report)
     print(summary(report, "built") + f" -> {shown(project.out)}")

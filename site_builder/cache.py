@@ -1,0 +1,205 @@
+"""The page cache: article pages as last rendered, so that a build with nothing
+changed renders nothing.
+
+An entry is found by a digest of everything that shapes a page but two things
+that only rendering tells: the glossary notes whose terms occur in it, and the
+files and pages its links reach. The entry records those, and is used only
+while they are as they were (`Site` checks them).
+
+The cache lives in the user's cache folder (`$XDG_CACHE_HOME/site-builder/`,
+by default `~/.cache/site-builder/`), a folder for each site by the path of its
+project: out of the output folder and out of the repository, so that git never
+sees it and a site's repository, untrusted input, cannot bring one. Its files
+are signed all the same, with a secret made on first use, and a file whose
+signature does not match is ignored (a cache restored from elsewhere, by a CI
+cache step, cannot carry markup into the pages or code into an unpickling).
+Whatever goes wrong with the cache, the build renders afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import Diagnostic
+from .notes import Note
+from .render import RenderedArticle
+
+INDEX = "index"
+PAGES = "pages"
+SIGNATURE = 32  # bytes of a blake2b signature, ahead of what it signs
+FORMAT = 1  # the layout of an entry: bump when Entry changes
+
+
+def digest(*parts: object) -> str:
+    """A digest of values whose repr is stable (strings, bytes, numbers, tuples, dataclasses)."""
+    return hashlib.blake2b(repr((FORMAT, __version__, parts)).encode(), digest_size=20).hexdigest()
+
+
+def versions() -> tuple[str, ...]:
+    """The versions of the libraries that shape a page's markup."""
+    import jinja2
+    import markdown_it
+    import pygments
+
+    return (__version__, markdown_it.__version__, pygments.__version__, jinja2.__version__)
+
+
+def note_digest(note: Note) -> str:
+    """What of a glossary note shows on the pages it is anchored in (as Note compares)."""
+    return digest(note)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article page as rendered: its page without the html (that is in its own
+    file) and the conditions it was rendered under."""
+
+    page: RenderedArticle  # without html or body: what the site-wide pages show
+    diagnostics: tuple[Diagnostic, ...]
+    html: str  # the name of the file holding the page's html (its digest)
+    glossary: str  # digest of the glossary then
+    glossary_used: Mapping[str, str]  # key -> note_digest of each glossary note that occurs
+    links: Mapping[str, object]  # each name its links reach -> what it was (SourceLinks.state)
+
+
+@dataclass
+class PageCache:
+    """Entries by key, loaded from and saved to a project's cache folder."""
+
+    folder: Path | None  # None: no cache (--no-cache, or a dry run)
+    entries: dict[str, Entry] = field(default_factory=dict)
+    glossaries: dict[str, dict[str, str]] = field(default_factory=dict)  # digest -> notes
+    _secret: bytes = b""
+
+    @classmethod
+    def open(cls, folder: Path | None) -> PageCache:
+        cache = cls(folder)
+        if folder is None:
+            return cache
+        cache._secret = _secret()
+        if not cache._secret:
+            cache.folder = None
+            return cache
+        loaded = cache._read(folder / INDEX)
+        if loaded is not None:
+            try:
+                format_, entries, glossaries = pickle.loads(loaded)  # signed by us: trusted
+                if format_ == (FORMAT, __version__):
+                    cache.entries, cache.glossaries = entries, glossaries
+            except Exception:  # an unreadable cache is an empty one
+                pass
+        return cache
+
+    def get(self, key: str) -> tuple[Entry, str] | None:
+        """The entry and its page's html, if both are there and intact."""
+        entry = self.entries.get(key)
+        if entry is None or self.folder is None:
+            return None
+        html = self._read(self.folder / PAGES / entry.html)
+        if html is None:
+            return None
+        return entry, html.decode("utf-8")
+
+    def put(self, key: str, entry: Entry) -> None:
+        self.entries[key] = entry
+
+    def store_html(self, html: str) -> str:
+        """Keep a page's html; its name for Entry.html. (Called where the page is made:
+        in a worker process too.)"""
+        data = html.encode("utf-8")
+        name = hashlib.blake2b(data, digest_size=20).hexdigest()
+        if self.folder is not None:
+            self._write(self.folder / PAGES / name, data)
+        return name
+
+    def save(self, keep: Iterable[str], glossary: str, notes: Mapping[str, str]) -> None:
+        """Write the entries of these keys (the pages of this build: the cache does not
+        grow with every edit), and remove the pages no entry names."""
+        if self.folder is None:
+            return
+        self.entries = {key: self.entries[key] for key in keep if key in self.entries}
+        wanted = {entry.glossary for entry in self.entries.values()} | {glossary}
+        self.glossaries[glossary] = dict(notes)
+        self.glossaries = {key: value for key, value in self.glossaries.items() if key in wanted}
+        data = pickle.dumps(((FORMAT, __version__), self.entries, self.glossaries))
+        self._write(self.folder / INDEX, data)
+        keep = {entry.html for entry in self.entries.values()}
+        _remove_except(self.folder / PAGES, keep)
+
+    # Signed files
+
+    def _read(self, path: Path) -> bytes | None:
+        try:
+            signed = path.read_bytes()
+        except OSError:
+            return None
+        signature, data = signed[:SIGNATURE], signed[SIGNATURE:]
+        return data if hmac.compare_digest(signature, self._sign(data)) else None
+
+    def _write(self, path: Path, data: bytes) -> None:
+        """Write atomically; a cache that cannot be written is no error (nothing is kept)."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+            temporary.write_bytes(self._sign(data) + data)
+            temporary.replace(path)
+        except OSError:
+            pass
+
+    def _sign(self, data: bytes) -> bytes:
+        return hashlib.blake2b(data, key=self._secret, digest_size=SIGNATURE).digest()
+
+
+def cache_folder(root: Path) -> Path:
+    """Where the cache of the site whose project folder is `root` lives."""
+    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
+    return _home() / "sites" / f"{root.resolve().name[:40]}-{name}"
+
+
+def _home() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(cache) / "site-builder"
+
+
+def _remove_except(folder: Path, keep: Iterable[str]) -> None:
+    wanted = set(keep)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name not in wanted:
+            (folder / name).unlink(missing_ok=True)
+
+
+def _secret() -> bytes:
+    """This user's signing secret, made on first use; b'' when it cannot be kept."""
+    path = _home() / "secret"
+    try:
+        secret = path.read_bytes()
+        if len(secret) >= 32:
+            return secret
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = secrets.token_bytes(32)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(fresh)
+        return fresh
+    except FileExistsError:  # another build made it meanwhile
+        try:
+            return path.read_bytes()
+        except OSError:
+            return b""
+    except OSError:
+        return b""
