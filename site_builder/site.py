@@ -56,6 +56,7 @@ Progress = Callable[[int, int], None]
 class BuildReport:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     pages: int = 0  # article pages rendered in this run
+    cached: int = 0  # of those, pages the cache held (nothing rendered)
     notes: int = 0  # notes placed on those pages
     seconds: float = 0.0
     full: bool = True  # False for an incremental rebuild
@@ -133,6 +134,7 @@ class Site:
         self._glossary_path: Path | None = None
         self._same_file: frozenset[Path] = frozenset()  # sources that are one file: no pages
         self._glossary_digests: tuple[Glossary, str, dict[str, str]] | None = None
+        self._from_cache = 0  # pages the last _make took from the cache
         # The files the last discovery found, by name: the sources each one is part of.
         self._known: dict[str, list[Path]] = {}
         self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
@@ -294,6 +296,7 @@ class Site:
     def _make(self, entries: Sequence[Entry]) -> list[Entry]:
         """Each entry's page, from the cache or made afresh (on `jobs` processes), written."""
         misses, done = [], 0
+        self._from_cache = 0
         for entry in entries:
             assert entry.peek is not None, "only readable entries have pages"
             entry.key = digest(entry.peek.inputs, str(entry.source), self._fingerprint)
@@ -302,6 +305,7 @@ class Site:
                 misses.append(entry)
                 continue
             cached, html = hit
+            self._from_cache += 1
             entry.page = cached.page
             entry.diagnostics += cached.diagnostics
             owner = self.project.owner(entry.source.path)
@@ -523,6 +527,7 @@ class Site:
         for entry in entries:
             report.diagnostics.extend(entry.diagnostics)
         report.pages = sum(1 for entry in rendered if entry.page)
+        report.cached = self._from_cache
         report.notes = sum(entry.page.note_count for entry in rendered if entry.page)
         report.seconds = time.perf_counter() - started
         return report

@@ -35,6 +35,7 @@ def summary(report: BuildReport, verb: str) -> str:
         f"{verb} {_count(report.pages, 'page')}, {_count(report.notes, 'note')}, "
         f"{_count(warnings, 'warning')}, {_count(errors, 'error')} "
         f"in {report.seconds:.2f} s"
+        + (f" ({report.cached} from the cache)" if report.cached else "")
     )
 
 

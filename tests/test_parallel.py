@@ -29,12 +29,13 @@ def files(folder: Path) -> dict[str, bytes]:
 
 def test_jobs_give_the_same_site_and_diagnostics(tmp_path: Path) -> None:
     seeds = make_site(tmp_path, CHUNK * 3)
-    one = build_site(Project.at(seeds, tmp_path / "one"), jobs=1)
-    two = build_site(Project.at(seeds, tmp_path / "two"), jobs=2)
+    one = build_site(Project.at(seeds, tmp_path / "one"), jobs=1, cache=False)
+    two = build_site(Project.at(seeds, tmp_path / "two"), jobs=2, cache=False)
     assert files(tmp_path / "one") == files(tmp_path / "two")
     assert one.diagnostics.sorted() == two.diagnostics.sorted()
     assert [d.message for d in two.diagnostics.sorted()] == [
         "'missing term' occurs nowhere in the article (outside headings, code and links)"
     ]
     assert two.pages == CHUNK * 3
+    assert two.cached == 0
     assert two.notes == CHUNK * 3 * 2 - 1
