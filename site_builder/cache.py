@@ -30,12 +30,14 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Diagnostic
 from .notes import Note
+from .output import content_digest
 from .render import RenderedArticle
+from .sources import Peek
 
 INDEX = "index"
 PAGES = "pages"
 SIGNATURE = 32  # bytes of a blake2b signature, ahead of what it signs
-FORMAT = 1  # the layout of an entry: bump when Entry changes
+FORMAT = 2  # the layout of the index: bump when it changes
 
 
 def digest(*parts: object) -> str:
@@ -77,6 +79,9 @@ class PageCache:
     folder: Path | None  # None: no cache (--no-cache, or a dry run)
     entries: dict[str, Entry] = field(default_factory=dict)
     glossaries: dict[str, dict[str, str]] = field(default_factory=dict)  # digest -> notes
+    # A site-wide page -> digests of what it shows (views.py) and of what was written.
+    views: dict[str, tuple[str, str]] = field(default_factory=dict)
+    peeks: dict[str, Peek] = field(default_factory=dict)  # sources.peek_key -> its peek
     _secret: bytes = b""
 
     @classmethod
@@ -91,9 +96,9 @@ class PageCache:
         loaded = cache._read(folder / INDEX)
         if loaded is not None:
             try:
-                format_, entries, glossaries = pickle.loads(loaded)  # signed by us: trusted
+                format_, *parts = pickle.loads(loaded)  # signed by us: trusted
                 if format_ == (FORMAT, __version__):
-                    cache.entries, cache.glossaries = entries, glossaries
+                    cache.entries, cache.glossaries, cache.views, cache.peeks = parts
             except Exception:  # an unreadable cache is an empty one
                 pass
         return cache
@@ -115,21 +120,29 @@ class PageCache:
         """Keep a page's html; its name for Entry.html. (Called where the page is made:
         in a worker process too.)"""
         data = html.encode("utf-8")
-        name = hashlib.blake2b(data, digest_size=20).hexdigest()
+        name = content_digest(data)
         if self.folder is not None:
             self._write(self.folder / PAGES / name, data)
         return name
 
-    def save(self, keep: Iterable[str], glossary: str, notes: Mapping[str, str]) -> None:
+    def save(
+        self,
+        keep: Iterable[str],
+        peeks: Mapping[str, Peek],
+        glossary: str,
+        notes: Mapping[str, str],
+    ) -> None:
         """Write the entries of these keys (the pages of this build: the cache does not
         grow with every edit), and remove the pages no entry names."""
         if self.folder is None:
             return
         self.entries = {key: self.entries[key] for key in keep if key in self.entries}
+        self.peeks = dict(peeks)
         wanted = {entry.glossary for entry in self.entries.values()} | {glossary}
         self.glossaries[glossary] = dict(notes)
         self.glossaries = {key: value for key, value in self.glossaries.items() if key in wanted}
-        data = pickle.dumps(((FORMAT, __version__), self.entries, self.glossaries))
+        parts = (self.entries, self.glossaries, self.views, self.peeks)
+        data = pickle.dumps(((FORMAT, __version__), *parts))
         self._write(self.folder / INDEX, data)
         keep = {entry.html for entry in self.entries.values()}
         _remove_except(self.folder / PAGES, keep)

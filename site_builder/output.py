@@ -19,6 +19,7 @@ Anything else is not ours, and the folder is refused.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import tempfile
@@ -97,6 +98,9 @@ class Output:
         self._listed = _read_manifest(folder)  # what the manifest on disk says
         journaled = _read_journal(folder)
         self.files = {**self._listed, **journaled}  # relative path -> owner
+        self._by_owner: dict[str, set[str]] = {}  # owner -> its relative paths
+        for relative, owner in self.files.items():
+            self._by_owner.setdefault(owner, set()).add(relative)
         self.written: set[str] = set()  # since the last save
         self.failed = False  # whether a write failed since the last save
         self._claimed = set(self.files)  # provably ours: in the manifest or the journal
@@ -107,8 +111,7 @@ class Output:
         """Write one file atomically, and only if its content changed."""
         target = self._inside(relative)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        self.files[relative] = owner
-        self.written.add(relative)
+        self._record(relative, owner)
         try:
             self._store(relative, target, data)
             if len(self._pending) >= BATCH:
@@ -121,7 +124,7 @@ class Output:
         """Write an owner's files, removing any other file it wrote before."""
         for relative, content in files.items():
             self.write(relative, content, owner)
-        for relative in [r for r, o in self.files.items() if o == owner and r not in files]:
+        for relative in self._by_owner.get(owner, set()) - files.keys():
             self.remove(relative)
 
     def expect(self, files: Mapping[str, str]) -> None:
@@ -138,14 +141,13 @@ class Output:
 
     def adopt(self, owner: str, relative: str) -> None:
         """Record a file `put` in place for an owner, removing any other file it wrote."""
-        self.files[relative] = owner
-        self.written.add(relative)
-        for other in [r for r, o in self.files.items() if o == owner and r != relative]:
+        self._record(relative, owner)
+        for other in self._by_owner[owner] - {relative}:
             self.remove(other)
 
     def remove_owner(self, owner: str) -> None:
         """Remove every file written for an owner (a deleted source)."""
-        for relative in [r for r, o in self.files.items() if o == owner]:
+        for relative in list(self._by_owner.get(owner, ())):
             self.remove(relative)
 
     def remove(self, relative: str) -> None:
@@ -154,7 +156,7 @@ class Output:
             return
         self._discard(relative)
         self._delete(self._inside(relative))
-        del self.files[relative]
+        self._by_owner[self.files.pop(relative)].discard(relative)
 
     def prune(self, keep: set[str]) -> None:
         """After a full build: remove files it did not write, unless their owner is in `keep`.
@@ -167,6 +169,29 @@ class Output:
         for relative, owner in list(self.files.items()):
             if relative not in self.written and owner not in keep:
                 self.remove(relative)
+
+    def _record(self, relative: str, owner: str) -> None:
+        """A file written (or to be) for an owner in this build."""
+        before = self.files.get(relative)
+        if before != owner:
+            if before is not None:
+                self._by_owner[before].discard(relative)
+            self.files[relative] = owner
+            self._by_owner.setdefault(owner, set()).add(relative)
+        self.written.add(relative)
+
+    def keep(self, relative: str, digest: str) -> bool:
+        """Keep a file of ours as it is, as if written again, if its content has this digest
+        (content_digest); False when it is not there so."""
+        if relative not in self.files:
+            return False
+        try:
+            if content_digest((self.folder / relative).read_bytes()) != digest:
+                return False
+        except OSError:
+            return False
+        self.written.add(relative)
+        return True
 
     def intact(self) -> bool:
         """Whether the folder and its manifest are still there (not deleted behind our back)."""
@@ -297,6 +322,7 @@ class DryRun(Output):
     def __init__(self, folder: Path) -> None:
         super().__init__(folder)
         self.files = {}  # as if the folder were empty: every file is new
+        self._by_owner = {}
         self._listed = {}
 
     def _recover(self) -> None:
@@ -319,6 +345,11 @@ class DryRun(Output):
 
     def intact(self) -> bool:
         return True  # nothing written, nothing to lose
+
+
+def content_digest(data: bytes) -> str:
+    """A digest of a file's content."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def put(folder: Path, relative: str, data: bytes) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -18,6 +20,7 @@ from .sources import Source
 
 _maker: PageMaker | None = None
 CHUNK = 16  # articles per task: enough to outweigh the cost of sending them
+ORPHAN_CHECK = 0.5  # seconds between a worker's looks at whether its build is still there
 
 
 def cores() -> int:
@@ -47,6 +50,15 @@ def make_pages(maker: PageMaker, sources: Sequence[Source], jobs: int) -> Iterat
 def _start(maker: PageMaker) -> None:
     global _maker
     _maker = maker
+    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    """End this worker when the build that started it is gone (killed: nothing told us).
+    A forked worker holds both ends of its task pipe, so it would wait for ever."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK)
+    os._exit(1)
 
 
 def _make(source: Source) -> Made:

@@ -25,7 +25,7 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -60,6 +60,7 @@ class Reader:
     root: Path | None = None  # the site folder; None: anywhere (the default theme, tests)
     follow_symlinks: bool = False
     max_mb: int = DEFAULT_MAX_MB
+    _folders: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def max_bytes(self) -> int:
@@ -73,7 +74,7 @@ class Reader:
         """Refuse a path that may not be read: leading out of the site, not a regular
         file, or too large. OSError for what the system says (missing, no permission)."""
         if self.root is not None and not self.follow_symlinks:
-            target = Path(os.path.realpath(path))
+            target = Path(self._realpath(path))
             if not target.is_relative_to(self._real_root):
                 where = "is a symlink" if os.path.islink(path) else "lies in a symlinked folder"
                 raise Refused(
@@ -85,6 +86,21 @@ class Reader:
         except OSError as exc:
             raise _refusal(path, exc) from None
         self._check_status(status)
+
+    def _realpath(self, path: Path) -> str:
+        """os.path.realpath, with each folder's worked out once: most of the cost of
+        reading a small file, repeated for each file of the folder."""
+        if os.path.islink(path):
+            return os.path.realpath(path)
+        folder, name = os.path.split(os.path.abspath(path))
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(folder)
+        return os.path.join(real, name)
+
+    def forget(self) -> None:
+        """Work out the folders afresh (they may have changed since: a rebuild)."""
+        self._folders.clear()
 
     def read(self, path: Path) -> bytes:
         """The file's bytes, after `check`; Refused or OSError when it cannot be read."""

@@ -32,14 +32,14 @@ from .discover import discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
-from .output import ASSETS, DryRun, Output, check_output_dir, is_own
+from .output import ASSETS, DryRun, Output, check_output_dir, content_digest, is_own
 from .pages import Made, PageMaker, page_path
 from .parallel import make_pages
 from .project import Project as Project  # re-exported: where a site's parts live
 from .reading import Reader, Refused
 from .render import RenderedArticle, pygments_css
 from .slugs import assign_pages
-from .sources import Peek, Source, peek_article, read_article, read_text
+from .sources import Peek, Source, peek_article, peek_key, read_article, read_text
 from .tags import FOLDER as TAGS
 from .theme import THEME_READER, TemplateFailure, Theme, default_theme
 from .views import site_views
@@ -135,6 +135,7 @@ class Site:
         self._same_file: frozenset[Path] = frozenset()  # sources that are one file: no pages
         self._glossary_digests: tuple[Glossary, str, dict[str, str]] | None = None
         self._from_cache = 0  # pages the last _make took from the cache
+        self._owners: dict[Path, str] = {}
         # The files the last discovery found, by name: the sources each one is part of.
         self._known: dict[str, list[Path]] = {}
         self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
@@ -146,6 +147,7 @@ class Site:
         """Everything from scratch."""
         started = time.perf_counter()
         project = self.project
+        self._owners = {}
         self.config = load_config(project.config, self.site_url)
         self.reader = Reader(project.root, self.follow_symlinks, self.config.max_file_mb)
         self.theme = Theme(self.config, project.templates, self.reader)
@@ -177,14 +179,16 @@ class Site:
             self._write_public,
         )
         # Pages whose input is broken now keep their last good output.
-        keep = {project.owner(path) for path in self.entries}
+        keep = {self._owner(path) for path in self.entries}
         self._site_stages(partial(self.output.prune, keep), self.output.save)
-        self.cache.save({e.key for e in self.entries.values()}, *self._glossary_notes())
+        peeks = {peek_key(e.source, e.peek.inputs): e.peek for e in self.entries.values() if e.peek}
+        self.cache.save({e.key for e in self.entries.values()}, peeks, *self._glossary_notes())
         return self._report(self.entries.values(), rendered, started, full=True)
 
     def rebuild(self, changed: Iterable[Path]) -> BuildReport:
         """Only what depends on the changed paths (created, edited or deleted)."""
         started = time.perf_counter()
+        self.reader.forget()
         changes = classify(changed, self.project)
         if changes.keys() & EVERYTHING or not self.output.intact():
             return self.build()  # an output folder deleted meanwhile is written whole again
@@ -257,7 +261,7 @@ class Site:
             problems = Diagnostics()
             entry.page = None
             with problems.guard(entry.source.path):
-                entry.peek = peek_article(entry.source, self.reader)
+                entry.peek = peek_article(entry.source, self.reader, self.cache.peeks)
             entry.diagnostics = problems.items
             if entry.peek is None:  # unreadable, or broken: reading it says why
                 self._read_for_problems(entry)
@@ -278,7 +282,7 @@ class Site:
                 entry.page = None
                 # A draft is not published, even as it was before.
                 with Diagnostics(entry.diagnostics).guard(path):
-                    self.output.remove_owner(self.project.owner(path))
+                    self.output.remove_owner(self._owner(path))
                 continue
             slugs[path] = entry.peek.slug
         problems = Diagnostics()
@@ -308,13 +312,13 @@ class Site:
             self._from_cache += 1
             entry.page = cached.page
             entry.diagnostics += cached.diagnostics
-            owner = self.project.owner(entry.source.path)
+            owner = self._owner(entry.source.path)
             with Diagnostics(entry.diagnostics).guard(entry.source.path):
                 self.output.replace(owner, {page_path(entry.peek.slug): html})
             done += 1
             if self.progress:
                 self.progress(done, len(entries))
-        owners = {entry: self.project.owner(entry.source.path) for entry in misses}
+        owners = {entry: self._owner(entry.source.path) for entry in misses}
         out = None if isinstance(self.output, DryRun) else self.output.folder
         claimed = False  # no journal, no new files: then pages are made but not written
         with Diagnostics(self.site_problems["write"]).guard(self.project.out):
@@ -386,9 +390,23 @@ class Site:
         for view in views:
             if not full and view.path in self.shown and self.shown[view.path] == view.shows:
                 continue
+            # What a view shows, under this build's settings and templates, makes its page:
+            # the page made from the same is kept, if it is still there as it was made.
+            shows = digest(self._fingerprint, view.shows) if self.use_cache else ""
+            made = self.cache.views.get(view.path)
+            if (
+                full
+                and shows
+                and made
+                and made[0] == shows
+                and self.output.keep(view.path, made[1])
+            ):
+                self.shown[view.path] = view.shows
+                continue
             text = _template(view.make, problems)
             if text is not None:
                 self.shown[view.path] = view.shows
+                self.cache.views[view.path] = (shows, content_digest(text.encode()))
                 self.output.write(view.path, text)
         self.site_problems["templates"] = problems.items
 
@@ -465,6 +483,13 @@ class Site:
             if e.page and any(_within(target, names) for target in e.page.targets)
         }
 
+    def _owner(self, path: Path) -> str:
+        """A source's name in the output manifest (Project.owner), worked out once a build."""
+        owner = self._owners.get(path)
+        if owner is None:
+            owner = self._owners[path] = self.project.owner(path)
+        return owner
+
     # Incremental bookkeeping
 
     def _refresh_sources(self, changed: set[str]) -> tuple[set[Entry], bool]:
@@ -485,7 +510,7 @@ class Site:
         removed = self.entries.keys() - sources.keys()
         for path in removed:
             del self.entries[path]
-            self._site_stages(partial(self.output.remove_owner, self.project.owner(path)))
+            self._site_stages(partial(self.output.remove_owner, self._owner(path)))
         dirty = set()
         for path, source in sources.items():
             entry = self.entries.get(path)

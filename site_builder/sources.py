@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -122,16 +123,26 @@ class Peek:
     inputs: str  # a digest of the source's bytes and its notes file's
 
 
-def peek_article(source: Source, reader: Reader = ANYWHERE) -> Peek | None:
+def peek_article(
+    source: Source, reader: Reader = ANYWHERE, known: Mapping[str, Peek] | None = None
+) -> Peek | None:
     """An article's slug and draft flag from its front matter, as read_article gives
     them, without reading its text or notes; None when read_article would find the
-    source or notes unreadable or its front matter broken (it says why)."""
+    source or notes unreadable or its front matter broken (it says why).
+
+    `known`: peeks of earlier builds by `peek_key`, taken as they are.
+    """
     quiet = Diagnostics()
     try:
         data = reader.read(source.path)
         notes_data = reader.read(source.notes) if source.notes else b""
     except (Refused, OSError):
         return None
+    inputs = hashlib.blake2b(len(data).to_bytes(8, "big"), digest_size=20)
+    inputs.update(data + notes_data)
+    digest = inputs.hexdigest()
+    if known and (peek := known.get(peek_key(source, digest))):
+        return peek
     text = decode(source.path, data, quiet)
     notes_text = decode(source.notes, notes_data, quiet) if source.notes else ""
     if text is None or notes_text is None:
@@ -147,9 +158,12 @@ def peek_article(source: Source, reader: Reader = ANYWHERE) -> Peek | None:
             meta = _metadata(source, meta, front, quiet)
     if not meta.slug:
         meta = replace(meta, slug=slugify(source.name) or "article")
-    inputs = hashlib.blake2b(len(data).to_bytes(8, "big"), digest_size=20)
-    inputs.update(data + notes_data)
-    return Peek(meta.slug, meta.draft, inputs.hexdigest())
+    return Peek(meta.slug, meta.draft, digest)
+
+
+def peek_key(source: Source, inputs: str) -> str:
+    """What a peek depends on: the files' bytes, and the source's name and kind."""
+    return f"{source.path.name}\0{inputs}"
 
 
 def read_article(

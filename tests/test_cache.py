@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import tree
 
-from site_builder import pages
+from site_builder import pages, render
 from site_builder.cache import INDEX, PAGES, cache_folder
 from site_builder.site import BuildReport, Project, build_site
 
@@ -95,7 +95,7 @@ def build(root: Path, out: str, cache: bool = True) -> BuildReport:
 def made_afresh(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The slugs of the pages rendered from here on (not taken from the cache)."""
     made: list[str] = []
-    real = pages.render_article
+    real = render.render_article
 
     def spy(article, *args, **kwargs):  # type: ignore[no-untyped-def]
         made.append(article.meta.slug)

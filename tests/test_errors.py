@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import GOOD, Run, make_site
 
-from site_builder import pages, render
+from site_builder import output, pages, render
 from site_builder.__main__ import main
 
 PLAIN = {"seeds/plain.md": "---\ntitle: Plain\n---\nNo notes here.\n"}
@@ -88,7 +88,7 @@ def test_an_output_that_cannot_be_written_is_an_error_naming_it(
     tmp_path: Path, cli: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_site(tmp_path, {**GOOD, **PLAIN})
-    real = pages.put
+    real = output.put
 
     def refuse(folder: Path, relative: str, data: bytes) -> None:
         if relative == "plain/index.html":

@@ -80,6 +80,23 @@ class Site:
         build.wait()
 
 
+def no_process_left_in(folder: Path, wait: float = 5.0) -> bool:
+    """Whether, within `wait` seconds, no process is left working in the folder (a build
+    and its worker processes run there)."""
+    deadline = time.monotonic() + wait
+    while True:
+        left = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and (entry / "cwd").readlink() == folder.resolve():
+                    left.append(entry.name)
+            except OSError:
+                pass  # gone meanwhile, or not ours to look at
+        if not left or time.monotonic() > deadline:
+            return not left
+        time.sleep(0.1)
+
+
 def folders(out: Path) -> set[str]:
     return {path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_dir()}
 
@@ -113,6 +130,7 @@ def test_a_killed_build_is_recovered_by_the_next_one(site: Site, cli: Run, kill:
     site.kill_at_random(chance)
     if kill % 5 == 4:  # and some are killed again while recovering
         site.kill_at_random(chance)
+    assert no_process_left_in(site.root)  # its workers end with it
     result = cli("build", "--source", site.root / "seeds", "--out", out)
     assert (result.code, result.err) == (0, "")
     assert tree(out) == site.clean
