@@ -253,6 +253,18 @@ def write(out: Path, count: int, glossary_size: int) -> Path:
     return seeds
 
 
+def split_front_matter(text: str) -> tuple[str, str]:
+    """The title and the markdown after the front matter this generator writes (not any YAML)."""
+    if not text.startswith("---\n"):
+        return "", text
+    header, _, body = text[4:].partition("\n---\n")
+    title = next(
+        (line[6:].strip().strip('"') for line in header.splitlines() if line.startswith("title:")),
+        "",
+    )
+    return title, body
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="folder to write site.toml and seeds/ into")
