@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +100,60 @@ def run(command: Sequence[str], cwd: Path | None = None, env: dict[str, str] | N
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{text[-3000:]}")
     return Run(seconds, usage.ru_maxrss / 1024, text)
+
+
+POLL = 0.002  # seconds between looks while waiting for a change to show
+TIMEOUT = 600.0  # a 10,000-article site's first build included
+
+
+@contextmanager
+def running(
+    command: Sequence[str],
+    cwd: Path | None,
+    ready: Callable[[], bool],
+    env: dict[str, str] | None = None,
+    output: Path | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A long-running command (watch, serve), from when it is ready until it is stopped."""
+    with open(output or os.devnull, "wb") as sink:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=sink, stderr=sink)
+        try:
+            deadline = time.monotonic() + TIMEOUT
+            while not ready():
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"{' '.join(command[:4])} never became ready")
+                time.sleep(0.05)
+            yield process
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def latencies(
+    file: Path, edits: Sequence[tuple[str, str]], page: Callable[[], str | None]
+) -> list[float]:
+    """Seconds from each save of FILE to PAGE showing it; EDITS are (new text, its marker).
+
+    The file is put back as it was afterwards."""
+    results = []
+    original = file.read_text()
+    try:
+        for text, marker in edits:
+            time.sleep(0.3)  # let the previous rebuild and any file-event echo settle
+            started = time.perf_counter()
+            file.write_text(text)
+            while marker not in (page() or ""):
+                if time.perf_counter() - started > TIMEOUT:
+                    raise RuntimeError(f"the change to {file} never showed")
+                time.sleep(POLL)
+            results.append(time.perf_counter() - started)
+    finally:
+        file.write_text(original)
+    return results
 
 
 def fresh(folder: Path) -> Path:
