@@ -29,6 +29,7 @@ from common import (
     add_common_arguments,
     alternate,
     checkout_env,
+    cold_build,
     corpus_site,
     fresh,
     markdown_table,
@@ -92,7 +93,6 @@ def variants(args: argparse.Namespace, site: Path) -> dict[str, Callable[[], flo
     python, peers, env = args.python, args.peers / "bin", checkout_env()
     out = site / "out"
     seeds = str(site / "seeds")
-    no_cache = ["--no-cache"] if supports(python, "build", "--no-cache") else []
     build = site_builder(python, "build", "--source", seeds, "--out", str(out / "site"))
     mkdocs, pelican = peer_copies(site)
 
@@ -101,18 +101,15 @@ def variants(args: argparse.Namespace, site: Path) -> dict[str, Callable[[], flo
         return run([str(python), floor_py, seeds, str(fresh(out / "floor"))]).seconds
 
     def cold() -> float:
-        fresh(out / "site")
-        return run([*build, *no_cache], env=env).seconds
+        return cold_build(python, site, out / "site").seconds
 
     def warm() -> float:
-        if no_cache:  # the cold build bypassed the cache: fill it, untimed
+        if supports(python, "build", "--no-cache"):  # cold bypassed the cache: fill it, untimed
             run(build, env=env)
         return run(build, env=env).seconds
 
     def jobs2() -> float:
-        command = site_builder(python, "build", "--source", seeds, "--out", str(out / "jobs"))
-        fresh(out / "jobs")
-        return run([*command, "--jobs", "2", *no_cache], env=env).seconds
+        return cold_build(python, site, out / "jobs", "--jobs", "2").seconds
 
     def mkdocs_build() -> float:
         command = [str(peers / "mkdocs"), "build", "-q", "-d", str(fresh(out / "mkdocs"))]

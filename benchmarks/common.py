@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent
@@ -66,6 +67,7 @@ def site_builder(python: Path, *args: str) -> list[str]:
     return [str(python), "-m", "site_builder", *args]
 
 
+@cache
 def supports(python: Path, command: str, flag: str) -> bool:
     """Whether `site-builder COMMAND --help` lists FLAG (flags arrive as the pipeline grows)."""
     helped = subprocess.run(
@@ -160,6 +162,14 @@ def fresh(folder: Path) -> Path:
     """An empty folder (a cold build's output)."""
     shutil.rmtree(folder, ignore_errors=True)
     return folder
+
+
+def cold_build(python: Path, site: Path, out: Path, *flags: str) -> Run:
+    """`site-builder build` of SITE's seeds into an emptied OUT, with `--no-cache` once
+    that flag exists: nothing an earlier build left helps it."""
+    no_cache = ("--no-cache",) if supports(python, "build", "--no-cache") else ()
+    command = site_builder(python, "build", "--source", str(site / "seeds"), "--out", str(out))
+    return run([*command, *flags, *no_cache], env=checkout_env())
 
 
 def corpus_site(work: Path, articles: int, glossary: int) -> Path:

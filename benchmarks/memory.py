@@ -14,18 +14,7 @@ from __future__ import annotations
 
 import argparse
 
-from common import (
-    add_common_arguments,
-    checkout_env,
-    corpus_site,
-    fresh,
-    markdown_table,
-    median,
-    run,
-    site_builder,
-    stderr,
-    supports,
-)
+from common import add_common_arguments, cold_build, corpus_site, markdown_table, median, stderr
 
 
 def main() -> None:
@@ -35,16 +24,13 @@ def main() -> None:
     parser.add_argument("--glossary", type=int, default=100, metavar="K")
     parser.add_argument("--repeat", type=int, default=1, help="builds per size (default: 1)")
     args = parser.parse_args()
-    no_cache = ["--no-cache"] if supports(args.python, "build", "--no-cache") else []
     rows = []
     smallest = None
     for size in args.sizes:
         site = corpus_site(args.work, size, args.glossary)
         peaks, seconds = [], []
         for _ in range(args.repeat):
-            out = str(fresh(site / "out" / "site"))
-            command = site_builder(args.python, "build", "--source", str(site / "seeds"))
-            done = run([*command, "--out", out, "--jobs", "1", *no_cache], env=checkout_env())
+            done = cold_build(args.python, site, site / "out" / "site", "--jobs", "1")
             stderr(f"{size} articles: {done.peak_rss_mib:.0f} MiB in {done.seconds:.1f} s")
             peaks.append(done.peak_rss_mib)
             seconds.append(done.seconds)

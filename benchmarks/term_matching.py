@@ -32,14 +32,12 @@ from common import (
     add_common_arguments,
     alternate,
     checkout_env,
+    cold_build,
     corpus_site,
-    fresh,
     markdown_table,
     median,
     run,
-    site_builder,
     stderr,
-    supports,
 )
 
 NOTES = re.compile(r"built \d+ pages, (\d+) notes")
@@ -77,7 +75,6 @@ def main() -> None:
     if args.match:
         print(json.dumps(match_seconds(args.match)))
         return
-    no_cache = ["--no-cache"] if supports(args.python, "build", "--no-cache") else []
     parts: dict[int, dict[str, list[float]]] = {}
     notes: dict[int, str] = {}
     variants: dict[str, Callable[[], float]] = {}
@@ -94,9 +91,7 @@ def main() -> None:
             return float(sum(seconds.values()))
 
         def build(site: Path = site, size: int = size) -> float:
-            out = str(fresh(site / "out" / "site"))
-            command = site_builder(args.python, "build", "--source", str(site / "seeds"))
-            done = run([*command, "--out", out, *no_cache], env=checkout_env())
+            done = cold_build(args.python, site, site / "out" / "site")
             found = NOTES.search(done.output)
             notes[size] = found.group(1) if found else "?"
             return done.seconds
