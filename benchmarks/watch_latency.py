@@ -18,19 +18,15 @@ import argparse
 import http.client
 import os
 import shutil
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-POLL = 0.002  # seconds between requests while waiting for the change
-TIMEOUT = 60.0
+from common import latencies, running
+
 WORDS = [
     "orbit",
     "launch",
@@ -69,26 +65,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def running(command: list[str], cwd: Path, port: int, path: str) -> Iterator[None]:
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + TIMEOUT
-        while fetch(port, path) is None:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"{command[0:3]} did not start serving {path}")
-            time.sleep(0.05)
-        yield
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def fetch(port: int, path: str) -> str | None:
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -101,21 +77,15 @@ def fetch(port: int, path: str) -> str | None:
         return None
 
 
-def latencies(file: Path, port: int, path: str, edits: int) -> list[float]:
-    """Seconds from each save to the served page showing it."""
-    results = []
+def serving(command: list[str], cwd: Path, port: int, path: str) -> AbstractContextManager[object]:
+    return running(command, cwd, lambda: fetch(port, path) is not None)
+
+
+def served_latencies(file: Path, port: int, path: str, edits: int) -> list[float]:
+    """Seconds from each save (a marker appended) to the served page showing it."""
     original = file.read_text()
-    for edit in range(edits):
-        marker = f"Marker{edit}x{os.getpid()}"
-        time.sleep(0.3)  # let the previous rebuild and any file-event echo settle
-        started = time.perf_counter()
-        file.write_text(original + f"\n{marker}\n")
-        while marker not in (fetch(port, path) or ""):
-            if time.perf_counter() - started > TIMEOUT:
-                raise RuntimeError(f"the change to {file} never showed")
-            time.sleep(POLL)
-        results.append(time.perf_counter() - started)
-    return results
+    markers = [f"Marker{edit}x{os.getpid()}" for edit in range(edits)]
+    return latencies(file, [(original + f"\n{m}\n", m) for m in markers], lambda: fetch(port, path))
 
 
 def main() -> None:
@@ -133,17 +103,17 @@ def main() -> None:
             corpus(root, size)
             port = free_port()
             ours = [sys.executable, "-m", "site_builder", "serve", "--port", str(port)]
-            with running([*ours, "--source", "seeds"], root / "site", port, "/a0000/index.html"):
+            with serving([*ours, "--source", "seeds"], root / "site", port, "/a0000/index.html"):
                 notes = root / "site" / "seeds" / "a0000.notes.md"
-                site_builder = latencies(notes, port, "/a0000/index.html", args.edits)
+                site_builder = served_latencies(notes, port, "/a0000/index.html", args.edits)
             peer = None
             if has_mkdocs:
                 port = free_port()
                 mkdocs = str(Path(sys.executable).parent / "mkdocs")
                 serve = [mkdocs, "serve", "-a", f"127.0.0.1:{port}"]
-                with running(serve, root / "mkdocs", port, "/a0000/"):
+                with serving(serve, root / "mkdocs", port, "/a0000/"):
                     page = root / "mkdocs" / "docs" / "a0000.md"
-                    peer = latencies(page, port, "/a0000/", args.edits)
+                    peer = served_latencies(page, port, "/a0000/", args.edits)
             rows.append((size, statistics.median(site_builder), peer and statistics.median(peer)))
     print(f"{'articles':>8}  {'site-builder':>12}  {'mkdocs serve':>12}  {'ratio':>7}")
     for size, ours_median, peer_median in rows:

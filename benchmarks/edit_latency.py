@@ -1,0 +1,92 @@
+"""Benchmark: from saving a note to its page on disk holding the change, under `watch`.
+
+Run by hand, never in CI:
+
+    python3 benchmarks/edit_latency.py --python .venv/bin/python --sizes 1000 10000 --edits 9
+
+For each size it starts `site-builder watch` on the generated corpus, waits for the
+first build, then rewrites the gloss of one note in a notes file from the middle of
+the corpus, again and again, and times each save until that article's `index.html`
+holds the new gloss. It prints the median. (benchmarks/watch_latency.py times the
+same through `serve` and HTTP, beside `mkdocs serve`, on small sites.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from common import (
+    add_common_arguments,
+    checkout_env,
+    corpus_site,
+    fresh,
+    latencies,
+    markdown_table,
+    median,
+    running,
+    site_builder,
+    stderr,
+)
+
+
+def gloss_edits(notes: Path, edits: int) -> list[tuple[str, str]]:
+    """The notes file with its first note's gloss (the line after the heading and
+    its blank line, or after its aliases) replaced by a new sentence, each time another."""
+    lines = notes.read_text().split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("## "))
+    gloss = next(
+        i for i in range(at + 1, len(lines)) if lines[i] and not lines[i].startswith("aliases:")
+    )
+    result = []
+    for edit in range(edits):
+        marker = f"Gloss{edit}x{os.getpid()}"
+        changed = [
+            *lines[:gloss],
+            f"A new gloss, {marker}, for the benchmark.",
+            *lines[gloss + 1 :],
+        ]
+        result.append(("\n".join(changed), marker))
+    return result
+
+
+def measure(args: argparse.Namespace, size: int) -> list[float]:
+    site = corpus_site(args.work, size, args.glossary)
+    out = fresh(site / "out" / "watch")
+    name = f"a{size // 2:05}"  # from the middle: neither the first nor the last read
+    log = site / "out" / "watch.log"
+    command = site_builder(args.python, "watch", "--source", str(site / "seeds"), "--out", str(out))
+
+    def first_build_done() -> bool:
+        return log.exists() and "watching" in log.read_text()
+
+    def page() -> str | None:
+        try:
+            return (out / name / "index.html").read_text()
+        except OSError:  # between the writer's rename and our open, or not written yet
+            return None
+
+    notes = site / "seeds" / f"{name}.notes.md"
+    log.unlink(missing_ok=True)
+    with running(command, site, first_build_done, env=checkout_env(), output=log):
+        return latencies(notes, gloss_edits(notes, args.edits), page)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_common_arguments(parser)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000], metavar="N")
+    parser.add_argument("--glossary", type=int, default=100, metavar="K")
+    parser.add_argument("--edits", type=int, default=9, help="saves timed per size (default: 9)")
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        seconds = measure(args, size)
+        stderr(f"{size} articles: " + " ".join(f"{s * 1000:.0f}" for s in seconds) + " ms")
+        rows.append([f"{size:,}", f"{median(seconds) * 1000:.0f}", f"{min(seconds) * 1000:.0f}"])
+    print(markdown_table(["articles", "note edit to page, ms (median)", "fastest, ms"], rows))
+
+
+if __name__ == "__main__":
+    main()
