@@ -70,3 +70,11 @@ def test_an_unknown_name_is_a_usage_error_and_copies_nothing(tmp_path: Path, cli
         "error: 'page.html' is not in the default theme (known: templates/404.html, "
     )
     assert not (tmp_path / "templates").exists()
+
+
+def test_a_file_in_the_way_of_a_folder_is_an_error_at_each_file(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {**GOOD, "templates": "not a folder"})
+    result = cli("theme", "eject", "base.html", "site.css")
+    assert result.code == 1
+    assert result.err.splitlines() == ["templates/base.html: error: cannot be written: File exists"]
+    assert result.out.splitlines()[0] == "copied static/site.css"

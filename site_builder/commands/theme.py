@@ -51,6 +51,16 @@ def chosen(names: Sequence[str], files: dict[str, Path]) -> list[str] | str:
     return picked
 
 
+def create(path: Path, data: bytes) -> bool:
+    """Write a new file; False, writing nothing, when `path` exists (even made meanwhile)."""
+    try:
+        with path.open("xb") as out:
+            out.write(data)
+    except FileExistsError:
+        return False
+    return True
+
+
 def eject(source: Path, names: Sequence[str]) -> int:
     """Copy the named default theme files (all when none) into the site beside `source`."""
     files = theme_files()
@@ -63,15 +73,14 @@ def eject(source: Path, names: Sequence[str]) -> int:
     for relative in picked:
         target = root / relative
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("xb") as out:  # "x": never overwrite, even a file made meanwhile
-                out.write(files[relative].read_bytes())
-        except FileExistsError:
-            print(f"kept {shown(target)}: it exists; remove it to copy the default again")
-            continue
+            target.parent.mkdir(parents=True, exist_ok=True)  # refused when templates/ is a file
+            created = create(target, files[relative].read_bytes())
         except OSError as exc:
             print(f"{shown(target)}: error: cannot be written: {exc.strerror}", file=sys.stderr)
             failed += 1
+            continue
+        if not created:
+            print(f"kept {shown(target)}: it exists; remove it to copy the default again")
             continue
         print(f"copied {shown(target)}")
         copied += 1
