@@ -17,6 +17,43 @@ from .output import OutputError
 EXIT_INTERRUPTED = 130  # the shell's convention for a command stopped by Ctrl-C
 
 
+# Each subcommand's --help: what it does, in one line, and an example.
+HELP = {
+    "build": (
+        "build the site from the source folder into _site/",
+        "site-builder build --source seeds --out _site --strict",
+    ),
+    "check": (
+        "validate sources, notes and links, write nothing",
+        "site-builder check --strict",
+    ),
+    "watch": (
+        "build, then rebuild whenever an input changes",
+        "site-builder watch --source seeds",
+    ),
+    "serve": (
+        "serve the site on 127.0.0.1, rebuild on change, reload the browser",
+        "site-builder serve --port 8000 --open",
+    ),
+    "deploy": (
+        "build strictly, commit the site to a branch and push it (GitHub Pages)",
+        "site-builder deploy --branch gh-pages --remote origin",
+    ),
+    "new": (
+        "make a fresh site that builds, with its GitHub Pages workflow",
+        "site-builder new my-readings",
+    ),
+    "theme": (
+        "work with the default theme's templates and static files",
+        "site-builder theme eject base.html site.css",
+    ),
+    "eject": (
+        "copy the default theme's templates and static files into the site, to edit them",
+        "site-builder theme eject base.html site.css",
+    ),
+}
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="site-builder",
@@ -28,7 +65,7 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build the site")
+    build = _command(commands, "build")
     _source(build)
     build.add_argument(
         "--out", type=Path, help="output folder (default: _site beside the source folder)"
@@ -53,20 +90,18 @@ def parser() -> argparse.ArgumentParser:
         "--drafts", action="store_true", help="build the pages of drafts (draft: true) too"
     )
 
-    check = commands.add_parser("check", help="validate sources and notes, write nothing")
+    check = _command(commands, "check")
     _source(check)
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
 
-    watch = commands.add_parser("watch", help="build, then rebuild whenever an input changes")
+    watch = _command(commands, "watch")
     _source(watch)
     watch.add_argument(
         "--out", type=Path, help="output folder (default: _site beside the source folder)"
     )
     _poll(watch)
 
-    serve = commands.add_parser(
-        "serve", help="serve the site, rebuild on change, reload the browser"
-    )
+    serve = _command(commands, "serve")
     _source(serve)
     serve.add_argument("--out", type=Path, help="output folder (default: a temporary folder)")
     serve.add_argument(
@@ -78,9 +113,7 @@ def parser() -> argparse.ArgumentParser:
     _poll(serve)
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
 
-    deploy = commands.add_parser(
-        "deploy", help="build strictly, commit the site to a branch and push it (GitHub Pages)"
-    )
+    deploy = _command(commands, "deploy")
     _source(deploy)
     deploy.add_argument(
         "--branch", default="gh-pages", help="branch to commit the site to (default: gh-pages)"
@@ -91,10 +124,39 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument("--no-push", action="store_true", help="commit, but do not push")
     deploy.add_argument("--site-url", help="address the site is published at (overrides site.toml)")
 
-    new = commands.add_parser("new", help="make a fresh site that builds")
-    new.add_argument("directory", type=Path)
+    new = _command(commands, "new")
+    new.add_argument("directory", type=Path, help="folder to make the site in (missing or empty)")
+
+    theme = _command(commands, "theme")
+    actions = theme.add_subparsers(dest="action", required=True, metavar="ACTION")
+    eject = _command(actions, "eject", prog="site-builder theme")
+    _source(eject)
+    eject.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="templates or static files to copy, such as base.html or static/site.css "
+        "(default: all of them); an existing file is never overwritten",
+    )
     _follow_symlinks(build, check, watch, serve, deploy)
     return main
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    prog: str = "site-builder",
+) -> argparse.ArgumentParser:
+    """A subcommand whose --help starts with what it does and ends with an example (HELP)."""
+    summary, example = HELP[name]
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog=f"{prog} {name}",
+    )
 
 
 def _source(command: argparse.ArgumentParser) -> None:
@@ -140,6 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.source.is_dir():
             print(f"{shown(args.source)}: error: source folder not found", file=sys.stderr)
             return EXIT_USAGE
+        if args.command == "theme":
+            from .commands.theme import eject
+
+            return eject(args.source, args.names)
         if args.command == "build":
             from .commands.build import build
 

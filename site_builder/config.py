@@ -1,13 +1,17 @@
-"""Site settings from `site.toml`, a declared schema with one docstring per option."""
+"""Site settings from `site.toml`: a declared schema, each option with its type, default and doc.
+
+The declarations in SiteConfig are the only list of options: load_config validates
+against them and `python -m site_builder.settings_table` renders the README's reference.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
-from typing import get_type_hints
+from typing import TypeVar, get_type_hints
 from urllib.parse import urlsplit
 
 from .diagnostics import shown
@@ -20,36 +24,60 @@ DOMAIN = re.compile(
 )
 
 
+T = TypeVar("T")
+
+
 class ConfigError(Exception):
     """The configuration cannot be used; the message names the file, line and option."""
 
 
+def setting(default: T, doc: str) -> T:
+    """Declare one option of site.toml: its default and what it does, in one sentence or two.
+
+    The type comes from the annotation. Validation (load_config) and the settings
+    reference in the README (site_builder.settings_table) both read these declarations.
+    """
+    return field(default=default, metadata={"doc": doc})
+
+
 @dataclass(frozen=True)
 class SiteConfig:
-    title: str = "Annotated readings"
-    """Site name, shown in every page's header and the reading list's heading."""
+    """Every option of site.toml, declared once: name, type, default and doc."""
 
-    description: str = ""
-    """One sentence about the site, for the reading list and the pages' meta description."""
-
-    site_url: str = ""
-    """Absolute address the site is published at, e.g. https://user.github.io/repo/.
-    Enables sitemap.xml and a 404 page that works at any depth. Empty: links stay relative."""
-
-    language: str = "en"
-    """Default language of articles (BCP 47 tag), used in `<html lang>`."""
-
-    author: str = ""
-    """Site owner, credited in the footer."""
-
-    domain: str = ""
-    """Custom domain the site is served at, e.g. readings.example.org: writes the CNAME
-    file GitHub Pages reads, and stands for site_url (https://DOMAIN/) when that is empty."""
-
-    max_file_mb: int = DEFAULT_MAX_MB
-    """The largest input file read, in megabytes (of 1,048,576 bytes), a whole number:
-    a source, notes file, glossary, template, static or public/ file, or a file beside
-    the articles that is larger is an error at that file, and is never read whole."""
+    title: str = setting(
+        "Annotated readings",
+        "Site name, shown in every page's header and as the reading list's heading.",
+    )
+    description: str = setting(
+        "",
+        "One sentence about the site: under the reading list's heading, and the pages' "
+        "meta description.",
+    )
+    site_url: str = setting(
+        "",
+        "Absolute http(s) address the site is published at, e.g. "
+        "`https://user.github.io/repo/`. Enables sitemap.xml, feed.xml, robots.txt and "
+        "canonical links, and a 404 page that works at any depth; `--site-url` overrides it. "
+        "Empty: links stay relative and those files are left out.",
+    )
+    language: str = setting(
+        "en",
+        "Default language of articles (a BCP 47 tag such as `en` or `fr-CA`), for "
+        "`<html lang>`; an article's `lang` front matter overrides it.",
+    )
+    author: str = setting("", "Site owner, credited in every page's footer.")
+    domain: str = setting(
+        "",
+        "Custom domain the site is served at, e.g. `readings.example.org`: writes the "
+        "CNAME file GitHub Pages reads, and stands for site_url (`https://DOMAIN/`) when "
+        "that is empty.",
+    )
+    max_file_mb: int = setting(
+        DEFAULT_MAX_MB,
+        "The largest input file read, in megabytes (of 1,048,576 bytes): a larger source, "
+        "notes file, glossary, template, static or public/ file is an error at that file, "
+        "and is never read whole.",
+    )
 
     @property
     def base_url(self) -> str:
@@ -63,8 +91,10 @@ class SiteConfig:
         return urlsplit(self.base_url).path or "/"
 
 
-OPTIONS = {f.name for f in fields(SiteConfig)}
-WHOLE_NUMBERS = {name for name, kind in get_type_hints(SiteConfig).items() if kind is int}
+SETTINGS: tuple[Field[object], ...] = fields(SiteConfig)
+TYPES: dict[str, type] = get_type_hints(SiteConfig)
+OPTIONS = {setting.name for setting in SETTINGS}
+WHOLE_NUMBERS = {name for name, kind in TYPES.items() if kind is int}
 
 
 def load_config(path: Path, site_url: str | None = None) -> SiteConfig:

@@ -1,0 +1,124 @@
+"""The theme's extension points: layout.html and its blocks reach every page, and
+docs/templates.md documents every block and every variable the templates receive."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import GOOD, make_site
+
+import site_builder.theme
+from site_builder.site import Project, build_site
+
+ROOT = Path(__file__).parent.parent
+DOCS = ROOT / "docs" / "templates.md"
+TAGGED = {
+    **GOOD,
+    "seeds/other.md": "---\ntitle: Other\ntags: [space]\n---\n\nTianwen-3 again.\n",
+    "site.toml": 'title = "Mine"\nauthor = "A. Editor"\nsite_url = "https://example.org/r/"\n',
+}
+LAYOUT = """\
+{% extends "base.html" %}
+{% block head %}<link rel="stylesheet" href="{{ root }}static/mine.css">{% endblock %}
+{% block header %}{{ super() }}<a class="about" href="{{ root }}about.html">About</a>{% endblock %}
+{% block footer %}{{ super() }}<p class="licence">CC BY 4.0</p>{% endblock %}
+"""
+
+
+def pages(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): p.read_text() for p in sorted(out.rglob("*.html"))}
+
+
+def test_a_site_layout_filling_base_blocks_reaches_every_page(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {**TAGGED, "templates/layout.html": LAYOUT})
+    report = build_site(Project.at(root / "seeds"))
+    assert [d.format() for d in report.diagnostics.sorted()] == []
+    built = pages(root / "_site")
+    assert {"index.html", "404.html", "good/index.html", "terms/index.html"} <= set(built)
+    assert "tags/space/index.html" in built and "tags/index.html" in built
+    for name, html in built.items():
+        depth = "/r/" if name == "404.html" else "../" * name.count("/")
+        head = html.split("</head>")[0]
+        # After the theme's own stylesheet, so that the site's wins.
+        mine = f'<link rel="stylesheet" href="{depth}static/mine.css">'
+        assert head.rstrip().endswith(mine), name
+        header = html.split('<header class="site-header">')[1].split("</header>")[0]
+        assert "Readings</a>" in header and 'class="about"' in header, name
+        footer = html.split('<footer class="site-footer">')[1].split("</footer>")[0]
+        assert "<p>A. Editor</p>" in footer and 'class="licence"' in footer, name
+
+
+def test_without_a_site_layout_the_blocks_add_nothing(tmp_path: Path) -> None:
+    root = make_site(tmp_path, TAGGED)
+    build_site(Project.at(root / "seeds"))
+    html = (root / "_site" / "good" / "index.html").read_text()
+    assert '<link rel="stylesheet" href="../static/pygments.css">\n</head>' in html
+
+
+# The docs against the templates.
+
+TEMPLATES = sorted((ROOT / "templates").glob("*.html"))
+BLOCK = re.compile(r"{%-?\s*block\s+(\w+)")
+EVERY_PAGE = {"site", "root", "lang", "description", "page_url"}
+
+
+def documented_blocks() -> set[str]:
+    section = DOCS.read_text().split("## Blocks")[1].split("\n## ")[0]
+    return set(re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE))
+
+
+def test_every_block_of_the_templates_is_documented_and_no_other() -> None:
+    blocks = {name for path in TEMPLATES for name in BLOCK.findall(path.read_text())}
+    assert {"head", "header", "footer", "article_meta"} <= blocks
+    assert documented_blocks() == blocks
+
+
+def section_of(template: str) -> str:
+    """The docs' section for `template`: its `###` heading's, or its table row."""
+    text = DOCS.read_text()
+    heading = re.search(rf"^### `?{re.escape(template)}\b.*?(?=^#)", text, re.MULTILINE | re.DOTALL)
+    if heading:
+        return heading.group()
+    row = re.search(rf"^\| `{re.escape(template)}` \|.*$", text, re.MULTILINE)
+    assert row, f"docs/templates.md says nothing of {template}"
+    return row.group()
+
+
+@pytest.fixture
+def contexts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[str, set[str]]]:
+    """The variables each template was given while a site with every kind of page built."""
+    seen: dict[str, set[str]] = {}
+    real = site_builder.theme.render_template
+
+    def spy(env: object, name: str, **context: object) -> str:
+        seen.setdefault(name, set()).update(context)
+        return real(env, name, **context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site_builder.theme, "render_template", spy)
+    root = make_site(tmp_path, TAGGED)
+    build_site(Project.at(root / "seeds"))
+    yield seen
+
+
+def test_every_variable_a_template_receives_is_documented(contexts: dict[str, set[str]]) -> None:
+    every_page = section_of("Every page")
+    assert set(contexts) >= {"article.html", "index.html", "note.html", "terms.html", "404.html"}
+    for template, names in contexts.items():
+        section = section_of(template)
+        for name in names:
+            where = every_page if name in EVERY_PAGE and template != "note.html" else section
+            assert f"`{name}`" in where, f"docs/templates.md: {template} receives `{name}`"
+        # A table of variables lists only what the template receives.
+        listed = set(re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE))
+        assert listed <= names | EVERY_PAGE, (template, listed - names)
+
+
+def test_every_page_template_extends_layout_html() -> None:
+    partials = {"base.html", "layout.html", "note.html", "reading-list.html", "tag-links.html"}
+    for path in TEMPLATES:
+        if path.name not in partials:
+            assert path.read_text().startswith('{% extends "layout.html" %}'), path.name
+    assert '{% extends "base.html" %}' in (ROOT / "templates" / "layout.html").read_text()
