@@ -83,7 +83,30 @@ def parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="make a fresh site that builds")
     new.add_argument("directory", type=Path)
-    _follow_symlinks(build, check, watch, serve, deploy)
+
+    suggest = commands.add_parser(
+        "suggest",
+        help="list candidate terms of an article that have no note yet",
+        description="List an article's candidate terms that have no note yet, ranked: quoted "
+        "phrases, names, acronyms (with their expansions), designations such as Tianwen-3, and "
+        "terms of the glossary or of other articles' notes; each with its count and first line.",
+        epilog="example: site-builder suggest seeds/launch-day.md --write --term 'Tianwen-3'",
+    )
+    suggest.add_argument("article", type=Path, help="the article's .md or .txt file")
+    suggest.add_argument(
+        "--write",
+        action="store_true",
+        help="append a '## term' heading, with no text yet, for each candidate listed to the "
+        "article's notes file (made if missing); nothing in it is changed",
+    )
+    suggest.add_argument(
+        "--term",
+        action="append",
+        default=[],
+        metavar="TERM",
+        help="only this candidate (repeat for more); with --write, only these are added",
+    )
+    _follow_symlinks(build, check, watch, serve, deploy, suggest)
     return main
 
 
@@ -127,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .commands.new import new
 
             return new(args.directory)
+        if args.command == "suggest":
+            from .commands.suggest import suggest
+
+            return suggest(args.article, args.write, args.term, args.follow_symlinks)
         if not args.source.is_dir():
             print(f"{shown(args.source)}: error: source folder not found", file=sys.stderr)
             return EXIT_USAGE
