@@ -43,6 +43,10 @@ HELP = {
         "make a fresh site that builds, with its GitHub Pages workflow",
         "site-builder new my-readings",
     ),
+    "suggest": (
+        "list an article's candidate terms that have no note yet, ranked, with count and line",
+        "site-builder suggest seeds/launch-day.md --write --term Tianwen-3",
+    ),
     "theme": (
         "work with the default theme's templates and static files",
         "site-builder theme eject base.html site.css",
@@ -127,6 +131,22 @@ def parser() -> argparse.ArgumentParser:
     new = _command(commands, "new")
     new.add_argument("directory", type=Path, help="folder to make the site in (missing or empty)")
 
+    suggest = _command(commands, "suggest")
+    suggest.add_argument("article", type=Path, help="the article's .md or .txt file")
+    suggest.add_argument(
+        "--write",
+        action="store_true",
+        help="append a '## term' heading, with no text yet, for each candidate listed to the "
+        "article's notes file (made if missing); nothing in it is changed",
+    )
+    suggest.add_argument(
+        "--term",
+        action="append",
+        default=[],
+        metavar="TERM",
+        help="only this candidate (repeat for more); with --write, only these are added",
+    )
+
     theme = _command(commands, "theme")
     actions = theme.add_subparsers(dest="action", required=True, metavar="ACTION")
     eject = _command(actions, "eject", prog="site-builder theme")
@@ -138,7 +158,7 @@ def parser() -> argparse.ArgumentParser:
         help="templates or static files to copy, such as base.html or static/site.css "
         "(default: all of them); an existing file is never overwritten",
     )
-    _follow_symlinks(build, check, watch, serve, deploy)
+    _follow_symlinks(build, check, watch, serve, deploy, suggest)
     return main
 
 
@@ -199,6 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .commands.new import new
 
             return new(args.directory)
+        if args.command == "suggest":
+            from .commands.suggest import suggest
+
+            return suggest(args.article, args.write, args.term, args.follow_symlinks)
         if not args.source.is_dir():
             print(f"{shown(args.source)}: error: source folder not found", file=sys.stderr)
             return EXIT_USAGE

@@ -26,6 +26,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from .excerpts import MAX_EXCERPTS, Excerpt, excerpt
 from .matching import BARRIER, SPACE, Neighbours, TermTrie, find_terms, term_tokens
 from .notes import NEAR_WINDOW, Note
 from .placing import RULE as PLACE_NOTES
@@ -53,6 +54,8 @@ class Anchoring:
     refs: dict[str, list[str]] = field(default_factory=dict)
     note_ids: dict[str, str] = field(default_factory=dict)
     placed: list[Note] = field(default_factory=list)
+    # For each placed note's key, the sentence around each of its first anchored occurrences.
+    excerpts: dict[str, list[Excerpt]] = field(default_factory=dict)
     _ids: Ids = field(default_factory=Ids)
     # `at: near`: the paragraph last asked about, and the words of each `near` phrase.
     _context: tuple[str, Neighbours] | None = None
@@ -80,6 +83,8 @@ class Anchoring:
         # Slugs never hold "--", so "ref-x--2" cannot clash with the id of another term.
         ref_id = "ref" + self.note_ids[key][4:] + (f"--{len(refs) + 1}" if refs else "")
         refs.append(ref_id)
+        if len(refs) <= MAX_EXCERPTS:
+            self.excerpts.setdefault(key, []).append(excerpt(ref_id, context, start, end))
         return ref_id
 
     def _near(self, words: str, context: str, start: int, end: int) -> bool:

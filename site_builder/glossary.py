@@ -44,4 +44,4 @@ def read_glossary(
         diagnostics.warning(
             path, field_.line, f"the glossary takes no front matter; '{key}' is ignored"
         )
-    return Glossary(notes_file.notes, build_trie(notes_file.notes))
+    return Glossary(notes_file.written, build_trie(notes_file.written))

@@ -50,6 +50,8 @@ FIELD_LIKE = re.compile(r"([a-z]+(?:[-_][a-z]+)*)\s*:(.*)")
 FIELD_LIKE_VALUE = 60  # characters; prose runs longer
 NTH = re.compile(r"^(\d+)(?:st|nd|rd|th)?$", re.IGNORECASE)
 NEAR_WINDOW = 10  # words either side that `at: near` looks at
+# A heading with nothing under it: a note still to write (`site-builder suggest --write`).
+EMPTY = "the note for '{term}' has no text yet: write it under its heading"
 
 _blocks = MarkdownIt("commonmark").use(nesting_plugin)
 
@@ -94,6 +96,11 @@ class NotesFile:
     # Lines of field lines that could not be read: where their notes go is unknown, so the
     # article's page keeps its last good output (a glossary leaves such a note out).
     broken_fields: tuple[int, ...] = ()
+
+    @property
+    def written(self) -> tuple[Note, ...]:
+        """The notes that have text: those a page shows (the others are errors)."""
+        return tuple(note for note in self.notes if note.body.strip())
 
 
 def parse_notes(
@@ -200,14 +207,17 @@ def _section(
         index += 1
     text = "\n".join(body[index:]).strip("\n")
     if not text.strip():
-        diagnostics.warning(path, line, f"the note for '{term}' has no text")
+        diagnostics.error(path, line, f"{EMPTY.format(term=term)}{_consequence(glossary, True)}")
     if glossary and len(broken) > unread:
         return None
     return Note(term, aliases, placement, text, path, line, glossary, line + 1 + index)
 
 
-def _consequence(glossary: bool) -> str:
-    """What an unreadable field line costs: the glossary note, or the article's new page."""
+def _consequence(glossary: bool, empty: bool = False) -> str:
+    """What an unreadable field line costs: the glossary note, or the article's new page;
+    what an empty note costs: only itself."""
+    if empty:
+        return "; until then it is left out" + ("" if glossary else " of the page")
     return "; this note is left out" if glossary else "; the page keeps its last good output"
 
 

@@ -26,12 +26,13 @@ from .anchoring import ENV_KEY, Anchoring, anchoring_plugin, plain_text
 from .anchoring import NoteRenderer as AnchoringRenderer
 from .autolinks import autolinks_plugin
 from .diagnostics import Diagnostic, Diagnostics
+from .excerpts import Excerpt
 from .footnotes import ENV_KEY as FOOTNOTES_KEY
 from .footnotes import FootnoteState, footnotes_plugin
 from .glossary import Glossary, build_trie
 from .headings import headings_plugin
 from .links import ENV_KEY as LINKS_KEY
-from .links import LinkState, SourceLinks, links_plugin
+from .links import PAGE_ROOT, LinkState, SourceLinks, links_plugin
 from .nesting import nesting_plugin, report_too_deep
 from .notes import Note
 from .sources import Article
@@ -42,11 +43,13 @@ OPENING_WORDS = 40
 
 @dataclass(frozen=True)
 class Place:
-    """Where a note is anchored in an article: the note's id and its links' ids."""
+    """Where a note is anchored in an article: the note's id, its links' ids, and the
+    sentence around each of the first of them (excerpts.py), for the terms pages."""
 
     note: Note
     note_id: str
     refs: tuple[str, ...]
+    excerpts: tuple[Excerpt, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,12 @@ def render_article(
                 note.path, note.line, _unplaced(note, anchoring.counts.get(note.key, 0))
             )
     places = tuple(
-        Place(note, anchoring.note_ids[note.key], tuple(anchoring.refs[note.key]))
+        Place(
+            note,
+            anchoring.note_ids[note.key],
+            tuple(anchoring.refs[note.key]),
+            tuple(anchoring.excerpts.get(note.key, ())),
+        )
         for note in anchoring.placed
     )
     opening = next(
@@ -155,17 +163,22 @@ def render_article(
     )
 
 
-def render_note_body(note: Note, links: SourceLinks | None = None) -> NoteBody:
-    """A note's own markdown as HTML (notes are not anchored themselves)."""
-    return _note_body(note.body, note.path, note.body_line, links)
+def render_note_body(
+    note: Note, links: SourceLinks | None = None, root: str = PAGE_ROOT
+) -> NoteBody:
+    """A note's own markdown as HTML (notes are not anchored themselves); its links to
+    other pages and files lead from `root`, the way back to the site's root."""
+    return _note_body(note.body, note.path, note.body_line, links, root)
 
 
 @lru_cache(maxsize=4096)  # a glossary note is rendered once for all the pages it is on
-def _note_body(markdown: str, path: Path, line: int, links: SourceLinks | None) -> NoteBody:
+def _note_body(
+    markdown: str, path: Path, line: int, links: SourceLinks | None, root: str
+) -> NoteBody:
     md = note_parser()
     env: dict[str, object] = {}
     if links is not None:
-        env[LINKS_KEY] = state = LinkState(links, path, line)
+        env[LINKS_KEY] = state = LinkState(links, path, line, root)
     tokens = md.parse(markdown, env)
     # The gloss ends where the first top-level block closes.
     split = next(

@@ -381,7 +381,7 @@ class Site:
         """The site-wide pages (views.py) whose value changed, or all of them."""
         pages = [entry.page for entry in self.entries.values() if entry.page]
         own_robots = self._in_public("robots.txt")
-        views = site_views(pages, self.glossary, self.theme, self.config, own_robots)
+        views = site_views(pages, self.glossary, self.theme, self.config, own_robots, self.links)
         wanted = {view.path for view in views}
         for path in [path for path in self.shown if path not in wanted]:
             del self.shown[path]  # a tag no page carries any more, a sitemap without address
@@ -582,11 +582,12 @@ def _is_hidden(name: str) -> bool:
 
 
 def _shown(page: RenderedArticle | None) -> tuple[object, ...] | None:
-    """What the site-wide pages show of one article: its entry and its terms."""
+    """What the site-wide pages show of one article: its entry, its terms and their notes,
+    and the sentences they occur in (the terms pages)."""
     if page is None:
         return None
-    notes = tuple((note.key, note.term, note.aliases) for note in page.article.notes)
-    places = tuple((place.note.key, place.refs) for place in page.places)
+    notes = tuple((note.key, note.term, note.aliases, note.body) for note in page.article.notes)
+    places = tuple((place.note.key, place.refs, place.excerpts) for place in page.places)
     return (page.article.meta, page.opening, page.note_count, notes, places)
 
 

@@ -1,8 +1,8 @@
 """The files that need the site's address: sitemap.xml, feed.xml (Atom) and robots.txt.
 
 Every URL in them has one form, the one the canonical links use: the site's
-address, then `SLUG/` for an article page, `terms/` for the terms page, `tags/` and
-`tags/SLUG/` for the tag pages.
+address, then `SLUG/` for an article page, `terms/` for the terms page, `terms/SLUG/`
+for a term's page, `tags/` and `tags/SLUG/` for the tag pages.
 """
 
 from __future__ import annotations
@@ -24,10 +24,12 @@ def page_url(base_url: str, slug: str) -> str:
     return f"{base_url}{slug}/"
 
 
-def sitemap(base_url: str, pages: Sequence[RenderedArticle]) -> str:
-    """A sitemap of the reading list, the terms page, every article and every tag page."""
+def sitemap(base_url: str, pages: Sequence[RenderedArticle], terms: Sequence[str] = ()) -> str:
+    """A sitemap of the reading list, the terms page, every article, every term's page
+    (`terms` holds their slugs) and every tag page."""
     urls = [(base_url, ""), (f"{base_url}terms/", "")]
     urls += [(page_url(base_url, p.article.meta.slug), p.article.meta.day) for p in pages]
+    urls += [(f"{base_url}terms/{slug}/", "") for slug in terms]
     tags = collect_tags(pages)
     if tags:
         urls.append((f"{base_url}{TAGS}/", ""))

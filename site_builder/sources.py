@@ -197,7 +197,7 @@ def read_article(
     if notes_file:
         meta = _metadata(source, meta, notes_file.front_matter, diagnostics, notes_file.path)
     meta = replace(meta, lang=meta.lang or config.language)
-    notes = notes_file.notes if notes_file else ()
+    notes = notes_file.written if notes_file else ()
     return Article(source.path, source.notes, kind, meta, body, notes, front.body_line + skipped)
 
 

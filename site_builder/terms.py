@@ -1,56 +1,113 @@
-"""The terms index: every term, with the articles and places it is anchored in."""
+"""The terms index: every term, its note, and the places it is anchored, as a glossary.
+
+Each term has a page of its own, `terms/SLUG/index.html`, with its whole note and
+every place it occurs. The slug is the term's (`Tianwen-3` is `tianwen-3`), so it
+stays as long as the term does; terms that slug alike (`C++` and `C`) are told
+apart by `-2`, `-3` in the order of their terms. A term noted both in the glossary
+and in an article shows the glossary's note here; an article's own note is what its
+page shows.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .alphabet import Group, Key, group, jump_bar, sort_key
+from .excerpts import Excerpt
 from .glossary import Glossary
+from .links import SourceLinks
 from .notes import Note
-from .render import RenderedArticle
+from .render import NoteBody, RenderedArticle, render_note_body
 from .slugs import Ids, slugify
+
+FOLDER = "terms"
+TERM_ROOT = "../../"  # from a term's page back to the site's root
 
 
 @dataclass(frozen=True)
 class Occurrence:
+    """A term's places in one article."""
+
     title: str
     slug: str
     refs: tuple[str, ...]  # ids of the term's links in that article
+    excerpts: tuple[Excerpt, ...]  # the sentence around the first of them
+
+    @property
+    def more(self) -> int:
+        """Places beyond those quoted."""
+        return len(self.refs) - len(self.excerpts)
 
 
 @dataclass(frozen=True)
 class TermEntry:
     term: str
-    anchor: str  # id on the terms page
+    slug: str  # its page: terms/SLUG/
     aliases: tuple[str, ...]
+    gloss: str  # the note's first block as HTML, linking from terms/
+    note: NoteBody  # the whole note as HTML, linking from terms/SLUG/
     occurrences: tuple[Occurrence, ...]
 
+    @property
+    def anchor(self) -> str:
+        """Its id on the terms page."""
+        return "term-" + self.slug
 
-def collect_terms(rendered: Sequence[RenderedArticle], glossary: Glossary) -> list[TermEntry]:
-    """Entries sorted by term, one per distinct term across articles and the glossary."""
+    @property
+    def path(self) -> str:
+        return f"{FOLDER}/{self.slug}/index.html"
+
+
+@dataclass(frozen=True)
+class TermsIndex:
+    """What the terms page shows: terms that occur, by letter, then those that do not."""
+
+    groups: tuple[Group[TermEntry], ...]
+    keys: tuple[Key, ...]  # the jump bar
+    unused: tuple[TermEntry, ...]
+
+    @property
+    def entries(self) -> tuple[TermEntry, ...]:
+        return tuple(e for g in self.groups for e in g.items) + self.unused
+
+
+def collect_terms(
+    rendered: Sequence[RenderedArticle], glossary: Glossary, links: SourceLinks | None = None
+) -> TermsIndex:
+    """One entry per distinct term across articles and the glossary, filed by letter."""
     notes: dict[str, list[Note]] = {}
     found: dict[str, list[Occurrence]] = {}
     for note in _all_notes(rendered, glossary):
         notes.setdefault(note.key, []).append(note)
     for page in rendered:
+        meta = page.article.meta
         for place in page.places:
             found.setdefault(place.note.key, []).append(
-                Occurrence(page.article.meta.title, page.article.meta.slug, place.refs)
+                Occurrence(meta.title, meta.slug, place.refs, place.excerpts)
             )
-    anchors = Ids()
+    slugs = Ids()
     entries = []
-    for key, group in sorted(notes.items(), key=lambda item: item[1][0].term.casefold()):
-        first = group[0]
-        aliases = tuple(dict.fromkeys(a for note in group for a in note.aliases))
+    for key, group_ in sorted(notes.items(), key=lambda item: sort_key(item[1][0].term)):
+        # The glossary's note speaks for the whole site; else the first article's.
+        note = next((n for n in group_ if n.glossary), group_[0])
         entries.append(
             TermEntry(
-                term=first.term,
-                anchor=anchors.unique("term-" + (slugify(first.term) or "term")),
-                aliases=aliases,
+                term=note.term,
+                slug=slugs.unique(slugify(note.term) or "term"),
+                aliases=tuple(dict.fromkeys(a for n in group_ for a in n.aliases)),
+                gloss=render_note_body(note, links).gloss,
+                note=render_note_body(note, links, TERM_ROOT),
                 occurrences=tuple(found.get(key, ())),
             )
         )
-    return entries
+    used = [entry for entry in entries if entry.occurrences]
+    groups = group(used, lambda entry: entry.term)
+    return TermsIndex(
+        tuple(groups),
+        tuple(jump_bar(groups)),
+        tuple(entry for entry in entries if not entry.occurrences),
+    )
 
 
 def _all_notes(rendered: Sequence[RenderedArticle], glossary: Glossary) -> Iterable[Note]:

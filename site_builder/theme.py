@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import jinja2
+import markupsafe
 from jinja2.loaders import split_template_path
 
 from .config import SiteConfig
@@ -24,7 +25,8 @@ from .reading import Reader, Refused
 from .render import NoteBody, RenderedArticle
 from .tags import FOLDER as TAGS
 from .tags import TagEntry
-from .terms import TermEntry
+from .terms import FOLDER as TERMS
+from .terms import TERM_ROOT, TermEntry, TermsIndex
 
 THEME = Path(__file__).parent / "theme"
 SOURCE_CHECKOUT = Path(__file__).parent.parent  # where templates/ sits in a git checkout
@@ -35,6 +37,11 @@ def default_theme(part: str) -> Path:
     """The default theme's `templates` or `static` folder, installed or in a checkout."""
     installed = THEME / part
     return installed if installed.is_dir() else SOURCE_CHECKOUT / part
+
+
+def _plain(html: str) -> str:
+    """The text of a little HTML (a gloss), for a meta description."""
+    return " ".join(markupsafe.Markup(html).striptags().split())
 
 
 class TemplateFailure(Exception):
@@ -166,9 +173,21 @@ class Theme:
     def index(self, pages: Sequence[RenderedArticle], tags: Sequence[TagEntry] = ()) -> str:
         return self._render("index.html", "", "", pages=pages, tags=tags, lang=self.config.language)
 
-    def terms(self, entries: Sequence[TermEntry]) -> str:
+    def terms(self, index: TermsIndex) -> str:
+        """terms/index.html: every term by letter, with its gloss and its places."""
         return self._render(
-            "terms.html", "../", "terms/", entries=entries, lang=self.config.language
+            "terms.html", "../", f"{TERMS}/", index=index, lang=self.config.language
+        )
+
+    def term(self, entry: TermEntry) -> str:
+        """terms/SLUG/index.html: one term's whole note and its places."""
+        return self._render(
+            "term.html",
+            TERM_ROOT,
+            f"{TERMS}/{entry.slug}/",
+            entry=entry,
+            lang=self.config.language,
+            description=_plain(entry.gloss),
         )
 
     def tags(self, entries: Sequence[TagEntry]) -> str:

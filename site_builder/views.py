@@ -1,7 +1,8 @@
 """The site-wide pages, as one table: each a path, what it shows, and how to make it.
 
-The reading list, the terms page, the tag pages, the sitemap, feed and
-robots.txt, and the 404 page show what every article page shows of itself.
+The reading list, the terms page and each term's page, the tag pages, the
+sitemap, feed and robots.txt, and the 404 page show what every article page
+shows of itself.
 A view's `shows` is that, as a value: a rebuild makes a view again only when
 its value changed since it was last written.
 """
@@ -15,11 +16,12 @@ from functools import partial
 from .config import SiteConfig
 from .dates import instant
 from .glossary import Glossary
+from .links import SourceLinks
 from .render import RenderedArticle
 from .sitemap import feed, robots, sitemap
 from .tags import FOLDER as TAGS
 from .tags import collect_tags
-from .terms import collect_terms
+from .terms import TermsIndex, collect_terms
 from .theme import Theme
 
 
@@ -36,20 +38,23 @@ def site_views(
     theme: Theme,
     config: SiteConfig,
     own_robots: bool,
+    links: SourceLinks | None = None,
 ) -> list[View]:
     """Every site-wide page of a site whose article pages are `pages`.
 
     `own_robots`: public/ brings its own robots.txt, so the site writes none.
+    `links`: what links in notes lead to (links.py).
     """
     pages = sorted(pages, key=reading_order)
     listed = [(p.article.meta, p.opening, p.note_count) for p in pages]
-    terms = collect_terms(pages, glossary)
+    terms = collect_terms(pages, glossary, links)
     tags = collect_tags(pages)
     views = [
         View("index.html", listed, lambda: theme.index(pages, tags)),
-        View("terms/index.html", terms, lambda: theme.terms(terms)),
+        View("terms/index.html", _index_shows(terms), lambda: theme.terms(terms)),
         View("404.html", None, theme.not_found),
     ]
+    views += [View(term.path, term, partial(theme.term, term)) for term in terms.entries]
     if tags:
         counts = [(entry.tag, len(entry.pages)) for entry in tags]
         views.append(View(f"{TAGS}/index.html", counts, lambda: theme.tags(tags)))
@@ -58,11 +63,19 @@ def site_views(
         views.append(View(entry.path, shown, partial(theme.tag, entry)))
     base = config.base_url
     if base:  # the files that need the site's address
-        views.append(View("sitemap.xml", (base, listed), lambda: sitemap(base, pages)))
+        slugs = [term.slug for term in terms.entries]
+        views.append(
+            View("sitemap.xml", (base, listed, slugs), lambda: sitemap(base, pages, slugs))
+        )
         views.append(View("feed.xml", (config, listed), lambda: feed(config, pages)))
         if not own_robots:
             views.append(View("robots.txt", base, lambda: robots(base)))
     return views
+
+
+def _index_shows(terms: TermsIndex) -> object:
+    """What the terms page shows of each term: all but the note's detail."""
+    return [(e.term, e.slug, e.aliases, e.gloss, e.occurrences) for e in terms.entries]
 
 
 def reading_order(page: RenderedArticle) -> tuple[bool, float, str]:

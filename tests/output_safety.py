@@ -24,7 +24,8 @@ VOID = frozenset({
 TAGS = frozenset({
     # the theme's
     "html", "head", "meta", "title", "link", "body", "header", "nav", "main", "footer",
-    "article", "aside", "details", "summary", "time", "dl", "dt", "dd", "script",
+    "article", "aside", "details", "summary", "time", "dl", "dt", "dd", "script", "section",
+    "mark", "cite",
     # markdown's
     "a", "p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "div", "em", "strong", "code",
     "pre", "ul", "ol", "li", "blockquote", "hr", "br", "img", "sup", "s", "table", "thead",

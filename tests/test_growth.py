@@ -30,6 +30,7 @@ from site_builder.render import render_article
 from site_builder.site import Project, build_site
 from site_builder.slugs import Ids
 from site_builder.sources import read_article
+from site_builder.suggest import Passage, suggest
 from site_builder.theme import Theme
 
 SCALE = 8
@@ -327,3 +328,29 @@ def test_a_large_article(tmp_path: Path) -> None:
         )
 
     assert_linear(prepare, 24_000)
+
+
+# `suggest`: candidates read from untrusted text
+
+
+SUGGEST_CASES = {
+    "quotes left open": '“ a “ b " c ',
+    "capitalised words without end": "Alpha Beta Gamma Of The ",
+    "acronyms after words": "ab cd ef gh (ABCDEFGH) ",
+    "hyphen chains": "X-1-2-3-4-5-6-",
+    "possessives and connectors": "The of of and Xi's the ",
+    "many distinct names": "",  # filled in below: every name differs
+}
+
+
+def test_suggest_on_hostile_text() -> None:
+    for case, unit in SUGGEST_CASES.items():
+
+        def prepare(count: int, unit: str = unit, case: str = case) -> Work:
+            if case == "many distinct names":
+                text = " ".join(f"Name{i} Place{i} and" for i in range(count // 3))
+            else:
+                text = unit * (count // len(unit))
+            return lambda: suggest([Passage(text, 1)], ())
+
+        assert_linear(prepare, 5_000)

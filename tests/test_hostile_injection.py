@@ -376,7 +376,10 @@ CASES: dict[str, Case] = {
     ),
     "term-script-on-the-terms-page": Case(
         article(f"Text {SCRIPT} here.\n", "## <script>\nA note.\n"),
-        ('<dt id="term-script">&lt;script&gt;</dt>',),
+        (
+            '<dt id="term-script"><a href="script/index.html">&lt;script&gt;</a></dt>',
+            "Text <mark>&lt;script&gt;</mark>alert(1)&lt;/script&gt; here.</a>",
+        ),
         page="terms/index.html",
     ),
     "term-and-alias-with-quotes": Case(

@@ -64,7 +64,7 @@ def same_as_full_build(site: Site, tmp_path: Path) -> None:
     assert tree(site.project.out) == tree(fresh)
 
 
-def test_a_note_edit_rebuilds_that_page_and_the_terms_page(site: Site, tmp_path: Path) -> None:
+def test_a_note_edit_rebuilds_that_page_and_the_terms_pages(site: Site, tmp_path: Path) -> None:
     out = site.project.out
     age(out)
     before = stamp(out)
@@ -72,21 +72,81 @@ def test_a_note_edit_rebuilds_that_page_and_the_terms_page(site: Site, tmp_path:
     report = site.rebuild([path])
     assert report.pages == 1 and not report.full
     assert "fourth planet" in (out / "one" / "index.html").read_text()
-    assert rewritten(out, before) == {"one/index.html", "terms/index.html"}
+    assert "fourth planet" in (out / "terms" / "mars" / "index.html").read_text()
+    assert rewritten(out, before) == {
+        "one/index.html",
+        "terms/index.html",
+        "terms/mars/index.html",
+        "terms/red/index.html",  # a new term, in no article yet
+    }
     assert [d.message for d in report.diagnostics.items] == [
         "'red' occurs nowhere in the article (outside headings, code and links)"
     ]
     same_as_full_build(site, tmp_path)
 
 
-def test_a_note_text_edit_leaves_the_reading_list_and_terms_page_alone(
+def test_a_gloss_edit_rewrites_the_terms_pages_but_not_the_reading_list(
     site: Site, tmp_path: Path
 ) -> None:
     out = site.project.out
     age(out)
     before = stamp(out)
     site.rebuild([edit(site, "seeds/two.notes.md", "## Venus\nThe second planet, veiled.\n")])
+    assert rewritten(out, before) == {
+        "two/index.html",
+        "terms/index.html",
+        "terms/venus/index.html",
+    }
+    assert "veiled" in (out / "terms" / "index.html").read_text()
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_detail_edit_rewrites_the_term_page_but_not_the_terms_page(
+    site: Site, tmp_path: Path
+) -> None:
+    out = site.project.out
+    age(out)
+    before = stamp(out)
+    text = "## Venus\nThe second planet.\n\nIts clouds are sulphuric acid.\n"
+    site.rebuild([edit(site, "seeds/two.notes.md", text)])
+    assert rewritten(out, before) == {"two/index.html", "terms/venus/index.html"}
+    assert "sulphuric" in (out / "terms" / "venus" / "index.html").read_text()
+    assert "sulphuric" not in (out / "terms" / "index.html").read_text()
+    same_as_full_build(site, tmp_path)
+
+
+def test_the_sentence_around_a_term_is_kept_up_to_date(site: Site, tmp_path: Path) -> None:
+    out = site.project.out
+    text = FILES["seeds/two.md"] + "\nA later paragraph, far from any term.\n"
+    age(out)
+    before = stamp(out)
+    site.rebuild([edit(site, "seeds/two.md", text)])
     assert rewritten(out, before) == {"two/index.html"}
+    age(out)
+    before = stamp(out)
+    site.rebuild([edit(site, "seeds/two.md", text.replace("and Venus", "and bright Venus"))])
+    assert rewritten(out, before) == {
+        "two/index.html",
+        "index.html",  # its opening words
+        "terms/index.html",
+        "terms/rocket/index.html",  # the same sentence
+        "terms/venus/index.html",
+    }
+    assert "A rocket, and bright <mark>Venus</mark>." in (out / "terms" / "index.html").read_text()
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_term_page_goes_with_its_term(site: Site, tmp_path: Path) -> None:
+    out = site.project.out
+    assert (out / "terms" / "venus" / "index.html").exists()
+    site.rebuild([edit(site, "seeds/two.notes.md", None)])
+    assert not (out / "terms" / "venus").exists()
+    assert "venus/index.html" not in (out / "terms" / "index.html").read_text()
+    glossary = "## orbit\nA path around a body.\n"
+    site.rebuild([edit(site, "seeds/_glossary.md", glossary)])
+    assert not (out / "terms" / "rocket").exists()
+    assert (out / "terms" / "orbit" / "index.html").exists()
+    assert "rocket/index.html" not in (out / "sitemap.xml").read_text()
     same_as_full_build(site, tmp_path)
 
 
@@ -96,7 +156,13 @@ def test_a_title_edit_rewrites_the_reading_list(site: Site, tmp_path: Path) -> N
     before = stamp(out)
     text = FILES["seeds/one.md"].replace("title: One", "title: One, retitled")
     site.rebuild([edit(site, "seeds/one.md", text)])
-    assert rewritten(out, before) == {"one/index.html", "index.html", "terms/index.html"}
+    assert rewritten(out, before) == {
+        "one/index.html",
+        "index.html",
+        "terms/index.html",
+        "terms/mars/index.html",  # the places it lists name the article
+        "terms/orbit/index.html",
+    }
     same_as_full_build(site, tmp_path)
 
 
@@ -110,8 +176,13 @@ def test_a_glossary_edit_rebuilds_only_the_pages_using_the_changed_terms(
         [edit(site, "seeds/_glossary.md", "## orbit\nA curved path.\n\n## rocket\nA vehicle.\n")]
     )
     assert report.pages == 1
-    assert rewritten(out, before) == {"one/index.html"}
+    assert rewritten(out, before) == {
+        "one/index.html",
+        "terms/index.html",
+        "terms/orbit/index.html",
+    }
     assert "A curved path." in (out / "one" / "index.html").read_text()
+    assert "A curved path." in (out / "terms" / "orbit" / "index.html").read_text()
     same_as_full_build(site, tmp_path)
 
 

@@ -344,10 +344,18 @@ def test_empty_heading_is_an_error(heading: str) -> None:
 
 
 @pytest.mark.parametrize("body", ["", "\n\n", "at: every\n", "aliases: a, b\n\n"])
-def test_note_without_text_warns(body: str) -> None:
+def test_note_without_text_is_an_error_and_left_out_of_the_page(body: str) -> None:
     parsed, problems = parse(f"## Venus\nv\n## Mars\n{body}## Earth\ne\n")
-    assert problems == [(3, "warning", "the note for 'Mars' has no text")]
+    assert problems == [
+        (
+            3,
+            "error",
+            "the note for 'Mars' has no text yet: write it under its heading; "
+            "until then it is left out of the page",
+        )
+    ]
     assert [note.term for note in parsed.notes] == ["Venus", "Mars", "Earth"]
+    assert [note.term for note in parsed.written] == ["Venus", "Earth"]
 
 
 def test_text_before_the_first_heading_warns_on_its_line() -> None:
@@ -398,7 +406,12 @@ def test_front_matter_is_read_and_lines_are_offset() -> None:
             "'at: sometimes' is not one of: first, every, a number such as 2, near WORDS; "
             "the page keeps its last good output",
         ),
-        (12, "warning", "the note for 'Venus' has no text"),
+        (
+            12,
+            "error",
+            "the note for 'Venus' has no text yet: write it under its heading; "
+            "until then it is left out of the page",
+        ),
         (
             14,
             "error",

@@ -25,6 +25,10 @@ AXE_PAGES = [
     CODE_PAGE,
     "seed/index.html",
     "seed/terms/index.html",
+    "seed/terms/made-in-china-2025/index.html",  # a term's page: a note with a list
+    "seed/terms/long-march/index.html",  # a term in no article yet
+    "golden/terms/index.html",
+    "golden/terms/geostationary-orbit/index.html",
     "golden/index.html",  # with tags
     "golden/tags/index.html",
     "golden/tags/physics/index.html",
@@ -310,7 +314,10 @@ COLORS = """
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", [SEED_PAGE, "seed/index.html", "seed/terms/index.html"])
+@pytest.mark.parametrize(
+    "path",
+    [SEED_PAGE, "seed/index.html", "seed/terms/index.html", "seed/terms/tianwen-3/index.html"],
+)
 def test_colours_follow_prefers_color_scheme(
     open_page: OpenPage, path: str, color_scheme: str, js: bool
 ) -> None:

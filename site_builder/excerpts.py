@@ -1,0 +1,71 @@
+"""The sentence around a term: what the terms page quotes of each place a note is anchored.
+
+Taken at render time from the text of the paragraph that holds the term, and kept
+small, since it travels with the rendered article between processes and into the
+page cache: at most `MAX_WORDS` words (and `MAX_CHARS` characters) either side,
+cut at the sentence's ends when they are nearer. Only a bounded window either side
+of the term is looked at, so an excerpt costs the same however long the paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_WORDS = 30  # either side of the term: a sentence, not a paragraph
+MAX_CHARS = 240  # either side, whatever the words: one long "word" cannot bloat it
+WINDOW = 2 * MAX_CHARS  # characters looked at either side
+MAX_EXCERPTS = 10  # of one note in one article (`at: every`): the page links to the rest
+ELLIPSIS = "\u2026"
+# A sentence's end: a stop, any closing quotes or brackets, then white space. No nested
+# repetition, so no backtracking to speak of, and it only ever reads a window.
+STOP = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s)")
+
+# (ref id, text before the term, the term as written, text after it)
+Excerpt = tuple[str, str, str, str]
+
+
+def excerpt(ref: str, text: str, start: int, end: int) -> Excerpt:
+    """The sentence of `text` around text[start:end], white space made single."""
+    head = text[max(0, start - WINDOW) : start]
+    tail = text[end : end + WINDOW]
+    stops = [m.end() for m in STOP.finditer(head) if not _abbreviation(head, m.start())]
+    before = head[stops[-1] :] if stops else head
+    ends = (m.end() for m in STOP.finditer(tail + " ") if not _abbreviation(tail, m.start()))
+    stop = next(ends, None)
+    after = tail[:stop] if stop is not None else tail
+    return (
+        ref,
+        _cut(before, from_end=True, short=not stops and start > WINDOW),
+        " ".join(text[start:end].split()),
+        _cut(after, from_end=False, short=stop is None and end + WINDOW < len(text)),
+    )
+
+
+def _abbreviation(text: str, index: int) -> bool:
+    """A stop after a lone letter (`U.S.`, `J. Smith`) ends no sentence."""
+    return (
+        text[index] == "."
+        and index >= 1
+        and text[index - 1].isalpha()
+        and (index < 2 or not text[index - 2].isalnum())
+    )
+
+
+def _cut(text: str, from_end: bool, short: bool) -> str:
+    """At most MAX_WORDS words and MAX_CHARS characters of `text`, kept from its end
+    (the text before a term) or its start (after it), with an ellipsis where cut.
+
+    `short`: the text was already cut before it ended. A space between the text and
+    the term is kept.
+    """
+    words = text.split()
+    kept = words[-MAX_WORDS:] if from_end else words[:MAX_WORDS]
+    joined = " ".join(kept)
+    if len(joined) > MAX_CHARS:
+        joined = joined[-MAX_CHARS:] if from_end else joined[:MAX_CHARS]
+    if not joined:
+        return ""
+    cut = short or len(kept) < len(words) or len(joined) < len(" ".join(kept))
+    if from_end:
+        return (ELLIPSIS + " " if cut else "") + joined + (" " if text[-1].isspace() else "")
+    return (" " if text[0].isspace() else "") + joined + (" " + ELLIPSIS if cut else "")

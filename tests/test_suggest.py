@@ -1,0 +1,220 @@
+"""`site-builder suggest`: candidate terms that have no note yet."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import Run, make_site
+
+from site_builder.diagnostics import Diagnostics
+from site_builder.notes import parse_notes
+from site_builder.suggest import Candidate, Kind, Passage, suggest
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+SEED = "000_edfef99d65433808"
+
+
+def candidates(text: str, notes: str = "", line: int = 1) -> dict[str, Candidate]:
+    own = parse_notes(Path("a.notes.md"), notes, Diagnostics()).notes
+    return {c.term: c for c in suggest([Passage(text, line)], own)}
+
+
+def kinds(text: str) -> dict[str, str]:
+    return {term: c.kind.label for term, c in candidates(text).items()}
+
+
+# What counts as a candidate
+
+
+def test_quoted_phrases_straight_and_curly_without_their_stops() -> None:
+    text = 'They said “big but not strong,” and "running with the pack." And “no end.”'
+    assert kinds(text) == {
+        "big but not strong": "quoted",
+        "running with the pack": "quoted",
+        "no end": "quoted",
+    }
+
+
+def test_a_long_quotation_is_no_term() -> None:
+    assert kinds("He said “this is a whole sentence of many words, not a term.”") == {}
+
+
+def test_names_of_several_capitalised_words() -> None:
+    text = (
+        "The Euro-American Mars Sample Return mission and the Made in China 2025 plan, "
+        "as Xi Jinping's speech and DeepSeek showed. Meanwhile Europe waits."
+    )
+    assert kinds(text) == {
+        "Mars Sample Return": "name",  # the hyphenated word before it is no part of it
+        "Made in China 2025": "name",
+        "Xi Jinping": "name",
+        "DeepSeek": "name",
+    }
+
+
+def test_a_common_word_starting_a_sentence_is_no_part_of_a_name() -> None:
+    text = "Today Chinese analysts agree. Some Long March rockets fly. Tianjin Port is busy."
+    assert kinds(text) == {"Long March": "name", "Tianjin Port": "name"}
+
+
+def test_acronyms_with_and_without_their_expansions() -> None:
+    found = candidates(
+        "The Chinese National Space Administration (CNSA) and the China Aerospace Science "
+        "and Technology Corporation (CASC) work with artificial intelligence (AI). "
+        "The CNSA leads, NASA watches."
+    )
+    cnsa = found["Chinese National Space Administration"]
+    assert (cnsa.kind, cnsa.aliases, cnsa.count) == (Kind.NAME, ("CNSA",), 3)
+    assert found["China Aerospace Science and Technology Corporation"].aliases == ("CASC",)
+    assert found["artificial intelligence"].aliases == ("AI",)
+    assert found["NASA"].kind == Kind.ACRONYM
+    assert "CNSA" not in found and "AI" not in found  # counted with their expansions
+
+
+def test_designations() -> None:
+    assert kinds("The Tianwen-3 mission (2028–2031) follows R1 and a long-term plan.") == {
+        "Tianwen-3": "designation",
+        "R1": "designation",
+    }
+
+
+def test_counts_first_lines_and_ranking() -> None:
+    text = "Intro line.\nThe Tianwen-3 probe.\n\nA “Sputnik moment” came.\nTianwen-3 again."
+    found = suggest([Passage(text, 5)], ())
+    assert [(c.term, c.kind, c.count, c.line) for c in found] == [
+        ("Sputnik moment", Kind.QUOTED, 1, 8),
+        ("Tianwen-3", Kind.DESIGNATION, 2, 6),
+    ]
+
+
+def test_terms_the_notes_have_already_are_left_out() -> None:
+    notes = "## Tianwen-3\nA mission.\n\n## moment\naliases: Sputnik moment\nA time.\n"
+    assert kinds("The Tianwen-3 probe. A “Sputnik moment” came.") != {}
+    assert candidates("The Tianwen-3 probe. A “Sputnik moment” came.", notes) == {}
+
+
+def test_known_terms_of_the_glossary_and_other_notes() -> None:
+    glossary = parse_notes(Path("_glossary.md"), "## orbit\nA path.\n", Diagnostics()).notes
+    other = parse_notes(Path("b.notes.md"), "## red planet\nMars.\n", Diagnostics()).notes
+    known = [(glossary[0], "_glossary.md"), (other[0], "b.notes.md")]
+    found = suggest([Passage("An orbit of the red planet, and another orbit.", 1)], (), known)
+    assert [(c.term, c.kind, c.count, c.known_from) for c in found] == [
+        ("orbit", Kind.KNOWN, 2, "_glossary.md"),
+        ("red planet", Kind.KNOWN, 1, "b.notes.md"),
+    ]
+
+
+# The command, on the seed and on fixture sites
+
+
+@pytest.fixture
+def seed_without_notes(tmp_path: Path) -> Path:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / f"{SEED}.notes.md").unlink()
+    return seeds / f"{SEED}.txt"
+
+
+def listed(output: str) -> dict[str, tuple[int, int, str]]:
+    """The table's rows by term: count, line, kind."""
+    rows = {}
+    for row in output.splitlines()[2:]:
+        count, line, rest = row.split(None, 2)
+        term, kind = rest.rsplit("  ", 1)
+        rows[term.strip()] = (int(count), int(line), kind.strip())
+    return rows
+
+
+def test_on_the_seed_it_proposes_the_quoted_phrases_and_names_its_notes_annotate(
+    cli: Run, seed_without_notes: Path
+) -> None:
+    result = cli("suggest", seed_without_notes)
+    assert result.code == 0, result.err
+    rows = listed(result.out)
+    for term in (
+        "Sputnik moment",
+        "big but not strong",
+        "no end",
+        "playing catch-up",
+        "running with the pack",
+        "leading the pack",
+    ):
+        assert rows[term][2] == "quoted", term
+    for term in ("DeepSeek", "Mars Sample Return", "Made in China 2025"):
+        assert rows[term][2] == "name", term
+    assert rows["Tianwen-3"] == (1, 11, "designation")
+    assert rows["big but not strong"] == (2, 15, "quoted")
+    assert rows["Xi Jinping"][2] == "name, noted in _glossary.md"
+    assert rows["artificial intelligence (AI)"][2] == "acronym, noted in _glossary.md"
+    # The seed's own notes take every one of these away.
+    shutil.copy(SEEDS / f"{SEED}.notes.md", seed_without_notes.with_suffix(".notes.md"))
+    rows = listed(cli("suggest", seed_without_notes).out)
+    assert not rows.keys() & {"Sputnik moment", "DeepSeek", "Tianwen-3", "big but not strong"}
+
+
+SITE = {
+    "seeds/_glossary.md": "## orbit\nA path.\n\n## rocket\nA vehicle.\n\n## comet\nIce.\n",
+    "seeds/launch.md": "---\ntitle: Launch\n---\n\nThe rocket reached orbit.\n\nAn orbit.",
+    "seeds/other.md": "Venus.\n",
+    "seeds/other.notes.md": "## Venus\nThe second planet.\n",
+}
+
+
+def test_an_article_without_notes_gets_the_glossary_terms_it_uses(cli: Run, tmp_path: Path) -> None:
+    make_site(tmp_path, SITE)
+    result = cli("suggest", "seeds/launch.md")
+    assert result.code == 0, result.err
+    assert listed(result.out) == {
+        "orbit": (2, 5, "known, noted in _glossary.md"),
+        "rocket": (1, 5, "known, noted in _glossary.md"),
+    }
+
+
+def test_write_adds_headings_and_never_rewrites_the_notes_file(cli: Run, tmp_path: Path) -> None:
+    existing = "---\nsummary: Kept.\n---\n\n## rocket\nMy own note, no newline at the end."
+    make_site(tmp_path, {**SITE, "seeds/launch.notes.md": existing})
+    notes = tmp_path / "seeds" / "launch.notes.md"
+    result = cli("suggest", "seeds/launch.md", "--write")
+    assert result.code == 0, result.err
+    assert "added 1 heading to seeds/launch.notes.md" in result.out
+    assert notes.read_text() == existing + "\n\n## orbit\n"
+    assert listed(cli("suggest", "seeds/launch.md").out) == {}  # nothing proposed again
+    # A build names the note still to write, as an error.
+    build = cli("build")
+    assert build.code == 1
+    assert build.diagnostics == [
+        "seeds/launch.notes.md:8: error: the note for 'orbit' has no text yet: write it "
+        "under its heading; until then it is left out of the page"
+    ]
+
+
+def test_write_makes_the_notes_file_with_the_right_name(cli: Run, tmp_path: Path) -> None:
+    make_site(tmp_path, {**SITE, "seeds/acronyms.txt": "A\n\nThe European Space Agency (ESA).\n"})
+    result = cli("suggest", "seeds/acronyms.txt", "--write")
+    assert result.code == 0, result.err
+    made = tmp_path / "seeds" / "acronyms.notes.md"
+    assert made.read_text() == "## European Space Agency\naliases: ESA\n"
+
+
+def test_term_chooses_candidates_and_refuses_others(cli: Run, tmp_path: Path) -> None:
+    make_site(tmp_path, SITE)
+    notes = tmp_path / "seeds" / "launch.notes.md"
+    result = cli("suggest", "seeds/launch.md", "--write", "--term", "Rocket")
+    assert result.code == 0, result.err
+    assert notes.read_text() == "## rocket\n"
+    result = cli("suggest", "seeds/launch.md", "--write", "--term", "comet", "--term", "orbit")
+    assert result.code == 1
+    assert result.err == (
+        "seeds/launch.md: error: 'comet' is not a candidate (noted already, or not in the text)\n"
+    )
+    assert notes.read_text() == "## rocket\n"  # nothing written
+
+
+@pytest.mark.parametrize("name", ["_glossary.md", "other.notes.md", "missing.md"])
+def test_only_articles_are_read(cli: Run, tmp_path: Path, name: str) -> None:
+    make_site(tmp_path, SITE)
+    result = cli("suggest", f"seeds/{name}")
+    assert result.code != 0
+    assert result.out == ""

@@ -1,0 +1,105 @@
+"""The terms page as a glossary, and a page per term."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import make_site
+
+from site_builder.site import Project, build_site
+
+FILES = {
+    "site.toml": 'title = "Terms"\nsite_url = "https://example.org/"\n',
+    "seeds/_glossary.md": (
+        "## orbit\naliases: orbits\n\nA path around a body.\n\nMore on [orbits](images/o.png).\n\n"
+        "## Émigré\nSomeone who left.\n\n"
+        "## unused term\nIn no article.\n"
+    ),
+    "seeds/images/o.png": "png",
+    "seeds/one.md": (
+        "---\ntitle: One\n---\n\nA first sentence. The orbit of Mars is long. Then more.\n\n"
+        "An émigré wrote it. Every C++ programmer and every C programmer knows.\n"
+    ),
+    "seeds/one.notes.md": (
+        "## Mars\nThe red planet.\n\nIt has two moons.\n\n"
+        "## C++\nA language.\n\n## C\nAnother language.\n"
+    ),
+    "seeds/two.md": "---\ntitle: Two\n---\n\nOrbits, again: an orbit.\n",
+}
+
+
+def build(tmp_path: Path) -> Path:
+    root = make_site(tmp_path / "site", FILES)
+    out = tmp_path / "out"
+    report = build_site(Project.at(root / "seeds", out))
+    assert [d.format() for d in report.diagnostics.items] == []
+    return out
+
+
+def main_of(page: Path) -> str:
+    html = page.read_text()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_each_term_with_its_gloss_aliases_and_the_sentences_it_occurs_in(tmp_path: Path) -> None:
+    terms = main_of(build(tmp_path) / "terms" / "index.html")
+    entry = terms[terms.index('<dt id="term-orbit">') :]
+    entry = entry[: entry.index("</dd>")]
+    name = '<a href="orbit/index.html">orbit</a> <span class="aliases">(also orbits)</span>'
+    assert name in entry
+    assert "<p>A path around a body.</p>" in entry
+    assert "More on" not in entry  # the detail is on the term's own page
+    assert (
+        '<a href="../one/index.html#ref-orbit">The <mark>orbit</mark> of Mars is long.</a>' in entry
+    )
+    two = '<a href="../two/index.html#ref-orbit"><mark>Orbits</mark>, again: an orbit.</a>'
+    assert two in entry
+    assert "<cite>One</cite>" in entry and "<cite>Two</cite>" in entry
+
+
+def test_a_jump_bar_and_terms_filed_by_letter_unused_ones_last(tmp_path: Path) -> None:
+    terms = main_of(build(tmp_path) / "terms" / "index.html")
+    linked = re.findall(r'<li><a href="#(letter-[^"]+)">(.)</a></li>', terms)
+    assert linked == [("letter-c", "C"), ("letter-e", "E"), ("letter-m", "M"), ("letter-o", "O")]
+    assert '<span class="jump-off" title="No terms under A">A</span>' in terms
+    headings = re.findall(r'<h2 id="([^"]+)">', terms)
+    assert headings == ["letter-c", "letter-e", "letter-m", "letter-o", "unused"]
+    assert terms.index("Émigré") < terms.index('id="letter-m"')  # under E
+    unused = terms[terms.index('<h2 id="unused">') :]
+    assert '<a href="unused-term/index.html">unused term</a>' in unused
+    assert "<p>In no article.</p>" in unused and "<mark>" not in unused
+
+
+def test_each_term_has_a_page_with_its_whole_note_and_places(tmp_path: Path) -> None:
+    out = build(tmp_path)
+    page = main_of(out / "terms" / "orbit" / "index.html")
+    assert "<h1>orbit</h1>" in page
+    assert "<p>A path around a body.</p>" in page
+    # The detail's link leads from two folders down to the copied file.
+    assert '<a href="../../_files/images/o.png">orbits</a>' in page
+    assert (out / "terms" / "orbit" / "../../_files/images/o.png").resolve().is_file()
+    assert '<a href="../../one/index.html#ref-orbit">The <mark>orbit</mark>' in page
+    assert '<a href="../../terms/index.html#term-orbit">Terms</a>' in page
+    mars = main_of(out / "terms" / "mars" / "index.html")
+    assert "<p>It has two moons.</p>" in mars
+    unused = main_of(out / "terms" / "unused-term" / "index.html")
+    assert "Not in an article yet." in unused
+    html = (out / "terms" / "orbit" / "index.html").read_text()
+    assert '<link rel="canonical" href="https://example.org/terms/orbit/">' in html
+    assert '<meta name="description" content="A path around a body.">' in html
+
+
+def test_terms_that_slug_alike_get_pages_of_their_own(tmp_path: Path) -> None:
+    out = build(tmp_path)
+    assert "<h1>C</h1>" in (out / "terms" / "c" / "index.html").read_text()
+    assert "<h1>C++</h1>" in (out / "terms" / "c-2" / "index.html").read_text()
+    terms = (out / "terms" / "index.html").read_text()
+    assert '<dt id="term-c"><a href="c/index.html">C</a>' in terms
+    assert '<dt id="term-c-2"><a href="c-2/index.html">C++</a>' in terms
+
+
+def test_the_sitemap_lists_every_term_page(tmp_path: Path) -> None:
+    sitemap = (build(tmp_path) / "sitemap.xml").read_text()
+    for slug in ("c", "c-2", "émigré", "mars", "orbit", "unused-term"):
+        assert f"<loc>https://example.org/terms/{slug}/</loc>" in sitemap
