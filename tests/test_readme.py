@@ -29,6 +29,7 @@ NOT_RUN = {
     "git init -b main": "pushes to a repository on GitHub",
     ".venv/bin/site-builder deploy": "pushes to a repository on GitHub",
     ".venv/bin/pip install mkdocs": "a benchmark: minutes of measuring by hand",
+    "$ rm seeds/000": "a transcript of `suggest` on the seed, which tests/test_suggest.py runs",
 }
 # Waits for the server to say where it serves, then reads the new site's pages from it.
 PROBE = """\

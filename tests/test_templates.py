@@ -117,7 +117,10 @@ def test_every_variable_a_template_receives_is_documented(contexts: dict[str, se
 
 
 def test_every_page_template_extends_layout_html() -> None:
-    partials = {"base.html", "layout.html", "note.html", "reading-list.html", "tag-links.html"}
+    partials = {
+        *("base.html", "layout.html", "note.html", "reading-list.html", "tag-links.html"),
+        *("term-entry.html", "term-places.html"),
+    }
     for path in TEMPLATES:
         if path.name not in partials:
             assert path.read_text().startswith('{% extends "layout.html" %}'), path.name
