@@ -37,7 +37,7 @@ from .sources import Peek
 INDEX = "index"
 PAGES = "pages"
 SIGNATURE = 32  # bytes of a blake2b signature, ahead of what it signs
-FORMAT = 2  # the layout of the index: bump when it changes
+FORMAT = 3  # the layout of the index: bump when it changes
 
 
 def digest(*parts: object) -> str:
@@ -61,12 +61,12 @@ def note_digest(note: Note) -> str:
 
 @dataclass(frozen=True)
 class Entry:
-    """One article page as rendered: its page without the html (that is in its own
-    file) and the conditions it was rendered under."""
+    """One article page as rendered: its page without the html (its files are kept
+    apart, by content) and the conditions it was rendered under."""
 
     page: RenderedArticle  # without html or body: what the site-wide pages show
     diagnostics: tuple[Diagnostic, ...]
-    html: str  # the name of the file holding the page's html (its digest)
+    files: Mapping[str, str]  # each of the article's files in the output -> its name here
     glossary: str  # digest of the glossary then
     glossary_used: Mapping[str, str]  # key -> note_digest of each glossary note that occurs
     links: Mapping[str, object]  # each name its links reach -> what it was (SourceLinks.state)
@@ -103,23 +103,25 @@ class PageCache:
                 pass
         return cache
 
-    def get(self, key: str) -> tuple[Entry, str] | None:
-        """The entry and its page's html, if both are there and intact."""
+    def get(self, key: str) -> tuple[Entry, dict[str, bytes]] | None:
+        """The entry and its article's files, if all are there and intact."""
         entry = self.entries.get(key)
         if entry is None or self.folder is None:
             return None
-        html = self._read(self.folder / PAGES / entry.html)
-        if html is None:
-            return None
-        return entry, html.decode("utf-8")
+        files = {}
+        for relative, name in entry.files.items():
+            data = self._read(self.folder / PAGES / name)
+            if data is None:
+                return None
+            files[relative] = data
+        return entry, files
 
     def put(self, key: str, entry: Entry) -> None:
         self.entries[key] = entry
 
-    def store_html(self, html: str) -> str:
-        """Keep a page's html; its name for Entry.html. (Called where the page is made:
-        in a worker process too.)"""
-        data = html.encode("utf-8")
+    def store(self, data: bytes) -> str:
+        """Keep an article's file; its name for Entry.files. (Called where the page is
+        made: in a worker process too.)"""
         name = content_digest(data)
         if self.folder is not None:
             self._write(self.folder / PAGES / name, data)
@@ -144,7 +146,7 @@ class PageCache:
         parts = (self.entries, self.glossaries, self.views, self.peeks)
         data = pickle.dumps(((FORMAT, __version__), *parts))
         self._write(self.folder / INDEX, data)
-        keep = {entry.html for entry in self.entries.values()}
+        keep = {name for entry in self.entries.values() for name in entry.files.values()}
         _remove_except(self.folder / PAGES, keep)
 
     # Signed files

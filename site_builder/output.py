@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import shown
@@ -139,10 +139,11 @@ class Output:
             self._journal(new)
             self._claimed.update(new)
 
-    def adopt(self, owner: str, relative: str) -> None:
-        """Record a file `put` in place for an owner, removing any other file it wrote."""
-        self._record(relative, owner)
-        for other in self._by_owner[owner] - {relative}:
+    def adopt(self, owner: str, files: Collection[str]) -> None:
+        """Record files `put` in place for an owner, removing any other file it wrote."""
+        for relative in files:
+            self._record(relative, owner)
+        for other in self._by_owner[owner] - set(files):
             self.remove(other)
 
     def remove_owner(self, owner: str) -> None:

@@ -9,7 +9,8 @@ made and never held, so a build's memory does not grow with its pages' size.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
@@ -31,13 +32,20 @@ class Made:
 
     page: RenderedArticle | None  # listed: without html or text; None: no page
     diagnostics: list[Diagnostic]
-    written: str = ""  # where in the output its page is
-    html: str = ""  # the name of the page's html in the cache ('' when not kept)
+    written: tuple[str, ...] = ()  # the article's files in the output (its page first)
+    kept: Mapping[str, str] = field(default_factory=dict)  # each file's name in the cache
 
 
-def page_path(slug: str) -> str:
-    """Where an article's page goes in the output."""
-    return f"{slug}/index.html"
+def article_paths(slug: str) -> tuple[str, ...]:
+    """Where an article's files go in the output: its page, and what goes beside it
+    (known before the page is made, so that the output can claim them first)."""
+    return (f"{slug}/index.html",)
+
+
+def article_files(page: RenderedArticle, html: str) -> dict[str, bytes]:
+    """The files of one article in the output, by path (article_paths)."""
+    (page_file,) = article_paths(page.article.meta.slug)
+    return {page_file: html.encode("utf-8")}
 
 
 @dataclass
@@ -81,8 +89,9 @@ class PageMaker:
         diagnostics.extend(rendering)
         if rendering.errors:
             return Made(None, diagnostics.items)
-        html = self.theme.article(page)
-        written = page_path(article.meta.slug)
-        if self.out is not None:
-            put(self.out, written, html.encode("utf-8"))
-        return Made(page.listed(), diagnostics.items, written, self.cache.store_html(html))
+        files = article_files(page, self.theme.article(page))
+        for relative, data in files.items():
+            if self.out is not None:
+                put(self.out, relative, data)
+        kept = {relative: self.cache.store(data) for relative, data in files.items()}
+        return Made(page.listed(), diagnostics.items, tuple(files), kept)

@@ -33,7 +33,7 @@ from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
 from .output import ASSETS, DryRun, Output, check_output_dir, content_digest, is_own
-from .pages import Made, PageMaker, page_path
+from .pages import Made, PageMaker, article_paths
 from .parallel import make_pages
 from .project import Project as Project  # re-exported: where a site's parts live
 from .reading import Reader, Refused
@@ -308,13 +308,13 @@ class Site:
             if hit is None:
                 misses.append(entry)
                 continue
-            cached, html = hit
+            cached, files = hit
             self._from_cache += 1
             entry.page = cached.page
             entry.diagnostics += cached.diagnostics
             owner = self._owner(entry.source.path)
             with Diagnostics(entry.diagnostics).guard(entry.source.path):
-                self.output.replace(owner, {page_path(entry.peek.slug): html})
+                self.output.replace(owner, files)
             done += 1
             if self.progress:
                 self.progress(done, len(entries))
@@ -322,7 +322,9 @@ class Site:
         out = None if isinstance(self.output, DryRun) else self.output.folder
         claimed = False  # no journal, no new files: then pages are made but not written
         with Diagnostics(self.site_problems["write"]).guard(self.project.out):
-            self.output.expect({page_path(e.peek.slug): owners[e] for e in misses if e.peek})
+            self.output.expect(
+                {path: owners[e] for e in misses if e.peek for path in article_paths(e.peek.slug)}
+            )
             claimed = True
         out = out if claimed else None
         maker = PageMaker(self.theme, self.glossary, self.links, out, self.cache)
@@ -332,14 +334,14 @@ class Site:
             entry.diagnostics += made.diagnostics
             if made.written:
                 self.output.adopt(owners[entry], made.written)
-            if made.page and made.html:
+            if made.page and made.kept:
                 self.cache.put(entry.key, self._cache_entry(made.page, made))
             done += 1
             if self.progress:
                 self.progress(done, len(entries))
         return list(entries)
 
-    def _cached(self, entry: Entry) -> tuple[CacheEntry, str] | None:
+    def _cached(self, entry: Entry) -> tuple[CacheEntry, dict[str, bytes]] | None:
         """The entry's page from the cache, if what rendering it read is still the same:
         the pages and files its links reach, and the glossary notes that occur in it."""
         hit = self.cache.get(entry.key)
@@ -368,7 +370,7 @@ class Site:
         glossary, notes = self._glossary_notes()
         used = {key: notes[key] for key in page.found if key in notes}
         links = {name: self.links.state(name) for name in page.targets}
-        return CacheEntry(page, tuple(made.diagnostics), made.html, glossary, used, links)
+        return CacheEntry(page, tuple(made.diagnostics), made.kept, glossary, used, links)
 
     def _glossary_notes(self) -> tuple[str, dict[str, str]]:
         """A digest of the glossary, and of each of its notes by key."""
