@@ -64,7 +64,6 @@ class LinkState:
     links: SourceLinks
     path: Path  # the file the markdown comes from, for messages
     first_line: int  # the line of that file where the markdown starts
-    root: str = PAGE_ROOT  # from the page the markdown lands on back to the site's root
     files: set[str] = field(default_factory=set)  # linked files to copy, folder-relative
     targets: set[str] = field(default_factory=set)  # every name linked, found or not
     problems: Diagnostics = field(default_factory=Diagnostics)
@@ -118,7 +117,7 @@ def resolve(url: str, state: LinkState, line: int) -> str:
     relative = target.relative_to(folder).as_posix()
     state.targets.add(relative)
     if relative in state.links.pages:
-        return f"{state.root}{quote(state.links.pages[relative])}/index.html{suffix}"
+        return f"{PAGE_ROOT}{quote(state.links.pages[relative])}/index.html{suffix}"
     if relative in state.links.sources:
         state.problems.warning(
             state.path, line, f"link to '{url}': that article has no page (a draft, or broken)"
@@ -131,4 +130,4 @@ def resolve(url: str, state: LinkState, line: int) -> str:
         )
         return url
     state.files.add(relative)
-    return f"{state.root}{FILES}/{quote(relative)}{suffix}"
+    return f"{PAGE_ROOT}{FILES}/{quote(relative)}{suffix}"

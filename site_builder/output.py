@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import shown
@@ -48,11 +48,12 @@ def is_own(relative: str) -> bool:
 
     The manifest, the journal and temporaries: `.site-builder-*`, at any depth.
     """
-    return PurePosixPath(relative).name.startswith(OWN)
+    return relative.rstrip("/").rsplit("/", 1)[-1].startswith(OWN)
 
 
-def check_output_dir(out: Path, project: Path, protected: list[Path]) -> None:
-    """Refuse an output folder that could overwrite the project or files we did not write."""
+def check_output_dir(out: Path, project: Path, protected: list[Path]) -> list[str]:
+    """Refuse an output folder that could overwrite the project or files we did not write;
+    the files it holds (for Output, which need not look again)."""
     target = out.resolve()
     if target == project.resolve() or target == Path(target.anchor):
         raise OutputError(
@@ -68,14 +69,14 @@ def check_output_dir(out: Path, project: Path, protected: list[Path]) -> None:
             )
     if target.exists() and not target.is_dir():
         raise OutputError(f"{shown(out)}: error: is a file, not a folder")
+    listing: list[str] = []
     if target.is_dir():
         # Ours: what the manifest lists, what an interrupted build listed in the journal
         # before creating it, and our temporaries.
         owned = set(_read_manifest(target)) | set(_read_journal(target))
+        listing = list(_files(target))
         strangers = sorted(
-            relative
-            for relative in _files(target)
-            if relative not in owned and not _bookkeeping(relative)
+            relative for relative in listing if relative not in owned and not _bookkeeping(relative)
         )
         if strangers:
             listed = ", ".join(strangers[:5]) + (" ..." if len(strangers) > 5 else "")
@@ -83,6 +84,7 @@ def check_output_dir(out: Path, project: Path, protected: list[Path]) -> None:
                 f"{shown(out)}: error: holds files site-builder did not write ({listed}); "
                 "empty it or choose another output folder"
             )
+    return listing
 
 
 class Output:
@@ -93,7 +95,8 @@ class Output:
     A failed write or removal raises OSError naming the file; what was there stays.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, listing: Iterable[str] | None = None) -> None:
+        """`listing`: the files the folder holds, if known (check_output_dir)."""
         self.folder = folder
         self._listed = _read_manifest(folder)  # what the manifest on disk says
         journaled = _read_journal(folder)
@@ -105,7 +108,7 @@ class Output:
         self.failed = False  # whether a write failed since the last save
         self._claimed = set(self.files)  # provably ours: in the manifest or the journal
         self._pending: dict[str, tuple[Path, Path]] = {}  # new: (temporary, target)
-        self._recover()
+        self._recover(listing)
 
     def write(self, relative: str, content: str | bytes, owner: str = SITE) -> None:
         """Write one file atomically, and only if its content changed."""
@@ -224,10 +227,10 @@ class Output:
 
     # What touches the disk (a dry run does none of it)
 
-    def _recover(self) -> None:
+    def _recover(self, listing: Iterable[str] | None) -> None:
         """Remove the temporaries an interrupted build left behind."""
         if self.folder.is_dir():
-            for relative in _files(self.folder):
+            for relative in _files(self.folder) if listing is None else listing:
                 if PurePosixPath(relative).name.startswith(TEMPORARY):
                     self._delete(self.folder / relative)
 
@@ -326,7 +329,7 @@ class DryRun(Output):
         self._by_owner = {}
         self._listed = {}
 
-    def _recover(self) -> None:
+    def _recover(self, listing: Iterable[str] | None) -> None:
         pass
 
     def _store(self, relative: str, target: Path, data: bytes) -> None:
@@ -430,14 +433,22 @@ def _naming(exc: OSError, path: Path) -> OSError:
 
 
 def _files(folder: Path) -> Iterator[str]:
-    """Every file under the folder, by POSIX path relative to it, a .git folder left out."""
-    for top, folders, names in os.walk(folder):
-        here = Path(top)
-        if here == folder and GIT in folders:
-            folders.remove(GIT)
-        for name in names:
-            if (here / name).is_file():
-                yield (here / name).relative_to(folder).as_posix()
+    """Every file under the folder, by POSIX path relative to it, a .git folder left out
+    (symlinks are not followed: a symlink to a file counts as a file)."""
+    stack = [("", str(folder))]
+    while stack:
+        prefix, path = stack.pop()
+        try:
+            listing = os.scandir(path)
+        except OSError:
+            continue
+        with listing:
+            for entry in listing:
+                if entry.is_dir(follow_symlinks=False):
+                    if not (prefix == "" and entry.name == GIT):
+                        stack.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    yield prefix + entry.name
 
 
 def _bookkeeping(relative: str) -> bool:
@@ -447,13 +458,8 @@ def _bookkeeping(relative: str) -> bool:
 
 def _listable(relative: str) -> bool:
     """Whether a path read from the manifest or journal can be one we wrote."""
-    path = PurePosixPath(relative)
-    return (
-        bool(relative)
-        and not path.is_absolute()
-        and ".." not in path.parts
-        and not is_own(relative)
-    )
+    parts = relative.split("/")
+    return bool(relative) and parts[0] != "" and ".." not in parts and not is_own(relative)
 
 
 def _read_manifest(folder: Path) -> dict[str, str]:

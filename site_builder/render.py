@@ -10,7 +10,7 @@ Markdown nested deeper than the parsers read is an error at its line (nesting.py
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,7 +32,7 @@ from .footnotes import FootnoteState, footnotes_plugin
 from .glossary import Glossary, build_trie
 from .headings import headings_plugin
 from .links import ENV_KEY as LINKS_KEY
-from .links import PAGE_ROOT, LinkState, SourceLinks, links_plugin
+from .links import LinkState, SourceLinks, links_plugin
 from .nesting import nesting_plugin, report_too_deep
 from .notes import Note
 from .sources import Article
@@ -50,6 +50,8 @@ class Place:
     note_id: str
     refs: tuple[str, ...]
     excerpts: tuple[Excerpt, ...] = ()
+    # The note as the page shows it (links from an article page), for the terms pages.
+    body: NoteBody | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -141,8 +143,9 @@ def render_article(
             anchoring.note_ids[note.key],
             tuple(anchoring.refs[note.key]),
             tuple(anchoring.excerpts.get(note.key, ())),
+            NoteBody(note_body.gloss, note_body.detail),
         )
-        for note in anchoring.placed
+        for note, note_body in zip(anchoring.placed, bodies, strict=True)
     )
     opening = next(
         (
@@ -163,22 +166,18 @@ def render_article(
     )
 
 
-def render_note_body(
-    note: Note, links: SourceLinks | None = None, root: str = PAGE_ROOT
-) -> NoteBody:
-    """A note's own markdown as HTML (notes are not anchored themselves); its links to
-    other pages and files lead from `root`, the way back to the site's root."""
-    return _note_body(note.body, note.path, note.body_line, links, root)
+def render_note_body(note: Note, links: SourceLinks | None = None) -> NoteBody:
+    """A note's own markdown as HTML (notes are not anchored themselves), linking from
+    a page one folder down from the site's root (an article's)."""
+    return _note_body(note.body, note.path, note.body_line, links)
 
 
-@lru_cache(maxsize=4096)  # a glossary note is rendered once for all the pages it is on
-def _note_body(
-    markdown: str, path: Path, line: int, links: SourceLinks | None, root: str
-) -> NoteBody:
+@lru_cache(maxsize=16384)  # a glossary note is rendered once for all the pages it is on
+def _note_body(markdown: str, path: Path, line: int, links: SourceLinks | None) -> NoteBody:
     md = note_parser()
     env: dict[str, object] = {}
     if links is not None:
-        env[LINKS_KEY] = state = LinkState(links, path, line, root)
+        env[LINKS_KEY] = state = LinkState(links, path, line)
     tokens = md.parse(markdown, env)
     # The gloss ends where the first top-level block closes.
     split = next(

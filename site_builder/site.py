@@ -153,12 +153,12 @@ class Site:
         self.theme = Theme(self.config, project.templates, self.reader)
         cache = cache_folder(project.root)
         if write:
-            check_output_dir(
+            listing = check_output_dir(
                 project.out,
                 project.root,
                 [project.source, project.templates, project.static, project.public, project.config],
             )
-            self.output = Output(project.out)
+            self.output = Output(project.out, listing)
         else:
             self.output = DryRun(project.out)
         self.cache = PageCache.open(cache if write and self.use_cache else None)

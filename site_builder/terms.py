@@ -11,7 +11,8 @@ page shows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from .alphabet import Group, Key, group, jump_bar, sort_key
 from .excerpts import Excerpt
@@ -42,12 +43,34 @@ class Occurrence:
 
 @dataclass(frozen=True)
 class TermEntry:
+    """One term: what its entry on the terms page and its own page show.
+
+    Its note is rendered only when a page showing it is made (a build whose terms
+    pages are unchanged renders none), or taken as an article page showed it.
+    """
+
     term: str
     slug: str  # its page: terms/SLUG/
     aliases: tuple[str, ...]
-    gloss: str  # the note's first block as HTML, linking from terms/
-    note: NoteBody  # the whole note as HTML, linking from terms/SLUG/
+    definition: Note  # the note the terms pages show
     occurrences: tuple[Occurrence, ...]
+    shown: NoteBody | None = field(default=None, compare=False, repr=False)  # on a page
+    links: SourceLinks | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def _body(self) -> NoteBody:
+        """The note as HTML, linking from a page one folder down (terms/, an article)."""
+        return self.shown or render_note_body(self.definition, self.links)
+
+    @property
+    def gloss(self) -> str:
+        """The note's first block as HTML, linking from terms/."""
+        return self._body.gloss
+
+    @cached_property
+    def note(self) -> NoteBody:
+        """The whole note as HTML, linking from terms/SLUG/."""
+        return NoteBody(_deeper(self._body.gloss), _deeper(self._body.detail))
 
     @property
     def anchor(self) -> str:
@@ -80,12 +103,15 @@ def collect_terms(
     found: dict[str, list[Occurrence]] = {}
     for note in _all_notes(rendered, glossary):
         notes.setdefault(note.key, []).append(note)
+    shown: dict[Note, NoteBody] = {}
     for page in rendered:
         meta = page.article.meta
         for place in page.places:
             found.setdefault(place.note.key, []).append(
                 Occurrence(meta.title, meta.slug, place.refs, place.excerpts)
             )
+            if place.body is not None:
+                shown.setdefault(place.note, place.body)
     slugs = Ids()
     entries = []
     for key, group_ in sorted(notes.items(), key=lambda item: sort_key(item[1][0].term)):
@@ -96,9 +122,10 @@ def collect_terms(
                 term=note.term,
                 slug=slugs.unique(slugify(note.term) or "term"),
                 aliases=tuple(dict.fromkeys(a for n in group_ for a in n.aliases)),
-                gloss=render_note_body(note, links).gloss,
-                note=render_note_body(note, links, TERM_ROOT),
+                definition=note,
                 occurrences=tuple(found.get(key, ())),
+                shown=shown.get(note),
+                links=links,
             )
         )
     used = [entry for entry in entries if entry.occurrences]
@@ -108,6 +135,13 @@ def collect_terms(
         tuple(jump_bar(groups)),
         tuple(entry for entry in entries if not entry.occurrences),
     )
+
+
+def _deeper(html: str) -> str:
+    """Markup linking from a page one folder down, made to link from two folders down:
+    every relative link that climbs to the site's root climbs one folder more. (Attribute
+    values are always written in double quotes, and text never holds a bare `"`.)"""
+    return html.replace(' href="../', ' href="../../').replace(' src="../', ' src="../../')
 
 
 def _all_notes(rendered: Sequence[RenderedArticle], glossary: Glossary) -> Iterable[Note]:

@@ -75,7 +75,7 @@ def site_views(
 
 def _index_shows(terms: TermsIndex) -> object:
     """What the terms page shows of each term: all but the note's detail."""
-    return [(e.term, e.slug, e.aliases, e.gloss, e.occurrences) for e in terms.entries]
+    return [(e.term, e.slug, e.aliases, e.definition, e.occurrences) for e in terms.entries]
 
 
 def reading_order(page: RenderedArticle) -> tuple[bool, float, str]:
