@@ -37,7 +37,7 @@ from .sources import Peek
 INDEX = "index"
 PAGES = "pages"
 SIGNATURE = 32  # bytes of a blake2b signature, ahead of what it signs
-FORMAT = 3  # the layout of the index: bump when it changes
+FORMAT = 5  # the layout of the index: bump when it changes
 
 
 def digest(*parts: object) -> str:
@@ -64,12 +64,28 @@ class Entry:
     """One article page as rendered: its page without the html (its files are kept
     apart, by content) and the conditions it was rendered under."""
 
-    page: RenderedArticle  # without html or body: what the site-wide pages show
+    listing: bytes  # the page without html or body (what site-wide pages show), pickled
+    listed: str  # a digest of it
+    summary: Summary  # what a build needs of it when no site-wide page is made again
     diagnostics: tuple[Diagnostic, ...]
     files: Mapping[str, str]  # each of the article's files in the output -> its name here
     glossary: str  # digest of the glossary then
     glossary_used: Mapping[str, str]  # key -> note_digest of each glossary note that occurs
     links: Mapping[str, object]  # each name its links reach -> what it was (SourceLinks.state)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a build needs of a page when no site-wide page is made: what it links to,
+    and how many notes it shows."""
+
+    files: frozenset[str] = frozenset()
+    targets: frozenset[str] = frozenset()
+    notes: int = 0
+
+    @classmethod
+    def of(cls, page: RenderedArticle) -> Summary:
+        return cls(page.files, page.targets, page.note_count)
 
 
 @dataclass
@@ -79,10 +95,13 @@ class PageCache:
     folder: Path | None  # None: no cache (--no-cache, or a dry run)
     entries: dict[str, Entry] = field(default_factory=dict)
     glossaries: dict[str, dict[str, str]] = field(default_factory=dict)  # digest -> notes
-    # A site-wide page -> digests of what it shows (views.py) and of what was written.
-    views: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A site-wide page -> digest of what it shows (views.py); and of what was written, its
+    # size and time (Output.stamp).
+    views: dict[str, tuple[str, str, int, int]] = field(default_factory=dict)
+    site: str = ""  # a digest of all the site-wide pages show (Site._site_pages_kept)
     peeks: dict[str, Peek] = field(default_factory=dict)  # sources.peek_key -> its peek
     _secret: bytes = b""
+    _saved: tuple[object, ...] = ()  # what the index on disk holds, to write it only if changed
 
     @classmethod
     def open(cls, folder: Path | None) -> PageCache:
@@ -98,7 +117,8 @@ class PageCache:
             try:
                 format_, *parts = pickle.loads(loaded)  # signed by us: trusted
                 if format_ == (FORMAT, __version__):
-                    cache.entries, cache.glossaries, cache.views, cache.peeks = parts
+                    cache.entries, cache.glossaries, cache.views, cache.peeks, cache.site = parts
+                    cache._saved = cache._parts()
             except Exception:  # an unreadable cache is an empty one
                 pass
         return cache
@@ -143,11 +163,23 @@ class PageCache:
         wanted = {entry.glossary for entry in self.entries.values()} | {glossary}
         self.glossaries[glossary] = dict(notes)
         self.glossaries = {key: value for key, value in self.glossaries.items() if key in wanted}
-        parts = (self.entries, self.glossaries, self.views, self.peeks)
-        data = pickle.dumps(((FORMAT, __version__), *parts))
-        self._write(self.folder / INDEX, data)
+        parts = self._parts()
+        if parts == self._saved:
+            return  # nothing new: a warm build writes nothing here either
+        self._write(self.folder / INDEX, pickle.dumps(((FORMAT, __version__), *parts)))
+        self._saved = parts
         keep = {name for entry in self.entries.values() for name in entry.files.values()}
         _remove_except(self.folder / PAGES, keep)
+
+    def _parts(self) -> tuple[object, ...]:
+        """What the index holds (copies, compared with what a build leaves)."""
+        return (
+            dict(self.entries),
+            {key: dict(notes) for key, notes in self.glossaries.items()},
+            dict(self.views),
+            dict(self.peeks),
+            self.site,
+        )
 
     # Signed files
 

@@ -184,13 +184,24 @@ class Output:
             self._by_owner.setdefault(owner, set()).add(relative)
         self.written.add(relative)
 
-    def keep(self, relative: str, digest: str) -> bool:
-        """Keep a file of ours as it is, as if written again, if its content has this digest
-        (content_digest); False when it is not there so."""
+    def stamp(self, relative: str, content: str | bytes) -> tuple[str, int, int]:
+        """What `keep` knows a file by: its content's digest, its size and time as written."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        try:
+            status = os.stat(self.folder / relative)
+        except OSError:
+            return content_digest(data), -1, -1
+        return content_digest(data), status.st_size, status.st_mtime_ns
+
+    def keep(self, relative: str, digest: str, size: int = -1, time: int = -1) -> bool:
+        """Keep a file of ours as it is, as if written again, if it is as `stamp` said: the
+        same size and time, or else the same content; False when it is not there so."""
         if relative not in self.files:
             return False
         try:
-            if content_digest((self.folder / relative).read_bytes()) != digest:
+            status = os.stat(self.folder / relative)
+            same = (status.st_size, status.st_mtime_ns) == (size, time)
+            if not same and content_digest((self.folder / relative).read_bytes()) != digest:
                 return False
         except OSError:
             return False

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from .cache import PageCache
+from .cache import PageCache, digest
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics
 from .glossary import Glossary
@@ -34,6 +34,7 @@ class Made:
     diagnostics: list[Diagnostic]
     written: tuple[str, ...] = ()  # the article's files in the output (its page first)
     kept: Mapping[str, str] = field(default_factory=dict)  # each file's name in the cache
+    listed: str = ""  # a digest of `page`, made here: worked out on all processes
 
 
 def article_paths(slug: str) -> tuple[str, ...]:
@@ -94,4 +95,5 @@ class PageMaker:
             if self.out is not None:
                 put(self.out, relative, data)
         kept = {relative: self.cache.store(data) for relative, data in files.items()}
-        return Made(page.listed(), diagnostics.items, tuple(files), kept)
+        listed = page.listed()
+        return Made(listed, diagnostics.items, tuple(files), kept, digest(listed))

@@ -17,6 +17,7 @@ stages for the inputs that changed, guided by what each output depends on:
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from functools import partial
 from pathlib import Path
 
 from .cache import Entry as CacheEntry
-from .cache import PageCache, cache_folder, digest, note_digest, versions
+from .cache import PageCache, Summary, cache_folder, digest, note_digest, versions
 from .changes import EVERYTHING, Kind, classify
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics
@@ -32,7 +33,7 @@ from .discover import discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
-from .output import ASSETS, DryRun, Output, check_output_dir, content_digest, is_own
+from .output import ASSETS, DryRun, Output, check_output_dir, is_own
 from .pages import Made, PageMaker, article_paths
 from .parallel import make_pages
 from .project import Project as Project  # re-exported: where a site's parts live
@@ -69,9 +70,29 @@ class Entry:
 
     source: Source
     peek: Peek | None = None  # None: its input cannot be read
-    page: RenderedArticle | None = None  # as listed; None: no page (unreadable, slug clash)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     key: str = ""  # of its page in the cache
+    listed: str = ""  # a digest of its page as listed: what the site-wide pages show of it
+    summary: Summary | None = None  # None: no page (unreadable, slug clash)
+    _page: RenderedArticle | None = None
+    _listing: bytes = b""  # the page as the cache keeps it: unpickled when first used
+
+    @property
+    def page(self) -> RenderedArticle | None:
+        """Its page as listed (no html, no text); None: no page."""
+        if self._listing:
+            self._page, self._listing = pickle.loads(self._listing), b""  # signed: ours
+        return self._page
+
+    @page.setter
+    def page(self, page: RenderedArticle | None) -> None:
+        self._page, self._listing = page, b""
+        self.summary = Summary.of(page) if page else None
+
+    def cached(self, entry: CacheEntry) -> None:
+        """Its page as the cache holds it, left pickled until a site-wide page needs it."""
+        self._page, self._listing = None, entry.listing
+        self.summary, self.listed = entry.summary, entry.listed
 
 
 def build_site(
@@ -136,6 +157,7 @@ class Site:
         self._glossary_digests: tuple[Glossary, str, dict[str, str]] | None = None
         self._from_cache = 0  # pages the last _make took from the cache
         self._owners: dict[Path, str] = {}
+        self._shown_known = True  # whether `shown` holds what each site-wide page shows
         # The files the last discovery found, by name: the sources each one is part of.
         self._known: dict[str, list[Path]] = {}
         self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
@@ -213,10 +235,12 @@ class Site:
         linking = self._linking_to(_moved(old_links, self.links) | files) - dirty
         self._peek(linking)  # their pages link to pages or files that came, went or moved
         dirty |= linking
-        newly = [e for e in publishable if e.page is None and e not in dirty]
+        newly = [e for e in publishable if e.summary is None and e not in dirty]
         rendered = self._make([e for e in publishable if e in dirty] + newly)
         # The site-wide pages show every article: look at them only when an entry in them moved.
-        if (
+        if not self._shown_known:
+            self._site_stages(partial(self._write_site_pages, full=True))
+        elif (
             added_or_removed
             or glossary_changed
             or newly
@@ -310,7 +334,7 @@ class Site:
                 continue
             cached, files = hit
             self._from_cache += 1
-            entry.page = cached.page
+            entry.cached(cached)
             entry.diagnostics += cached.diagnostics
             owner = self._owner(entry.source.path)
             with Diagnostics(entry.diagnostics).guard(entry.source.path):
@@ -331,6 +355,7 @@ class Site:
         made_pages = make_pages(maker, [entry.source for entry in misses], self.jobs)
         for entry, made in zip(misses, made_pages, strict=True):
             entry.page = made.page if claimed else None
+            entry.listed = made.listed
             entry.diagnostics += made.diagnostics
             if made.written:
                 self.output.adopt(owners[entry], made.written)
@@ -370,7 +395,16 @@ class Site:
         glossary, notes = self._glossary_notes()
         used = {key: notes[key] for key in page.found if key in notes}
         links = {name: self.links.state(name) for name in page.targets}
-        return CacheEntry(page, tuple(made.diagnostics), made.kept, glossary, used, links)
+        return CacheEntry(
+            pickle.dumps(page),
+            made.listed,
+            Summary.of(page),
+            tuple(made.diagnostics),
+            made.kept,
+            glossary,
+            used,
+            links,
+        )
 
     def _glossary_notes(self) -> tuple[str, dict[str, str]]:
         """A digest of the glossary, and of each of its notes by key."""
@@ -383,6 +417,9 @@ class Site:
         """The site-wide pages (views.py) whose value changed, or all of them."""
         pages = [entry.page for entry in self.entries.values() if entry.page]
         own_robots = self._in_public("robots.txt")
+        if full and self._site_pages_kept(own_robots):
+            return
+        self._shown_known = True
         views = site_views(pages, self.glossary, self.theme, self.config, own_robots, self.links)
         wanted = {view.path for view in views}
         for path in [path for path in self.shown if path not in wanted]:
@@ -401,16 +438,38 @@ class Site:
                 and shows
                 and made
                 and made[0] == shows
-                and self.output.keep(view.path, made[1])
+                and self.output.keep(view.path, *made[1:])
             ):
                 self.shown[view.path] = view.shows
                 continue
             text = _template(view.make, problems)
             if text is not None:
                 self.shown[view.path] = view.shows
-                self.cache.views[view.path] = (shows, content_digest(text.encode()))
                 self.output.write(view.path, text)
+                self.cache.views[view.path] = (shows, *self.output.stamp(view.path, text))
         self.site_problems["templates"] = problems.items
+
+    def _site_pages_kept(self, own_robots: bool) -> bool:
+        """Whether the site-wide pages are all as the last build made them, from the same
+        pages, glossary, links, settings and templates (then nothing is worked out again)."""
+        pages = sorted(
+            (self._owner(path), e.listed) for path, e in self.entries.items() if e.summary
+        )
+        site = digest(
+            self._fingerprint,
+            own_robots,
+            self._glossary_notes()[0],
+            sorted(self.links.pages.items()),
+            sorted(self.links.sources),
+            pages,
+        )
+        last, self.cache.site = self.cache.site, site
+        if not self.use_cache or last != site or not self.cache.views:
+            return False
+        if not all(self.output.keep(path, *made[1:]) for path, made in self.cache.views.items()):
+            return False
+        self.shown, self._shown_known = {}, False  # a rebuild works them out (full) first
+        return True
 
     def _write_assets(self) -> None:
         """Static files (the theme's, overridden by the project's) and the code styles."""
@@ -427,7 +486,9 @@ class Site:
     def _write_files(self) -> None:
         """The files beside the articles that pages link to, under _files/."""
         folder = self.links.folder
-        linked = sorted({name for e in self.entries.values() if e.page for name in e.page.files})
+        linked = sorted(
+            {name for e in self.entries.values() if e.summary for name in e.summary.files}
+        )
         files = {}
         problems = Diagnostics()
         for name in linked:
@@ -482,7 +543,7 @@ class Site:
         return {
             e
             for e in self.entries.values()
-            if e.page and any(_within(target, names) for target in e.page.targets)
+            if e.summary and any(_within(target, names) for target in e.summary.targets)
         }
 
     def _owner(self, path: Path) -> str:
@@ -521,7 +582,7 @@ class Site:
                 dirty.add(entry)
             elif path.name in changed or (source.notes and source.notes.name in changed):
                 dirty.add(entry)
-        return dirty, bool(removed) or any(entry.page is None for entry in dirty)
+        return dirty, bool(removed) or any(entry.summary is None for entry in dirty)
 
     def _glossary_users(self, old: Glossary, new: Glossary) -> set[Entry]:
         """Entries in which a glossary note that changed (or came, or went) occurs."""
@@ -553,9 +614,9 @@ class Site:
             report.diagnostics.extend(problems)
         for entry in entries:
             report.diagnostics.extend(entry.diagnostics)
-        report.pages = sum(1 for entry in rendered if entry.page)
+        report.pages = sum(1 for entry in rendered if entry.summary)
         report.cached = self._from_cache
-        report.notes = sum(entry.page.note_count for entry in rendered if entry.page)
+        report.notes = sum(entry.summary.notes for entry in rendered if entry.summary)
         report.seconds = time.perf_counter() - started
         return report
 
