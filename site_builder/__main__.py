@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -279,6 +280,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C before watching began (say, during the first build)
         print("stopped", file=sys.stderr)
         return EXIT_CLEAN if args.command in ("watch", "serve") else EXIT_INTERRUPTED
+    except BrokenPipeError:  # `site-builder build | head -1`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
+        return EXIT_CLEAN
     except Exception as exc:  # no input should get here: say so, without a traceback
         print(printable(f"error: {INTERNAL}: {type(exc).__name__}: {exc}"), file=sys.stderr)
         if args.debug:

@@ -547,3 +547,21 @@ def test_a_toml_escape_cannot_bring_a_control_character_into_a_setting(
     assert result.err.splitlines() == [
         "site.toml:1: error: option 'title' holds control character U+0007"
     ]
+
+
+def test_a_reader_that_stops_reading_is_no_error(tmp_path: Path) -> None:
+    # `site-builder build | head -1`: the summary's second line meets a closed pipe.
+    make_site(tmp_path, GOOD)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "build"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_environment(),
+    )
+    assert build.stdout is not None and build.stderr is not None
+    build.stdout.close()  # before a word is read
+    errors = build.stderr.read().decode()
+    assert build.wait(timeout=120) == 0, errors
+    assert "error" not in errors
+    assert (tmp_path / "_site" / "good" / "index.html").is_file()
