@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -63,7 +64,7 @@ class PageText(HTMLParser):
         self._hidden = 0  # inside <template>
         self._drop_newline = False
 
-    @property
+    @cached_property  # read once parsing is done; joined once, however many targets read it
     def text(self) -> str:
         return "".join(self._pieces)
 
@@ -128,10 +129,12 @@ def article_annotations(
     own = urljoin(base, FILE) if base else FILE
     source = base or PAGE
     lang = page.article.meta.lang
-    items = [
-        _annotation(place, f"{own}#{place.note_id}", source, parsed, lang, links)
-        for place in page.places
-    ]
+    items = []
+    for place in page.places:
+        spans = [parsed.spans[ref] for ref in place.refs if ref in parsed.spans]
+        if spans:  # always, unless a theme drops the term links; a target is required
+            targets = [_target(source, parsed.text, span) for span in spans]
+            items.append(_annotation(place, f"{own}#{place.note_id}", targets, lang, links))
     document = {
         "@context": CONTEXT,
         "id": own,
@@ -148,8 +151,7 @@ def article_annotations(
 def _annotation(
     place: Place,
     ident: str,
-    source: str,
-    parsed: PageText,
+    targets: list[dict[str, object]],
     lang: str,
     links: SourceLinks | None,
 ) -> dict[str, object]:
@@ -169,15 +171,12 @@ def _annotation(
                 {"type": "TextualBody", "format": "text/plain", "value": plain, **language},
             ],
         },
-        "target": [
-            _target(source, parsed, parsed.spans[ref]) for ref in place.refs if ref in parsed.spans
-        ],
+        "target": targets,
     }
 
 
-def _target(source: str, parsed: PageText, span: tuple[int, int]) -> dict[str, object]:
+def _target(source: str, text: str, span: tuple[int, int]) -> dict[str, object]:
     start, end = span
-    text = parsed.text
     return {
         "source": source,
         "selector": [
