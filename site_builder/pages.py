@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+from .annotations import FILE as ANNOTATIONS
+from .annotations import article_annotations
 from .cache import PageCache, digest
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics
@@ -40,13 +42,19 @@ class Made:
 def article_paths(slug: str) -> tuple[str, ...]:
     """Where an article's files go in the output: its page, and what goes beside it
     (known before the page is made, so that the output can claim them first)."""
-    return (f"{slug}/index.html",)
+    return (f"{slug}/index.html", f"{slug}/{ANNOTATIONS}")
 
 
-def article_files(page: RenderedArticle, html: str) -> dict[str, bytes]:
-    """The files of one article in the output, by path (article_paths)."""
-    (page_file,) = article_paths(page.article.meta.slug)
-    return {page_file: html.encode("utf-8")}
+def article_files(
+    page: RenderedArticle, html: str, links: SourceLinks | None = None
+) -> dict[str, bytes]:
+    """The files of one article in the output, by path (article_paths): its page, and its
+    notes as W3C Web Annotations (annotations.py); `links` as the page was rendered with."""
+    page_file, annotations_file = article_paths(page.article.meta.slug)
+    return {
+        page_file: html.encode("utf-8"),
+        annotations_file: article_annotations(page, html, links),
+    }
 
 
 @dataclass
@@ -90,7 +98,7 @@ class PageMaker:
         diagnostics.extend(rendering)
         if rendering.errors:
             return Made(None, diagnostics.items)
-        files = article_files(page, self.theme.article(page))
+        files = article_files(page, self.theme.article(page), self.links)
         for relative, data in files.items():
             if self.out is not None:
                 put(self.out, relative, data)

@@ -1,8 +1,8 @@
 """The site-wide pages, as one table: each a path, what it shows, and how to make it.
 
 The reading list, the terms page and each term's page, the tag pages, the
-sitemap, feed and robots.txt, and the 404 page show what every article page
-shows of itself.
+sitemap, feed and robots.txt, the 404 page, and the collection of the notes as
+Web Annotations (annotations.py) show what every article page shows of itself.
 A view's `shows` is that, as a value: a rebuild makes a view again only when
 its value changed since it was last written.
 """
@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from .annotations import FILE as ANNOTATIONS
+from .annotations import collection
 from .config import SiteConfig
 from .dates import instant
 from .glossary import Glossary
@@ -53,6 +55,7 @@ def site_views(
         View("index.html", listed, lambda: theme.index(pages, tags)),
         View("terms/index.html", _index_shows(terms), lambda: theme.terms(terms)),
         View("404.html", None, theme.not_found),
+        _annotations(pages, config),
     ]
     views += [View(term.path, term, partial(theme.term, term)) for term in terms.entries]
     if tags:
@@ -71,6 +74,13 @@ def site_views(
         if not own_robots:
             views.append(View("robots.txt", base, lambda: robots(base)))
     return views
+
+
+def _annotations(pages: Sequence[RenderedArticle], config: SiteConfig) -> View:
+    """The site's collection of Web Annotations: each article's number of them, in order."""
+    counts = [(page.article.meta.slug, page.note_count) for page in pages]
+    shows = (config.base_url, config.title, counts)
+    return View(ANNOTATIONS, shows, partial(collection, counts, config.base_url, config.title))
 
 
 def _index_shows(terms: TermsIndex) -> object:

@@ -26,6 +26,7 @@ from site_builder.config import SiteConfig
 from site_builder.diagnostics import Diagnostics
 from site_builder.discover import discover
 from site_builder.glossary import read_glossary
+from site_builder.pages import article_files
 from site_builder.render import render_article
 from site_builder.site import Project, build_site
 from site_builder.slugs import Ids
@@ -139,6 +140,29 @@ def test_near_with_many_occurrences_in_one_paragraph(tmp_path: Path) -> None:
                 "seeds/a.notes.md": "## Mars\nat: near zebra crossing\n\nThe planet.\n",
             },
         )
+
+    assert_linear(prepare, 1_000)
+
+
+def test_annotations_of_a_note_at_every_occurrence(tmp_path: Path) -> None:
+    # One note at each of thousands of places: a target each, its quote cut from the
+    # page's text (annotations.py), which must be read once, not once a target.
+    def prepare(count: int) -> Work:
+        source = write_site(
+            tmp_path / str(count),
+            {
+                "seeds/a.md": "# Mars\n\n" + "Mars rover " * count + "\n",
+                "seeds/a.notes.md": "## Mars\nat: every\n\nThe planet.\n",
+            },
+        )
+        config, diagnostics = SiteConfig(), Diagnostics()
+        theme = Theme(config)
+        found = discover(source, diagnostics)
+        article = read_article(found.sources[0], config, diagnostics)
+        assert article is not None
+        glossary = read_glossary(found.glossary, diagnostics)
+        page = render_article(article, glossary, theme.note, diagnostics)
+        return partial(article_files, page, theme.article(page))
 
     assert_linear(prepare, 1_000)
 

@@ -426,7 +426,10 @@ def test_a_file_that_cannot_be_removed_stays_ours(tmp_path: Path, cli: Run) -> N
         patch.setattr(Path, "unlink", refuse)
         result = cli("build")
     assert result.code == 1
-    assert result.diagnostics == ["_site:1: error: Permission denied: _site/other/index.html"]
+    # The first of the article's files (annotations.jsonld, then index.html) to be removed.
+    assert result.diagnostics == [
+        "_site:1: error: Permission denied: _site/other/annotations.jsonld"
+    ]
     assert "other/index.html" in json.loads(text_of(out / MANIFEST))
     assert cli("build").code == 0  # still ours: removed now
     assert page_slugs(out) == {"good"}

@@ -1,0 +1,238 @@
+"""The notes as W3C Web Annotations (https://www.w3.org/TR/annotation-model/).
+
+Beside each article page, `SLUG/annotations.jsonld` is an AnnotationPage holding
+one Annotation for each note anchored on the page; `annotations.jsonld` at the
+site's top is the AnnotationCollection of those pages (one a page, in reading order).
+
+- The text selectors count in "the page's text": the `textContent` of the page's
+  `<body>` as the browser parses the built file (what Hypothesis anchors in), which
+  is the notes' text too. `PageText` computes it from the HTML as the DOM would:
+  entities decoded, whitespace kept as it is, `<script>` and `<noscript>` text
+  included, `<template>` content and comments left out. Offsets count code points,
+  as the model asks (JavaScript strings count UTF-16 units: astral characters differ).
+- A note's annotation has a target for each place the note is anchored (the first
+  place first; a note anchored at every occurrence has several): the term's link
+  text, as a TextQuoteSelector and a TextPositionSelector.
+- Its body is a Choice of the note as HTML and as plain text, labelled with the term.
+- IRIs: with a site address, the page's canonical address (its `<link rel="canonical">`)
+  and the files beside it are absolute; without one, every IRI is relative to the
+  file it is in (JSON-LD resolves them against the address the file was read from),
+  and the target is `index.html`, the page as the site's own links name it.
+- The pages cannot name their neighbours (each article's files are made and cached
+  on their own), so the collection carries the order: a small AnnotationPage entry
+  for each page, with `startIndex`, `partOf`, `prev` and `next`, in its `@included`
+  (JSON-LD 1.1). Its size grows with the number of articles, not of annotations.
+
+Footnotes are the article's own, not an editor's notes: they are not annotations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+from .links import SourceLinks
+from .render import Place, RenderedArticle, render_note_body
+
+FILE = "annotations.jsonld"
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+MEDIA_TYPE = "application/ld+json"
+QUOTE_CONTEXT = 32  # characters of prefix and suffix, as Hypothesis records them
+PAGE = "index.html"  # an article page's name beside its annotations, without a site address
+COLLECTION = "../" + FILE  # from an article's folder
+
+# Elements whose first newline the HTML parser drops.
+_LEADING_NEWLINE = frozenset({"pre", "listing", "textarea"})
+
+
+class PageText(HTMLParser):
+    """The text content of an HTML page's `<body>` (or of a fragment, `whole=True`), and
+    where the elements with the ids asked for start and end in it."""
+
+    def __init__(self, ids: Iterable[str] = (), whole: bool = False) -> None:
+        super().__init__(convert_charrefs=True)
+        self.wanted = frozenset(ids)
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.canonical = ""
+        self._pieces: list[str] = []
+        self._length = 0
+        self._in_body = whole
+        self._open: list[tuple[str, str, int]] = []  # (tag, id, start) of elements asked for
+        self._hidden = 0  # inside <template>
+        self._drop_newline = False
+
+    @cached_property  # read once parsing is done; joined once, however many targets read it
+    def text(self) -> str:
+        return "".join(self._pieces)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._drop_newline = False
+        values = dict(attrs)
+        if tag == "body":
+            self._in_body = True
+        elif tag == "link" and not self.canonical and _rel(values) == "canonical":
+            self.canonical = values.get("href") or ""
+        elif tag == "template":
+            self._hidden += 1
+        elif tag == "noscript":
+            self.set_cdata_mode(tag)  # with scripting on, its content is raw text
+        if tag in _LEADING_NEWLINE:
+            self._drop_newline = True
+        ident = values.get("id")
+        if ident in self.wanted and ident not in self.spans and self._in_body:
+            self._open.append((tag, ident, self._length))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._drop_newline = False
+        if tag == "template" and self._hidden:
+            self._hidden -= 1
+        if self._open and self._open[-1][0] == tag:
+            _, ident, start = self._open.pop()
+            self.spans[ident] = (start, self._length)
+
+    def handle_data(self, data: str) -> None:
+        if self._drop_newline and data.startswith("\n"):
+            data = data[1:]
+        self._drop_newline = False
+        if self._in_body and not self._hidden:
+            self._pieces.append(data)
+            self._length += len(data)
+
+
+def _rel(attrs: Mapping[str, str | None]) -> str:
+    return (attrs.get("rel") or "").strip().lower()
+
+
+def page_text(html: str, ids: Iterable[str] = (), whole: bool = False) -> PageText:
+    """The text of a page as its DOM's `document.body.textContent` has it (parsed)."""
+    parser = PageText(ids, whole)
+    # The HTML parser turns every CR LF and lone CR of the input into LF.
+    parser.feed(html.replace("\r\n", "\n").replace("\r", "\n"))
+    parser.close()
+    return parser
+
+
+def article_annotations(
+    page: RenderedArticle, html: str, links: SourceLinks | None = None
+) -> bytes:
+    """`SLUG/annotations.jsonld`: the article's notes as an AnnotationPage, in JSON-LD."""
+    refs = [ref for place in page.places for ref in place.refs]
+    parsed = page_text(html, refs)
+    base = parsed.canonical
+    own = urljoin(base, FILE) if base else FILE
+    source = base or PAGE
+    lang = page.article.meta.lang
+    items = []
+    for place in page.places:
+        spans = [parsed.spans[ref] for ref in place.refs if ref in parsed.spans]
+        if spans:  # always, unless a theme drops the term links; a target is required
+            targets = [_target(source, parsed.text, span) for span in spans]
+            items.append(_annotation(place, f"{own}#{place.note_id}", targets, lang, links))
+    document = {
+        "@context": CONTEXT,
+        "id": own,
+        "type": "AnnotationPage",
+        "partOf": {
+            "id": urljoin(base, COLLECTION) if base else COLLECTION,
+            "type": "AnnotationCollection",
+        },
+        "items": items,
+    }
+    return _dump(document)
+
+
+def _annotation(
+    place: Place,
+    ident: str,
+    targets: list[dict[str, object]],
+    lang: str,
+    links: SourceLinks | None,
+) -> dict[str, object]:
+    note = place.note
+    html = render_note_body(note, links).html  # cached: rendered for the page already
+    plain = page_text(html, whole=True).text.strip()
+    language = {"language": lang} if lang else {}
+    return {
+        "id": ident,
+        "type": "Annotation",
+        "motivation": "describing",
+        "body": {
+            "type": "Choice",
+            "label": note.term,
+            "items": [
+                {"type": "TextualBody", "format": "text/html", "value": html, **language},
+                {"type": "TextualBody", "format": "text/plain", "value": plain, **language},
+            ],
+        },
+        "target": targets,
+    }
+
+
+def _target(source: str, text: str, span: tuple[int, int]) -> dict[str, object]:
+    start, end = span
+    return {
+        "source": source,
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": text[start:end],
+                "prefix": text[max(0, start - QUOTE_CONTEXT) : start],
+                "suffix": text[end : end + QUOTE_CONTEXT],
+            },
+            {"type": "TextPositionSelector", "start": start, "end": end},
+        ],
+    }
+
+
+def collection(pages: Sequence[tuple[str, int]], base_url: str, label: str) -> str:
+    """`annotations.jsonld`: the AnnotationCollection of the articles' pages, each given as
+    (slug, number of annotations) in reading order; pages without any are left out."""
+    ident = base_url + FILE
+    counted = [(base_url + f"{slug}/{FILE}", count) for slug, count in pages if count]
+    document: dict[str, object] = {
+        "@context": CONTEXT,
+        "id": ident,
+        "type": "AnnotationCollection",
+        "label": label,
+        "total": sum(count for _, count in counted),
+    }
+    if counted:
+        document["first"] = counted[0][0]
+        document["last"] = counted[-1][0]
+        document["@included"] = list(_page_entries(ident, counted))
+    return _dump(document).decode("utf-8")
+
+
+def _page_entries(ident: str, counted: Sequence[tuple[str, int]]) -> Iterable[dict[str, object]]:
+    start = 0
+    for number, (page, count) in enumerate(counted):
+        entry: dict[str, object] = {
+            "id": page,
+            "type": "AnnotationPage",
+            "partOf": ident,
+            "startIndex": start,
+        }
+        if number:
+            entry["prev"] = counted[number - 1][0]
+        if number + 1 < len(counted):
+            entry["next"] = counted[number + 1][0]
+        start += count
+        yield entry
+
+
+# Outside strings JSON has none of these: escaped, a file can also be put whole into a
+# <script type="application/ld+json"> element, and no markup in a note shows in it as such.
+_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def _dump(document: Mapping[str, object]) -> bytes:
+    """JSON, never built by hand: readable, UTF-8, markup characters escaped."""
+    text = json.dumps(document, ensure_ascii=False, indent=2).translate(_SAFE)
+    return (text + "\n").encode("utf-8")
