@@ -46,8 +46,10 @@ KEYS = (
     "tags",
     "excerpt",
     "draft",
+    "weight",
 )
 FLAGS = ("excerpt", "draft")
+WEIGHT = re.compile(r"^[+-]?[0-9]{1,9}$")  # a whole number; no sort key needs more digits
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 BOOLEAN = {"true": True, "yes": True, "false": False, "no": False}
 WORD = re.compile(r"[^\W_]+")  # letters and digits: `*Orbits*, briefly` is "orbits briefly"
@@ -67,6 +69,7 @@ class Metadata:
     excerpt: bool = False  # the source is cut off
     draft: bool = False  # built by serve and watch, and by build only with --drafts
     tags: tuple[Tag, ...] = ()
+    weight: int | None = None  # manual order: weighted articles come first, lightest first
 
     @cached_property
     def when(self) -> dates.When | None:
@@ -306,6 +309,13 @@ def _metadata(
                 "2024-05-01 21:00; shown as written, sorted last",
             )
             values[key] = value
+        elif key == "weight":
+            if WEIGHT.match(value.strip()):
+                values[key] = int(value)
+            else:
+                diagnostics.warning(
+                    path, line, f"weight: '{value}' is not a whole number such as 1 or -2; ignored"
+                )
         elif key == "tags":
             tags, unusable = read_tags(value, field.items)
             for name in unusable:
