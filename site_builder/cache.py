@@ -25,6 +25,7 @@ import pickle
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from . import __version__
@@ -45,13 +46,21 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(repr((FORMAT, __version__, parts)).encode(), digest_size=20).hexdigest()
 
 
+@cache
 def versions() -> tuple[str, ...]:
-    """The versions of the libraries that shape a page's markup."""
+    """What shapes a page's markup besides its inputs: this package's code (its version
+    alone stays the same from one commit of a checkout to the next) and the versions
+    of the libraries."""
     import jinja2
     import markdown_it
     import pygments
 
-    return (__version__, markdown_it.__version__, pygments.__version__, jinja2.__version__)
+    code = hashlib.blake2b(digest_size=20)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        code.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    libraries = (markdown_it.__version__, pygments.__version__, jinja2.__version__)
+    return (__version__, code.hexdigest(), *libraries)
 
 
 def note_digest(note: Note) -> str:

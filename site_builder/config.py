@@ -63,7 +63,8 @@ class SiteConfig:
     language: str = setting(
         "en",
         "Default language of articles (a BCP 47 tag such as `en` or `fr-CA`), for "
-        "`<html lang>`; an article's `lang` front matter overrides it.",
+        "`<html lang>` and the way dates are written (`3 February 2025`); an article's "
+        "`lang` front matter overrides it on its page.",
     )
     author: str = setting("", "Site owner, credited in every page's footer.")
     domain: str = setting(

@@ -13,11 +13,19 @@ mdit-py-plugins' anchors plugin was the candidate; its permalink has no
 accessible name and its symbol is raw HTML, and its ids run the lines of a
 two-line heading together ("Mars\\nrover" gives `marsrover`), so this one
 small rule does both.
+
+A page has one `<h1>`, its title (from the front matter or the article's first
+`# heading`, which sources.py takes out of the text). Any other level-one heading,
+in the text or in a note, is shown as a `<h2>` with a warning at its line
+(`one_title_plugin`), so that headings go in order and a screen reader's list of
+them starts at the title.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -26,6 +34,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from .diagnostics import Diagnostics
 from .slugs import Ids, slugify
 
 # Ids that headings leave to others: notes and their links (`note-…`, `ref-…`) and
@@ -34,12 +43,46 @@ NOTE_PREFIXES = ("note", "ref")
 PAGE_IDS = frozenset({"main"})
 LABEL = "Link to this section: "
 SYMBOL = "#"
+ENV_KEY = "headings"
+DEMOTED = (
+    "a level-one heading is shown as a level-two heading (the page's title is its "
+    "one level-one heading); write it as '{marks} {words}'"
+)
+
+
+@dataclass
+class HeadingState:
+    """Where one document comes from, for warnings at its lines, and the warnings."""
+
+    path: Path
+    first_line: int = 1  # the line of that file where the markdown starts
+    marks: str = "##"  # a level-two heading there ('###' in a note: '##' starts a note)
+    problems: Diagnostics = field(default_factory=Diagnostics)
 
 
 def headings_plugin(md: MarkdownIt) -> None:
-    """Give every heading an id from its words, and a permalink to it."""
-    md.core.ruler.after("inline", "heading_links", heading_links)
+    """Give every heading an id from its words, and a permalink to it; no `<h1>`."""
+    md.use(one_title_plugin)
+    md.core.ruler.after("one_title", "heading_links", heading_links)
     md.add_render_rule("heading_link", _render_link)
+
+
+def one_title_plugin(md: MarkdownIt) -> None:
+    """Show level-one headings as level two: the page's title is its one `<h1>`."""
+    md.core.ruler.after("inline", "one_title", one_title)
+
+
+def one_title(state: StateCore) -> None:
+    """The core rule: each `<h1>` made a `<h2>`, with a warning when `env` says where."""
+    where = state.env.get(ENV_KEY)
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open" or token.tag != "h1":
+            continue
+        token.tag = state.tokens[index + 2].tag = "h2"  # the heading_close
+        if isinstance(where, HeadingState) and token.map:
+            words = heading_text(state.tokens[index + 1].children or [])
+            line = where.first_line + token.map[0]
+            where.problems.warning(where.path, line, DEMOTED.format(marks=where.marks, words=words))
 
 
 def heading_links(state: StateCore) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.utils import EnvType
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -30,7 +31,8 @@ from .excerpts import Excerpt
 from .footnotes import ENV_KEY as FOOTNOTES_KEY
 from .footnotes import FootnoteState, footnotes_plugin
 from .glossary import Glossary, build_trie
-from .headings import headings_plugin
+from .headings import ENV_KEY as HEADINGS_KEY
+from .headings import HeadingState, headings_plugin, one_title_plugin
 from .links import ENV_KEY as LINKS_KEY
 from .links import LinkState, SourceLinks, links_plugin
 from .nesting import nesting_plugin, report_too_deep
@@ -79,6 +81,7 @@ class RenderedArticle:
     html: str
     places: tuple[Place, ...]
     opening: str  # the first words of the text, for the reading list
+    words: int = 0  # how many words the text has (not its notes), for a reading time
     files: frozenset[str] = frozenset()  # files beside the articles its page links to
     targets: frozenset[str] = frozenset()  # every name in the source folder it links to
     found: frozenset[str] = frozenset()  # keys of the notes whose terms occur in it
@@ -116,13 +119,15 @@ def render_article(
     md = text_parser(markup) if article.kind == "text" else article_parser(markup)
     body = article.body + ("\u2026" if article.kind == "text" and article.meta.excerpt else "")
     footnotes = FootnoteState(article.path, article.body_line, footnote_html)
-    env: dict[str, object] = {ENV_KEY: anchoring, FOOTNOTES_KEY: footnotes}
+    headings = HeadingState(article.path, article.body_line)
+    env: dict[str, object] = {ENV_KEY: anchoring, FOOTNOTES_KEY: footnotes, HEADINGS_KEY: headings}
     if links is not None:
         env[LINKS_KEY] = state = LinkState(links, article.path, article.body_line)
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
     report_too_deep(env, article.path, article.body_line, diagnostics)
     diagnostics.extend(footnotes.problems)
+    diagnostics.extend(headings.problems)
     files, targets = set(), set()
     if links is not None:
         diagnostics.extend(state.problems)
@@ -160,6 +165,7 @@ def render_article(
         html,
         places,
         _first_words(opening, OPENING_WORDS),
+        count_words(tokens),
         frozenset(files),
         frozenset(targets),
         frozenset(anchoring.counts),
@@ -175,7 +181,8 @@ def render_note_body(note: Note, links: SourceLinks | None = None) -> NoteBody:
 @lru_cache(maxsize=16384)  # a glossary note is rendered once for all the pages it is on
 def _note_body(markdown: str, path: Path, line: int, links: SourceLinks | None) -> NoteBody:
     md = note_parser()
-    env: dict[str, object] = {}
+    headings = HeadingState(path, line, marks="###")
+    env: dict[str, object] = {HEADINGS_KEY: headings}
     if links is not None:
         env[LINKS_KEY] = state = LinkState(links, path, line)
     tokens = md.parse(markdown, env)
@@ -190,7 +197,7 @@ def _note_body(markdown: str, path: Path, line: int, links: SourceLinks | None) 
     )
     render = md.renderer.render
     gloss, detail = render(tokens[:split], md.options, {}), render(tokens[split:], md.options, {})
-    problems = Diagnostics()
+    problems = headings.problems
     report_too_deep(env, path, line, problems)
     if links is None:
         return NoteBody(gloss, detail, problems=tuple(problems.items))
@@ -214,6 +221,21 @@ def _unplaced(note: Note, count: int) -> str:
             f"time{'s' if count > 1 else ''}"
         )
     return f"no occurrence of '{note.term}' is within ten words of '{placement.near}'"
+
+
+def count_words(tokens: Sequence[Token]) -> int:
+    """The words a reader reads in the text: its inline text and code blocks, no markup.
+
+    Counted while rendering, as the page is made: the reading list has only a listed
+    copy of the page, without its text.
+    """
+    count = 0
+    for token in tokens:
+        if token.type == "inline":
+            count += len("".join(map(plain_text, token.children or [])).split())
+        elif token.type in ("fence", "code_block"):
+            count += len(token.content.split())
+    return count
 
 
 def _first_words(text: str, count: int) -> str:
@@ -286,7 +308,7 @@ def text_parser(render_note: AnchoringRenderer = plain_note) -> MarkdownIt:
 def note_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
     md.enable(["table", "strikethrough"]).use(nesting_plugin)
-    return _configure(md.use(autolinks_plugin).use(links_plugin))
+    return _configure(md.use(autolinks_plugin).use(links_plugin).use(one_title_plugin))
 
 
 def pygments_css(dark_selector: str = "@media (prefers-color-scheme: dark)") -> str:

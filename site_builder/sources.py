@@ -3,12 +3,20 @@
 Metadata precedence: notes front matter > source front matter > derived from the
 text (a markdown article's first `# heading`; a scraped text's title line,
 "© Publisher" footer and cut-off ending) > the file name.
+
+A markdown article's first `# heading` is its title, and is taken out of the text
+(the page shows the title as its one `<h1>`). When the source's front matter gives
+another title, that one wins and the heading is left out, with a warning at the
+heading: the source contradicts itself, and the page should not show two titles.
+A title in the notes file's front matter is the editor's choice, made knowing the
+source, so it wins without a warning.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -38,10 +46,13 @@ KEYS = (
     "tags",
     "excerpt",
     "draft",
+    "weight",
 )
 FLAGS = ("excerpt", "draft")
+WEIGHT = re.compile(r"^[+-]?[0-9]{1,9}$")  # a whole number; no sort key needs more digits
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 BOOLEAN = {"true": True, "yes": True, "false": False, "no": False}
+WORD = re.compile(r"[^\W_]+")  # letters and digits: `*Orbits*, briefly` is "orbits briefly"
 ANYWHERE = Reader()  # regular files under the size cap, wherever they are
 
 
@@ -58,6 +69,7 @@ class Metadata:
     excerpt: bool = False  # the source is cut off
     draft: bool = False  # built by serve and watch, and by build only with --drafts
     tags: tuple[Tag, ...] = ()
+    weight: int | None = None  # manual order: weighted articles come first, lightest first
 
     @cached_property
     def when(self) -> dates.When | None:
@@ -194,6 +206,10 @@ def read_article(
         )
         return None
     meta = _metadata(source, derived, front, diagnostics)
+    retitled = notes_file is not None and bool(notes_file.front_matter.get("title"))
+    if kind == "markdown" and derived.title and not retitled:
+        heading_line = front.body_line + skipped - 1
+        _check_heading(source.path, heading_line, derived.title, meta.title, diagnostics)
     if notes_file:
         meta = _metadata(source, meta, notes_file.front_matter, diagnostics, notes_file.path)
     meta = replace(meta, lang=meta.lang or config.language)
@@ -219,6 +235,25 @@ def _derive(kind: str, body: str) -> tuple[Metadata, str, int]:
         excerpt=page.excerpt,
     )
     return meta, "\n\n".join(paragraph.text for paragraph in page.paragraphs), 0
+
+
+def _check_heading(
+    path: Path, line: int, heading: str, title: str, diagnostics: Diagnostics
+) -> None:
+    """Warn at a first `# heading` that the front matter's title replaces."""
+    if _words(heading) != _words(title):
+        diagnostics.warning(
+            path,
+            line,
+            f"the front matter's title '{title}' differs from this heading, which the "
+            "page leaves out (it shows one title); make them the same, or choose the "
+            "title with 'title:' in the notes file's front matter",
+        )
+
+
+def _words(text: str) -> list[str]:
+    """A title's words, for comparing: case, punctuation and markup left out."""
+    return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
 def _h1(line: str) -> str | None:
@@ -274,6 +309,13 @@ def _metadata(
                 "2024-05-01 21:00; shown as written, sorted last",
             )
             values[key] = value
+        elif key == "weight":
+            if WEIGHT.match(value.strip()):
+                values[key] = int(value)
+            else:
+                diagnostics.warning(
+                    path, line, f"weight: '{value}' is not a whole number such as 1 or -2; ignored"
+                )
         elif key == "tags":
             tags, unusable = read_tags(value, field.items)
             for name in unusable:

@@ -1,4 +1,5 @@
-"""Reporting to the terminal: diagnostics, a build's summary, and one line a dev-loop cycle.
+"""Reporting to the terminal: diagnostics, a build's progress and summary, and one line
+a dev-loop cycle.
 
 Below the commands, so that `watch` and `serve` print their loop the same way.
 """
@@ -6,6 +7,8 @@ Below the commands, so that `watch` and `serve` print their loop the same way.
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -17,6 +20,8 @@ if TYPE_CHECKING:  # `build` and `check` need no watcher loaded
 
 DEBUG = False  # set by --debug: internal errors come with their traceback
 DEBUG_HINT = "(run again with --debug to see where)"
+LIVE_FROM = 50  # pages; on a terminal, smaller builds end before a live line would help
+PLAIN_EVERY = 5.0  # seconds between progress lines where output is not a terminal (CI logs)
 
 
 def print_diagnostics(report: BuildReport, stream: TextIO | None = None) -> None:
@@ -26,6 +31,41 @@ def print_diagnostics(report: BuildReport, stream: TextIO | None = None) -> None
         print(diagnostic.format(), file=stream)
         if DEBUG and diagnostic.detail:
             print(printable_lines(diagnostic.detail.rstrip("\n")), file=stream)
+
+
+class ProgressLine:
+    """A build's progress, called with (pages done, pages in all) as each page is made.
+
+    On a terminal, one line rewritten in place as pages are made (for builds of
+    LIVE_FROM pages or more). Elsewhere, where a rewritten line would pile up in a
+    log, one plain line every `every` seconds of a long build, and nothing for a
+    build that ends sooner; the summary comes after either.
+    """
+
+    def __init__(
+        self,
+        verb: str = "made",
+        stream: TextIO | None = None,
+        every: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.verb = verb
+        self.stream = stream or sys.stderr  # looked up now, so redirected stderr is honoured
+        self.live = self.stream.isatty()
+        self.every = PLAIN_EVERY if every is None else every
+        self.clock = clock
+        self.start = self.last = clock()  # made just before the build starts
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        line = f"{self.verb} {done}/{total} pages, {now - self.start:.0f} s"
+        if self.live:
+            if total >= LIVE_FROM:
+                end = "\n" if done == total else ""
+                print(f"\r{line}", end=end, file=self.stream, flush=True)
+        elif now - self.last >= self.every and done < total:
+            self.last = now
+            print(line, file=self.stream, flush=True)
 
 
 def summary(report: BuildReport, verb: str) -> str:

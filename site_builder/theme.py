@@ -20,6 +20,7 @@ from jinja2.loaders import split_template_path
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics, Severity
+from .listing import reading_list, shown_date
 from .notes import Note
 from .reading import Reader, Refused
 from .render import NoteBody, RenderedArticle
@@ -166,12 +167,18 @@ class Theme:
             meta.slug + "/",
             page=page,
             meta=meta,
+            date=shown_date(meta, meta.lang),
             lang=meta.lang,
             description=meta.summary or page.opening,
         )
 
     def index(self, pages: Sequence[RenderedArticle], tags: Sequence[TagEntry] = ()) -> str:
-        return self._render("index.html", "", "", pages=pages, tags=tags, lang=self.config.language)
+        """index.html: the reading list of `pages`, given in reading order."""
+        language = self.config.language
+        groups = reading_list(pages, language)
+        return self._render(
+            "index.html", "", "", pages=pages, groups=groups, tags=tags, lang=language
+        )
 
     def terms(self, index: TermsIndex) -> str:
         """terms/index.html: every term by letter, with its gloss and its places."""
@@ -204,6 +211,7 @@ class Theme:
             f"{TAGS}/{entry.tag.slug}/",
             entry=entry,
             pages=entry.pages,
+            groups=reading_list(entry.pages, self.config.language),
             lang=self.config.language,
         )
 

@@ -16,9 +16,9 @@ from functools import partial
 from .annotations import FILE as ANNOTATIONS
 from .annotations import collection
 from .config import SiteConfig
-from .dates import instant
 from .glossary import Glossary
 from .links import SourceLinks
+from .listing import newest_first, reading_order
 from .render import RenderedArticle
 from .sitemap import feed, robots, sitemap
 from .tags import FOLDER as TAGS
@@ -48,7 +48,7 @@ def site_views(
     `links`: what links in notes lead to (links.py).
     """
     pages = sorted(pages, key=reading_order)
-    listed = [(p.article.meta, p.opening, p.note_count) for p in pages]
+    listed = [_listed(p) for p in pages]
     terms = collect_terms(pages, glossary, links)
     tags = collect_tags(pages)
     views = [
@@ -62,7 +62,7 @@ def site_views(
         counts = [(entry.tag, len(entry.pages)) for entry in tags]
         views.append(View(f"{TAGS}/index.html", counts, lambda: theme.tags(tags)))
     for entry in tags:
-        shown = (entry.tag, [(p.article.meta, p.opening, p.note_count) for p in entry.pages])
+        shown = (entry.tag, [_listed(p) for p in entry.pages])
         views.append(View(entry.path, shown, partial(theme.tag, entry)))
     base = config.base_url
     if base:  # the files that need the site's address
@@ -70,7 +70,8 @@ def site_views(
         views.append(
             View("sitemap.xml", (base, listed, slugs), lambda: sitemap(base, pages, slugs))
         )
-        views.append(View("feed.xml", (config, listed), lambda: feed(config, pages)))
+        newest = sorted(pages, key=newest_first)  # a feed is newest first, whatever the weights
+        views.append(View("feed.xml", (config, listed), lambda: feed(config, newest)))
         if not own_robots:
             views.append(View("robots.txt", base, lambda: robots(base)))
     return views
@@ -83,13 +84,11 @@ def _annotations(pages: Sequence[RenderedArticle], config: SiteConfig) -> View:
     return View(ANNOTATIONS, shows, partial(collection, counts, config.base_url, config.title))
 
 
+def _listed(page: RenderedArticle) -> object:
+    """What the reading list and tag pages show of a page."""
+    return (page.article.meta, page.opening, page.note_count, page.words)
+
+
 def _index_shows(terms: TermsIndex) -> object:
     """What the terms page shows of each term: all but the note's detail."""
     return [(e.term, e.slug, e.aliases, e.definition, e.occurrences) for e in terms.entries]
-
-
-def reading_order(page: RenderedArticle) -> tuple[bool, float, str]:
-    """Newest first (by date and time); undated articles after dated ones, by title."""
-    meta = page.article.meta
-    newest = -instant(meta.when).timestamp() if meta.when else 0.0
-    return (meta.when is None, newest, meta.title.casefold())

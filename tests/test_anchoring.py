@@ -238,13 +238,13 @@ def test_every_occurrence(value: str) -> None:
 @pytest.mark.parametrize("value", ["2", "2nd"])
 def test_nth_occurrence(value: str) -> None:
     rendered, anchoring = anchor(
-        f"## Mars\nat: {value}\nn\n", "Mars one.\n\n# Mars heading\n\nMars two.\n\nMars three.\n"
+        f"## Mars\nat: {value}\nn\n", "Mars one.\n\n## Mars heading\n\nMars two.\n\nMars three.\n"
     )
     assert anchoring.refs == {"mars": ["ref-mars"]}
     assert rendered == (
         "<p>Mars one.</p>\n"
-        '<h1 id="mars-heading">Mars heading<a class="heading-link" href="#mars-heading" '
-        'aria-label="Link to this section: Mars heading">#</a></h1>\n'
+        '<h2 id="mars-heading">Mars heading<a class="heading-link" href="#mars-heading" '
+        'aria-label="Link to this section: Mars heading">#</a></h2>\n'
         '<div class="noted">\n'
         f"<p>{link('mars', 'Mars')} two.</p>\n"
         '<div class="notes">\n'

@@ -95,12 +95,13 @@ def test_dates_with_times_sort_the_reading_list_and_show_the_date(tmp_path: Path
     titles = re.findall(r'<h2><a href="[^"]+">([^<]+)</a>', index)
     # 2020-01-02T06:00Z, 01-01T22:00Z, 21:00 (no zone: UTC), 09:00Z, the plain date, then undated
     assert titles == ["Hugo", "Jekyll", "Evening", "Morning", "Plain date", "Undated"]
-    assert '<time datetime="2020-01-02T08:00:00+02:00">2020-01-02</time>' in index
-    assert '<time datetime="2020-01-01T21:00:00">2020-01-01</time>' in index
-    assert '<time datetime="2020-01-01">2020-01-01</time>' in index
+    # The calendar date as written (in its own zone), written for people (listing.py).
+    assert '<time datetime="2020-01-02T08:00:00+02:00">2 January 2020</time>' in index
+    assert '<time datetime="2020-01-01T21:00:00">1 January 2020</time>' in index
+    assert '<time datetime="2020-01-01">1 January 2020</time>' in index
     assert '<span class="date">some day</span>' in index
     page = (tmp_path / "_site" / "jekyll" / "index.html").read_text(encoding="utf-8")
-    assert '<time datetime="2020-01-01T22:00:00+00:00">2020-01-01</time>' in page
+    assert '<time datetime="2020-01-01T22:00:00+00:00">1 January 2020</time>' in page
     feed = (tmp_path / "_site" / "feed.xml").read_text(encoding="utf-8")
     # The feed, Hugo, and the undated article, which takes the feed's date
     assert feed.count("<updated>2020-01-02T08:00:00+02:00</updated>") == 3

@@ -34,11 +34,45 @@ def test_a_heading_gets_an_id_and_a_permalink() -> None:
     )
 
 
-@pytest.mark.parametrize("level", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("level", [2, 3, 4, 5, 6])
 def test_every_level_gets_one(level: int) -> None:
     assert article_parser().render("#" * level + " Orbits\n") == heading(
         level, "Orbits", "orbits", "Orbits"
     )
+
+
+def test_a_level_one_heading_in_the_text_is_shown_as_level_two() -> None:
+    """The page's one `<h1>` is its title: a `#` in the text would make a second."""
+    assert article_parser().render("# Orbits\n") == heading(2, "Orbits", "orbits", "Orbits")
+    assert article_parser().render("Orbits\n===\n") == heading(2, "Orbits", "orbits", "Orbits")
+
+
+def test_each_demoted_heading_is_a_warning_at_its_line() -> None:
+    article = Article(
+        path=Path("seeds/a.md"),
+        notes_path=None,
+        kind="markdown",
+        meta=Metadata(title="A", slug="a"),
+        body="Text.\n\n# First part\n\n## Kept\n\nMore.\n\nSecond\n======\n",
+        notes=(),
+        body_line=4,  # after three lines of front matter
+    )
+    diagnostics = Diagnostics()
+    html = render_article(article, Glossary(), Theme(SiteConfig()).note, diagnostics).html
+    assert "<h1" not in html
+    assert re.findall(r"<h(\d) id=\"([^\"]*)\"", html) == [
+        ("2", "first-part"),
+        ("2", "kept"),
+        ("2", "second"),
+    ]
+    demoted = (
+        "warning: a level-one heading is shown as a level-two heading (the page's title "
+        "is its one level-one heading); write it as '## {}'"
+    )
+    assert [d.format() for d in diagnostics.sorted()] == [
+        f"seeds/a.md:6: {demoted.format('First part')}",
+        f"seeds/a.md:12: {demoted.format('Second')}",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -113,6 +147,18 @@ def test_headings_in_notes_get_no_ids() -> None:
         Path("seeds/a.notes.md"), "## Mars\nGloss.\n\n### More\n", Diagnostics()
     ).notes
     assert render_note_body(note).html == "<p>Gloss.</p>\n<h3>More</h3>\n"
+
+
+def test_a_level_one_heading_in_a_note_is_level_two_with_a_warning() -> None:
+    [note] = parse_notes(
+        Path("seeds/a.notes.md"), "## Mars\nGloss.\n\n# More\n\nText.\n", Diagnostics()
+    ).notes
+    body = render_note_body(note)
+    assert body.html == "<p>Gloss.</p>\n<h2>More</h2>\n<p>Text.</p>\n"
+    assert [d.format() for d in body.problems] == [
+        "seeds/a.notes.md:4: warning: a level-one heading is shown as a level-two heading "
+        "(the page's title is its one level-one heading); write it as '### More'"
+    ]
 
 
 def test_ids_are_unique_on_a_page_with_headings_terms_and_footnotes() -> None:

@@ -264,7 +264,7 @@ def test_code_in_notes_is_highlighted() -> None:
 
 def test_a_term_that_occurs_nowhere_is_a_warning_at_its_heading() -> None:
     _, problems = render(
-        "# Mars heading\n\nThe `Mars` code, [Mars](x) and nothing else.\n",
+        "## Mars heading\n\nThe `Mars` code, [Mars](x) and nothing else.\n",
         "---\ntitle: T\n---\n## Venus\nv\n\n## Mars\naliases: red planet\nm\n",
     )
     assert problems == [
@@ -372,6 +372,23 @@ def test_opening_is_the_first_paragraphs_words() -> None:
     body = "# Heading\n\n" + " ".join(f"w{n}" for n in range(50)) + "\n\nSecond paragraph."
     page = render_article(make_article(body), Glossary(), note_html, Diagnostics())
     assert page.opening == " ".join(f"w{n}" for n in range(40)) + " \u2026"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "words"),
+    [
+        ("Mars *is* [red](https://example.org/long/address).", "markdown", 3),
+        ("## Two words\n\n- one\n- two `three`\n\n```\nfour five\n```\n", "markdown", 7),
+        ("Mars is red.\n\nIt *has* <b>two</b> moons.", "text", 7),  # shown literally
+        ("", "markdown", 0),
+    ],
+)
+def test_words_are_what_a_reader_reads_of_the_text(body: str, kind: str, words: int) -> None:
+    """Counted at render time, for the reading list's reading time; notes are left out."""
+    notes = "## Mars\nThe fourth planet from the Sun, named for a god of war.\n"
+    page = render_article(make_article(body, notes, kind), Glossary(), note_html, Diagnostics())
+    assert page.words == words
+    assert page.listed().words == words  # the copy the site-wide pages get
 
 
 def test_a_cut_off_text_ends_with_an_ellipsis() -> None:

@@ -55,10 +55,33 @@ def test_notes_front_matter_beats_source_front_matter_beats_derived(tmp_path: Pa
     assert meta.summary == "Source summary"
 
 
-def test_source_front_matter_beats_the_derived_title(tmp_path: Path) -> None:
-    article = "---\ntitle: From the source\n---\n# Derived title\n\nBody text.\n"
-    meta = meta_of(tmp_path, {"seeds/story.md": article})
-    assert meta.title == "From the source"
+def test_source_front_matter_beats_the_derived_title_with_a_warning(tmp_path: Path) -> None:
+    """The heading is left out (one title a page), but not silently."""
+    source = "---\ntitle: From the source\n---\n\n# Derived title\n\nBody text.\n"
+    article, diagnostics = read(tmp_path, {"seeds/story.md": source})
+    assert article is not None
+    assert article.meta.title == "From the source"
+    assert "Derived" not in article.body
+    assert diagnostics == [
+        "seeds/story.md:5: warning: the front matter's title 'From the source' differs "
+        "from this heading, which the page leaves out (it shows one title); make them the "
+        "same, or choose the title with 'title:' in the notes file's front matter"
+    ]
+
+
+@pytest.mark.parametrize(
+    "heading", ["# Orbits, briefly", "# *Orbits*: Briefly", "#  orbits   briefly ##"]
+)
+def test_a_heading_with_the_titles_words_is_no_warning(tmp_path: Path, heading: str) -> None:
+    source = f"---\ntitle: Orbits, briefly\n---\n{heading}\n\nBody text.\n"
+    assert meta_of(tmp_path, {"seeds/story.md": source}).title == "Orbits, briefly"
+
+
+def test_a_title_in_the_notes_is_the_editors_choice_and_no_warning(tmp_path: Path) -> None:
+    source = "---\ntitle: From the source\n---\n# Derived title\n\nBody text.\n"
+    notes = "---\ntitle: Chosen\n---\n"
+    meta = meta_of(tmp_path, {"seeds/story.md": source, "seeds/story.notes.md": notes})
+    assert meta.title == "Chosen"
 
 
 def test_first_heading_gives_the_title_and_leaves_the_body(tmp_path: Path) -> None:

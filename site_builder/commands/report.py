@@ -1,20 +1,17 @@
-"""Reporting a build to the terminal: exit statuses, progress; diagnostics and summary.
+"""Reporting a build to the terminal: exit statuses; progress, diagnostics and summary.
 
-`print_diagnostics` and `summary` live in site_builder.terminal, where the dev loop
-uses them too.
+`ProgressLine`, `print_diagnostics` and `summary` live in site_builder.terminal, where
+the dev loop can use them too.
 """
 
 from __future__ import annotations
 
-import sys
-from typing import TextIO
-
 from ..site import BuildReport, Progress
+from ..terminal import ProgressLine
 from ..terminal import print_diagnostics as print_diagnostics  # for build, check, deploy
 from ..terminal import summary as summary
 
 EXIT_CLEAN, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-PROGRESS_FROM = 50  # articles; smaller builds finish before progress would help
 
 
 def exit_status(report: BuildReport, strict: bool) -> int:
@@ -23,15 +20,7 @@ def exit_status(report: BuildReport, strict: bool) -> int:
     return EXIT_INPUT if failing else EXIT_CLEAN
 
 
-def progress_bar(stream: TextIO | None = None) -> Progress | None:
-    """A progress line for long builds on a terminal; None where it would only be noise."""
-    stream = stream or sys.stderr
-    if not stream.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        if total >= PROGRESS_FROM:
-            end = "\n" if done == total else ""
-            print(f"\rrendering {done}/{total} articles", end=end, file=stream, flush=True)
-
-    return show
+def progress_bar(verb: str = "made") -> Progress:
+    """A build's progress on stderr: a live line on a terminal, a plain line every few
+    seconds elsewhere (terminal.ProgressLine)."""
+    return ProgressLine(verb)

@@ -52,7 +52,11 @@ NARROW = [(390, 844), (768, 1024)]
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sites built under one folder: seed/, layout/ and golden/."""
     root = tmp_path_factory.mktemp("sites")
-    sources = {**SITES, "many": many_notes(tmp_path_factory.mktemp("many"), 100)}
+    sources = {
+        **SITES,
+        "many": many_notes(tmp_path_factory.mktemp("many"), 100),
+        "shelf": long_list(tmp_path_factory.mktemp("shelf")),
+    }
     for name, source in sources.items():
         report = build_site(Project.at(source, root / name))
         assert report.diagnostics.errors == []
@@ -105,6 +109,21 @@ def many_notes(folder: Path, count: int) -> Path:
         for term in terms
     )
     (seeds / "many.notes.md").write_text(notes)
+    return seeds
+
+
+def long_list(folder: Path, dated: int = 14) -> Path:
+    """A site whose reading list is long enough to be grouped by year: `dated` dated
+    articles over two years, one with a weight and one undated, all tagged."""
+    seeds = folder / "seeds"
+    seeds.mkdir()
+    words = " ".join(f"The walk passed the {place}." for place in FIRST * 20)
+    for n in range(dated):
+        front = f"title: Walk {n}\nauthor: A. Walker\ndate: {2025 - n % 2}-{n % 12 + 1:02}-03\n"
+        (seeds / f"walk-{n}.md").write_text(f"---\n{front}tags: [walks]\n---\n\n{words}\n")
+    (seeds / "first.md").write_text("---\ntitle: Start\nweight: 1\ntags: walks\n---\n\nHello.\n")
+    (seeds / "someday.md").write_text("---\ntitle: Someday\n---\n\nNo date.\n")
+    (seeds / "walk-0.notes.md").write_text("## dune\nA hill of sand.\n")
     return seeds
 
 

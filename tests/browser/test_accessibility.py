@@ -32,6 +32,8 @@ AXE_PAGES = [
     "golden/index.html",  # with tags
     "golden/tags/index.html",
     "golden/tags/physics/index.html",
+    "shelf/index.html",  # long enough to be grouped by year
+    "shelf/tags/walks/index.html",
 ]
 ARTICLES = [SEED_PAGE, HARD_PAGE]
 

@@ -1,5 +1,6 @@
 """Valid HTML5: the Nu HTML Checker (vnu.jar, from package.json) reports no error on
-any page of the seed site, the layout and golden fixture sites, and a new site."""
+any page of the seed site, the layout and golden fixture sites, a new site, and a site
+whose reading list is grouped by year."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from site_builder.commands.new import new
 from site_builder.site import Project, build_site
 
-from .conftest import ROOT
+from .conftest import ROOT, long_list
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SOURCES = {
@@ -28,6 +29,7 @@ def test_every_generated_page_is_valid_html(tmp_path: Path) -> None:
     sources = dict(SOURCES)
     assert new(tmp_path / "new") == 0
     sources["new"] = tmp_path / "new" / "seeds"
+    sources["shelf"] = long_list(tmp_path)  # a reading list grouped by year
 
     folders = []
     for name, source in sources.items():
