@@ -53,7 +53,9 @@ NEAR_WINDOW = 10  # words either side that `at: near` looks at
 # A heading with nothing under it: a note still to write (`site-builder suggest --write`).
 EMPTY = "the note for '{term}' has no text yet: write it under its heading"
 
-_blocks = MarkdownIt("commonmark").use(nesting_plugin)
+# The notes file's blocks: where each `## term` heading is. Paragraphs are read as
+# inline markdown only when a note is rendered; here only the headings' text is.
+_blocks = MarkdownIt("commonmark").use(nesting_plugin).disable("inline")
 
 
 @dataclass(frozen=True)
@@ -257,8 +259,10 @@ def parse_placement(value: str) -> Placement | None:
 
 
 def _heading_text(tokens: Sequence[Token], index: int) -> str:
-    inline = tokens[index + 1]
-    return "".join(child.content for child in inline.children or []).strip()
+    """A heading's text, its inline markup (`*emphasis*`, `` `code` ``) read and left out."""
+    children: list[Token] = []
+    _blocks.inline.parse(tokens[index + 1].content, _blocks, {}, children)
+    return "".join(child.content for child in children).strip()
 
 
 def _is_stray(line: str) -> bool:
