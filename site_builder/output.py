@@ -34,6 +34,7 @@ JOURNAL = OWN + "journal"  # files being created since the manifest was last sav
 TEMPORARY = OWN + "tmp-"  # a file being written, renamed over its target when complete
 SITE = ""  # owner of pages that belong to no one source (reading list, terms, 404)
 ASSETS = "(assets)"  # owner of static files
+SEARCH = "(search)"  # owner of the search index, written after a build by search.py
 FILE_MODE = 0o644
 BATCH = 100  # new files put in place after one flush of the journal
 GIT = ".git"  # a git worktree for publishing may live in the output: left alone

@@ -9,10 +9,11 @@ out, and each note carries its id and an end marker (`note.html`), so a hit insi
 note can be told from a hit in the text and linked to the note itself.
 
 The indexer writes into a temporary folder; its files then go through `Output`
-under an owner of their own, so the manifest lists them, a new index replaces the
-old one file by file, and stale chunks are removed as any stale page is. A full
-build prunes them (nothing in it writes them); the command indexes again right
-after. `build`, `deploy`, `watch` and `serve` index; `check` writes nothing.
+under an owner of their own, so the manifest lists them, and a new index replaces
+the old one file by file: unchanged chunks are left as they are, stale ones
+removed. A full build keeps them (its prune spares this owner) for the command to
+index again right after it. `build`, `deploy`, `watch` and `serve` index; `check`
+writes nothing.
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Severity
-from .output import DryRun
+from .output import SEARCH, DryRun
 from .site import BuildReport, Site
 
 if TYPE_CHECKING:  # `build` and `deploy` need no watcher loaded
     from .devloop import CycleReport
 
-OWNER = "(search)"  # owner of the search bundle in the output manifest
+OWNER = SEARCH  # owner of the search bundle in the output manifest
 FOLDER = "pagefind"  # where the bundle goes in the output; static/search.js loads it from here
 BINARY = "the pagefind binary"  # as messages name it
 TIMEOUT = 600  # seconds; a site of 10,000 articles indexes in well under a minute
@@ -55,22 +56,16 @@ def index_site(site: Site, report: BuildReport) -> None:
 
 
 def index_cycle(site: Site, cycle: CycleReport, announce: Callable[[], None]) -> BuildReport:
-    """After a cycle of `watch` or `serve`: index what it wrote, and `announce` the new pages
-    (reload the open ones) once they are ready; the indexing's report.
+    """After a cycle of `watch` or `serve`: `announce` the new pages (reload the open ones),
+    then index what the cycle wrote; the indexing's report.
 
-    After an incremental rebuild the pages are announced first, so an edited page
-    reaches the browser as fast as without search; the index follows. A full build
-    has removed the index (it prunes what it did not write), so it is announced after.
+    The pages come first, so an edit reaches the browser as fast as without search;
+    meanwhile the index of the last cycle is still there (a full build keeps it too).
     """
+    announce()
     report = BuildReport(full=False)
-    if cycle.build is None:  # nothing was built
-        announce()
-        return report
-    if not cycle.build.full:
-        announce()
-    index_site(site, report)
-    if cycle.build.full:
-        announce()
+    if cycle.build is not None:  # something was built
+        index_site(site, report)
     return report
 
 

@@ -33,7 +33,7 @@
     const label = element("label", { for: "site-search", class: "visually-hidden" }, "Search the readings");
     const input = element("input", {
       id: "site-search", type: "search", placeholder: "Search", autocomplete: "off",
-      spellcheck: "false", "aria-controls": "site-search-results", "aria-expanded": "false",
+      spellcheck: "false", "aria-controls": "site-search-results",
     });
     const panel = element("div", { id: "site-search-results", class: "search-results", hidden: "" });
     const status = element("p", { class: "search-status", role: "status" });
@@ -60,6 +60,7 @@
         if (!panel.hidden) close(); else input.value = "";
         input.focus();
       } else if (event.key === "ArrowDown" && links.length) {
+        open(); // closed by Esc: the results come back
         links[Math.min(at + 1, links.length - 1)].focus();
       } else if (event.key === "ArrowUp" && at >= 0) {
         (at === 0 ? input : links[at - 1]).focus();
@@ -87,8 +88,9 @@
         : `Nothing found for “${query}”`;
     }
 
-    function open() { panel.hidden = false; input.setAttribute("aria-expanded", "true"); }
-    function close() { panel.hidden = true; input.setAttribute("aria-expanded", "false"); }
+    // No aria-expanded: a search box may not carry it; the status line speaks instead.
+    function open() { panel.hidden = false; }
+    function close() { panel.hidden = true; }
   }
 
   /* Where in one page the words were found: in the text (once), and in each note. */
