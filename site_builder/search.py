@@ -18,6 +18,7 @@ writes nothing.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import time
@@ -37,6 +38,9 @@ FOLDER = "pagefind"  # where the bundle goes in the output; static/search.js loa
 BINARY = "the pagefind binary"  # as messages name it
 TIMEOUT = 600  # seconds; a site of 10,000 articles indexes in well under a minute
 SHOWN_LINES = 3  # of the indexer's output, in a message saying why it failed
+# Pagefind's own search interfaces, which the site does not use (static/search.js is ours):
+# left out of the output. pagefind.js needs the rest: its worker, wasm, entry and index.
+UNUSED = re.compile(r"pagefind-(ui|modular-ui|component-ui|highlight)\.(js|css)")
 
 
 class IndexFailed(Exception):
@@ -112,7 +116,7 @@ def run_indexer(site: Path) -> dict[str, bytes]:
         return {
             path.relative_to(bundle).as_posix(): path.read_bytes()
             for path in sorted(bundle.rglob("*"))
-            if path.is_file()
+            if path.is_file() and not UNUSED.fullmatch(path.name)
         }
 
 
