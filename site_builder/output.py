@@ -34,6 +34,7 @@ JOURNAL = OWN + "journal"  # files being created since the manifest was last sav
 TEMPORARY = OWN + "tmp-"  # a file being written, renamed over its target when complete
 SITE = ""  # owner of pages that belong to no one source (reading list, terms, 404)
 ASSETS = "(assets)"  # owner of static files
+SEARCH = "(search)"  # owner of the search index, written after a build by search.py
 FILE_MODE = 0o644
 BATCH = 100  # new files put in place after one flush of the journal
 GIT = ".git"  # a git worktree for publishing may live in the output: left alone
@@ -105,6 +106,7 @@ class Output:
         for relative, owner in self.files.items():
             self._by_owner.setdefault(owner, set()).add(relative)
         self.written: set[str] = set()  # since the last save
+        self.changed = False  # whether a file was written anew or removed (reset by its user)
         self.failed = False  # whether a write failed since the last save
         self._claimed = set(self.files)  # provably ours: in the manifest or the journal
         self._pending: dict[str, tuple[Path, Path]] = {}  # new: (temporary, target)
@@ -144,6 +146,7 @@ class Output:
 
     def adopt(self, owner: str, files: Collection[str]) -> None:
         """Record files `put` in place for an owner, removing any other file it wrote."""
+        self.changed = True  # (put may have found them as they were: no matter)
         for relative in files:
             self._record(relative, owner)
         for other in self._by_owner[owner] - set(files):
@@ -158,6 +161,7 @@ class Output:
         """Remove one file we wrote, and folders it leaves empty; if that fails, it stays ours."""
         if relative not in self.files:
             return
+        self.changed = True
         self._discard(relative)
         self._delete(self._inside(relative))
         self._by_owner[self.files.pop(relative)].discard(relative)
@@ -255,6 +259,7 @@ class Output:
                 self._discard(relative)  # written twice before it came into place
             elif target.is_file() and target.read_bytes() == data:
                 return
+            self.changed = True
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = _temporary(target.parent, data)
             if relative in self._claimed:

@@ -33,7 +33,7 @@ from .discover import discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
-from .output import ASSETS, DryRun, Output, check_output_dir, is_own
+from .output import ASSETS, SEARCH, DryRun, Output, check_output_dir, is_own
 from .pages import Made, PageMaker, article_paths
 from .parallel import make_pages
 from .project import Project as Project  # re-exported: where a site's parts live
@@ -200,8 +200,9 @@ class Site:
             self._write_files,
             self._write_public,
         )
-        # Pages whose input is broken now keep their last good output.
-        keep = {self._owner(path) for path in self.entries}
+        # Pages whose input is broken now keep their last good output. The search index
+        # is written after the build (search.py), which replaces it file by file.
+        keep = {self._owner(path) for path in self.entries} | {SEARCH}
         self._site_stages(partial(self.output.prune, keep), self.output.save)
         peeks = {peek_key(e.source, e.peek.inputs): e.peek for e in self.entries.values() if e.peek}
         self.cache.save({e.key for e in self.entries.values()}, peeks, *self._glossary_notes())

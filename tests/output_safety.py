@@ -3,9 +3,10 @@
 Every HTML page is parsed: each element must be one the theme or markdown makes,
 with attributes from a short list (no event handler, `on…`), no URL a browser would
 run (`javascript:`, `vbscript:`, `data:`, however spelt), and no script but the
-theme's own `static/notes.js`. XML files (sitemap, feed) must parse, with no such
-URL either. The theme's `static/` files and the files copied from beside the articles
-(`_files/`, the editors' own files, published as they are) are not checked.
+theme's own `static/notes.js` and `static/search.js`. XML files (sitemap, feed) must
+parse, with no such URL either. The theme's `static/` files, the search index
+(`pagefind/`, Pagefind's) and the files copied from beside the articles (`_files/`,
+the editors' own files, published as they are) are not checked.
 """
 
 from __future__ import annotations
@@ -34,12 +35,15 @@ TAGS = frozenset({
 ATTRIBUTES = frozenset({
     "class", "id", "href", "src", "alt", "title", "lang", "charset", "name", "content", "rel",
     "type", "property", "role", "data-note", "datetime", "start", "style", "hidden", "defer",
+    # search: where the index is, and what it reads (search.py, static/search.js)
+    "data-search-bundle", "data-pagefind-body", "data-pagefind-ignore",
 })
 # fmt: on
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "cite", "poster", "background"})
 SCRIPTED = ("javascript:", "vbscript:", "data:", "livescript:")
-THEME_SCRIPT = re.compile(r"(\.\./)*static/notes\.js")
-NOT_CONTENT = ("static/", "_files/")
+# The theme's scripts, linked from any depth, or from the site's path on the 404 page.
+THEME_SCRIPT = re.compile(r"((\.\./)*|/([\w.-]+/)*)static/(notes|search)\.js")
+NOT_CONTENT = ("static/", "_files/", "pagefind/")
 
 
 @dataclass

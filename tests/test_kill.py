@@ -26,6 +26,7 @@ from site_builder.output import JOURNAL, MANIFEST, TEMPORARY
 ARTICLES = 300  # enough for a build to take a while
 KILLS = 20
 FIRST = "before"  # the output of the first version of the sources
+SEARCH_FOLDERS = {"pagefind", "pagefind/fragment", "pagefind/index"}  # the search index's
 
 
 def article(number: int, edited: bool) -> dict[str, str]:
@@ -161,7 +162,7 @@ def test_a_journal_and_temporaries_left_by_a_killed_build_are_taken_over(
     result = cli("build")
     assert (result.code, result.err) == (0, "")
     assert tree(out) == clean  # temporaries and journal gone, and the page we wrote too
-    assert folders(out) == {"good", "static", "terms", "terms/tianwen-3"}
+    assert folders(out) == {"good", "static", "terms", "terms/tianwen-3", *SEARCH_FOLDERS}
 
 
 def test_a_journal_makes_ours_only_the_files_it_lists(tmp_path: Path, cli: Run) -> None:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ..diagnostics import shown
 from ..parallel import cores
-from ..site import Project, build_site
+from ..search import index_site
+from ..site import Project, Site
 from .report import exit_status, print_diagnostics, progress_bar, summary
 
 NO_ADDRESS = (
@@ -27,7 +28,7 @@ def build(
 ) -> int:
     """Build the site from `source` into `out`; the exit status."""
     project = Project.at(source, out)
-    report = build_site(
+    site = Site(
         project,
         site_url=site_url,
         jobs=jobs or cores(),
@@ -36,6 +37,8 @@ def build(
         follow_symlinks=follow_symlinks,
         cache=cache,
     )
+    report = site.build()
+    index_site(site, report)  # the pages are written: index them
     print_diagnostics(report)
     print(summary(report, "built") + f" -> {shown(project.out)}")
     if not report.base_url:

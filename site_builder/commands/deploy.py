@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ..diagnostics import printable, shown
 from ..output import is_own
-from ..site import Project, build_site
+from ..search import index_site
+from ..site import Project, Site
 from .report import (
     EXIT_CLEAN,
     EXIT_INPUT,
@@ -114,12 +115,14 @@ def deploy(
         return EXIT_USAGE
     with tempfile.TemporaryDirectory(prefix="site-builder-deploy-") as scratch:
         out = Path(scratch) / "site"
-        report = build_site(
+        site = Site(
             Project.at(source, out),
             site_url=site_url,
             progress=progress_bar(),
             follow_symlinks=follow_symlinks,
         )
+        report = site.build()
+        index_site(site, report)  # a site without its search is not deployed
         print_diagnostics(report)
         print(summary(report, "built"))
         if exit_status(report, strict=True) != EXIT_CLEAN:

@@ -12,9 +12,10 @@ from ..config import load_config
 from ..devloop import CycleReport, DevLoop, until_stopped
 from ..diagnostics import printable
 from ..project import Project
+from ..search import index_cycle
 from ..server import LOCAL_HOSTS, DevServer
 from ..site import Site
-from ..terminal import print_cycle, watching_line
+from ..terminal import print_cycle, print_diagnostics, watching_line
 from ..watching import Watcher
 from .report import EXIT_CLEAN, EXIT_USAGE
 
@@ -57,7 +58,9 @@ def serve(
 
                 def show(report: CycleReport) -> None:
                     print_cycle(report)
-                    server.announce(report.errors)
+                    print_diagnostics(
+                        index_cycle(site, report, lambda: server.announce(report.errors))
+                    )
 
                 show(loop.build())
                 print(watching_line(project.source, watcher.polling), flush=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..devloop import DevLoop, until_stopped
+from ..devloop import CycleReport, DevLoop, until_stopped
 from ..diagnostics import shown
 from ..project import Project
+from ..search import index_cycle
 from ..site import Site
-from ..terminal import print_cycle, watching_line
+from ..terminal import print_cycle, print_diagnostics, watching_line
 from ..watching import Watcher
 from .report import EXIT_CLEAN
 
@@ -18,9 +19,15 @@ def watch(source: Path, out: Path | None, poll: bool, follow_symlinks: bool = Fa
     """Build, then rebuild on every change until Ctrl-C, SIGTERM or SIGHUP."""
     project = Project.at(source, out)
     with until_stopped(), Watcher(project, poll=poll) as watcher:
-        loop = DevLoop(Site(project, drafts=True, follow_symlinks=follow_symlinks), watcher)
-        print_cycle(loop.build(), where=f" -> {shown(project.out)}")
+        site = Site(project, drafts=True, follow_symlinks=follow_symlinks)
+        loop = DevLoop(site, watcher)
+
+        def show(report: CycleReport, where: str = "") -> None:
+            print_cycle(report, where)
+            print_diagnostics(index_cycle(site, report, lambda: None))
+
+        show(loop.build(), where=f" -> {shown(project.out)}")
         print(watching_line(project.source, watcher.polling), flush=True)
-        loop.run(print_cycle)
+        loop.run(show)
     print("stopped", file=sys.stderr)
     return EXIT_CLEAN

@@ -13,6 +13,7 @@ import functools
 import http.server
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +21,8 @@ from typing import Any, Literal
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from site_builder.site import Project, build_site
+from site_builder.search import index_site
+from site_builder.site import BuildReport, Project, Site
 
 ROOT = Path(__file__).parent.parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -50,7 +52,7 @@ NARROW = [(390, 844), (768, 1024)]
 
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sites built under one folder: seed/, layout/ and golden/."""
+    """The sites built and indexed for search under one folder: seed/, layout/ and golden/."""
     root = tmp_path_factory.mktemp("sites")
     sources = {
         **SITES,
@@ -58,9 +60,18 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "shelf": long_list(tmp_path_factory.mktemp("shelf")),
     }
     for name, source in sources.items():
-        report = build_site(Project.at(source, root / name))
+        report = build_indexed(source, root / name)
         assert report.diagnostics.errors == []
     return root
+
+
+def build_indexed(source: Path, out: Path) -> BuildReport:
+    """Build a site and index it for search, as `site-builder build` does (without the
+    index, the search box would fail to load it over HTTP: a console error)."""
+    site = Site(Project.at(source, out))
+    report = site.build()
+    index_site(site, report)
+    return report
 
 
 FIRST = [
@@ -130,13 +141,22 @@ def long_list(folder: Path, dated: int = 14) -> Path:
 @pytest.fixture(scope="session")
 def server(sites: Path) -> Iterator[str]:
     """The built sites over HTTP on 127.0.0.1, on a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(sites))
+    with serving(sites) as url:
+        yield url
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """A folder over HTTP on 127.0.0.1, on a free port; its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DENSE_PAGE, HARD_PAGE, ROOT, OpenPage
+from .conftest import DENSE_PAGE, HARD_PAGE, ROOT, OpenPage, build_indexed
 from .geometry import measure, settle
 from .test_dense_layout import activate, assert_at_rest, by_id
 from .test_layout import assert_apart
@@ -48,8 +48,6 @@ def skin(
     request: pytest.FixtureRequest, sites: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> str:
     """The layout fixture built with a skin into the served folder; its folder there."""
-    from site_builder.site import Project, build_site
-
     name: str = request.param
     site = tmp_path_factory.mktemp(f"skin-{name}")
     shutil.copytree(ROOT / "tests" / "fixtures" / "layout" / "seeds", site / "seeds")
@@ -57,7 +55,7 @@ def skin(
     (site / "templates" / "layout.html").write_text(LAYOUT)
     (site / "static").mkdir()
     (site / "static" / "skin.css").write_text(skin_css(SKINS[name]))
-    report = build_site(Project.at(site / "seeds", sites / f"skin-{name}"))
+    report = build_indexed(site / "seeds", sites / f"skin-{name}")
     assert report.diagnostics.errors == []
     return name
 

@@ -1,0 +1,152 @@
+"""Site search in a real browser: the header's box finds article text and notes, links a
+note hit to the note, works by keyboard, under a project path (/REPO/) and under
+`site-builder serve`; without script and over file:// it stays a link to the terms page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import ROOT, SEED_PAGE, OpenPage, build_indexed, serving
+from .test_accessibility import AXE, axe_violations
+from .test_live_reload import served as served
+
+WAIT_MS = 10_000
+PREFIX = "/REPO/"  # a GitHub Pages project path
+SEED_SLUG = "chinas-space-dream"
+IN_TEXT = "forefront"  # in the seed article's text, in none of its notes
+IN_NOTE = "Hangzhou"  # only in the detail of the note on DeepSeek
+BOX = "#site-search"
+HITS = ".search-list a"
+
+
+def search(page: Page, words: str) -> None:
+    page.locator(BOX).fill(words)
+    expect(page.locator(".search-status")).to_contain_text("found", timeout=WAIT_MS)
+
+
+def test_a_word_of_the_text_finds_its_article(open_page: OpenPage) -> None:
+    page = open_page("seed/index.html", 1440, 900)
+    search(page, IN_TEXT)
+    hits = page.locator(HITS)
+    expect(hits).to_have_count(1)
+    expect(hits.first).to_contain_text("China’s Space Dream")
+    expect(hits.first).to_contain_text("in the text")
+    assert hits.first.get_attribute("href") == f"/seed/{SEED_SLUG}/"
+    expect(page.locator(".search-excerpt mark")).to_have_text(IN_TEXT)
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (390, 844)], ids=["wide", "narrow"])
+def test_a_word_only_in_a_note_links_to_the_note(
+    open_page: OpenPage, size: tuple[int, int]
+) -> None:
+    page = open_page("seed/index.html", *size)
+    search(page, IN_NOTE)
+    hits = page.locator(HITS)
+    expect(hits).to_have_count(1)
+    expect(hits.first).to_contain_text("in the note on DeepSeek")
+    assert hits.first.get_attribute("href") == f"/seed/{SEED_SLUG}/#note-deepseek"
+    hits.first.click()
+    page.wait_for_url(f"**/{SEED_SLUG}/#note-deepseek")
+    note = page.locator("#note-deepseek")
+    expect(note).to_contain_text(IN_NOTE)  # the note's detail is shown: it is the target
+    expect(note).to_be_in_viewport()
+
+
+def test_the_box_works_by_keyboard(open_page: OpenPage) -> None:
+    page = open_page(SEED_PAGE, 1440, 900)
+    box = page.get_by_role("searchbox", name="Search the readings")
+    expect(box).to_be_visible()
+    box.focus()
+    page.keyboard.type(IN_NOTE)
+    expect(page.locator(".search-status")).to_contain_text("1 place found", timeout=WAIT_MS)
+    expect(page.locator("#site-search-results")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(HITS).first).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(box).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#site-search-results")).to_be_hidden()
+    page.keyboard.press("ArrowDown")  # back to the results, still there
+    expect(page.locator(HITS).first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#note-deepseek$"))
+    expect(page.locator("#note-deepseek")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_axe_finds_no_violations_in_the_results(open_page: OpenPage, color_scheme: str) -> None:
+    assert AXE.exists(), f"{AXE} is missing: run `npm ci`"
+    page = open_page(SEED_PAGE, 1440, 900, color_scheme=color_scheme)
+    search(page, "China")
+    violations = axe_violations(page)
+    assert violations == [], "axe-core violations:\n" + "\n".join(violations)
+
+
+def test_without_script_the_header_links_to_the_terms(open_page: OpenPage) -> None:
+    page = open_page(SEED_PAGE, 1440, 900, js=False)
+    link = page.locator(".site-header .search-fallback")
+    expect(link).to_be_visible()
+    assert link.get_attribute("href") == "../terms/index.html"
+    expect(page.locator(BOX)).to_have_count(0)
+
+
+def test_over_file_the_header_links_to_the_terms(open_page: OpenPage) -> None:
+    page = open_page(SEED_PAGE, 1440, 900, scheme="file")
+    page.wait_for_timeout(300)  # time enough for the script to have run
+    expect(page.locator(".site-header .search-fallback")).to_be_visible()
+    expect(page.locator(BOX)).to_have_count(0)
+    page.locator(".search-fallback").click()
+    expect(page).to_have_url(re.compile(r"/seed/terms/index\.html$"))
+
+
+@pytest.fixture(scope="module")
+def under_project_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seed site, built and indexed, served under /REPO/ as on GitHub Pages."""
+    folder = tmp_path_factory.mktemp("pages")
+    assert build_indexed(ROOT / "seeds", folder / PREFIX.strip("/")).diagnostics.errors == []
+    with serving(folder) as url:
+        yield url + PREFIX.lstrip("/")
+
+
+def test_search_works_under_a_project_path(browser: Browser, under_project_path: str) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(under_project_path + "terms/index.html")
+    search(page, IN_NOTE)
+    hit = page.locator(HITS).first
+    assert hit.get_attribute("href") == f"{PREFIX}{SEED_SLUG}/#note-deepseek"
+    hit.click()
+    page.wait_for_url(f"**{PREFIX}{SEED_SLUG}/#note-deepseek")
+    expect(page.locator("#note-deepseek")).to_be_in_viewport()
+    assert errors == []
+    page.close()
+
+
+def test_search_works_under_serve_and_follows_an_edit(
+    browser: Browser,
+    served: tuple[str, Path],
+) -> None:
+    url, seeds = served
+    page = browser.new_page()
+    page.goto(url + "one/index.html")
+    search(page, "Mars")
+    expect(page.locator(HITS)).not_to_have_count(0)
+    # A word the site did not hold: the page reloads, and the index follows the edit.
+    (seeds / "one.notes.md").write_text("## Mars\nThe red planet, named for a god of war.\n")
+    expect(page.locator("#note-mars")).to_contain_text("god of war", timeout=WAIT_MS)
+    hit = page.locator(HITS).first
+    for _ in range(WAIT_MS // 250):  # the index is written right after the page is announced
+        search(page, "war")
+        if page.locator(HITS).count():
+            break
+        page.wait_for_timeout(250)
+        page.reload()
+    expect(hit).to_contain_text("in the note on Mars")
+    assert (hit.get_attribute("href") or "").endswith("/one/#note-mars")
+    page.close()

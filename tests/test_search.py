@@ -1,0 +1,184 @@
+"""Site search (search.py): the Pagefind bundle is part of the output, indexed by `build`,
+`deploy`, `watch` and `serve`, never by `check`; a missing or failing indexer is an
+error naming it, and the rest of the site still builds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import GOOD, Run, make_site, tree
+
+from site_builder import search
+from site_builder.devloop import CycleReport
+from site_builder.output import MANIFEST
+from site_builder.search import FOLDER, OWNER, index_cycle, pagefind_binary
+from site_builder.site import Project, Site
+
+ARTICLE = "seeds/good.md"
+
+
+def manifest(out: Path) -> dict[str, str]:
+    data: dict[str, str] = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    return data
+
+
+def bundle(out: Path) -> set[str]:
+    """The files of the search bundle in an output folder."""
+    return {f"{FOLDER}/{name}" for name in tree(out / FOLDER)} if (out / FOLDER).is_dir() else set()
+
+
+def failing_indexer(tmp_path: Path, said: str) -> Path:
+    """A stand-in for the pagefind binary that says something and fails."""
+    script = tmp_path / "fake-pagefind"
+    script.write_text(f"#!/bin/sh\necho '{said}' >&2\nexit 3\n", encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+def test_the_pagefind_binary_is_installed() -> None:
+    assert pagefind_binary().is_file()
+
+
+def test_build_writes_the_bundle_as_files_of_its_own(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    result = cli("build")
+    assert (result.code, result.err) == (0, "")
+    out = tmp_path / "_site"
+    files = bundle(out)
+    assert {f"{FOLDER}/pagefind.js", f"{FOLDER}/pagefind-entry.json"} <= files
+    assert any(name.startswith(f"{FOLDER}/fragment/") for name in files)
+    listed = manifest(out)
+    assert {name for name, owner in listed.items() if owner == OWNER} == files
+    # The next build accepts the folder (every file is ours) and leaves it as it was.
+    built = tree(out)
+    again = cli("build")
+    assert (again.code, again.err) == (0, "")
+    assert tree(out) == built
+
+
+def test_a_new_index_removes_the_stale_chunks(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    assert cli("build").code == 0
+    out = tmp_path / "_site"
+    before = bundle(out)
+    source = tmp_path / ARTICLE
+    source.write_text(source.read_text() + "\nA paragraph about heliopause crossings.\n")
+    assert cli("build").code == 0
+    after = bundle(out)
+    stale = {name for name in before - after if "/fragment/" in name}
+    assert stale, "the edit changed the article's fragment"
+    assert not any((out / name).exists() for name in stale)
+    assert {name for name, owner in manifest(out).items() if owner == OWNER} == after
+
+
+def test_check_does_not_index(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    result = cli("check")
+    assert result.code == 0
+    assert not (tmp_path / "_site").exists()
+
+
+def test_a_missing_indexer_is_an_error_naming_it_and_the_site_still_builds(
+    tmp_path: Path, cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_site(tmp_path, GOOD)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    result = cli("build")
+    assert result.code == 1
+    assert result.diagnostics == [
+        f"_site/{FOLDER}:1: error: search index not written: cannot run the pagefind binary "
+        f"({tmp_path / 'no-such-pagefind'}): No such file or directory"
+    ]
+    out = tmp_path / "_site"
+    assert (out / "good" / "index.html").is_file()
+    assert not (out / FOLDER).exists()
+
+
+def test_a_failing_indexer_says_why_and_leaves_no_stale_index(
+    tmp_path: Path, cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_site(tmp_path, GOOD)
+    assert cli("build").code == 0
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing_indexer(tmp_path, "disk on fire")))
+    result = cli("build")
+    assert result.code == 1
+    [message] = result.diagnostics
+    assert message.startswith(f"_site/{FOLDER}:1: error: search index not written: ")
+    assert message.endswith("failed: disk on fire")
+    out = tmp_path / "_site"
+    assert (out / "good" / "index.html").is_file()
+    assert bundle(out) == set()  # the search box falls back to its link
+    assert OWNER not in manifest(out).values()
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    assert cli("build").code == 0  # and the next good build indexes again
+    assert bundle(out)
+
+
+def test_a_site_without_articles_has_no_index(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {"seeds/_glossary.md": "## orbit\nA path around a body.\n"})
+    result = cli("build")
+    assert result.code == 0
+    assert bundle(tmp_path / "_site") == set()
+
+
+def test_only_article_text_and_notes_are_indexed(tmp_path: Path) -> None:
+    """What the pages tell Pagefind: the article's text and notes, none of the chrome."""
+    make_site(tmp_path, GOOD)
+    site = Site(Project.at(tmp_path / "seeds"))
+    site.build()
+    out = tmp_path / "_site"
+    page = (out / "good" / "index.html").read_text(encoding="utf-8")
+    assert page.count("data-pagefind-body") == 1
+    assert '<article class="article" data-pagefind-body>' in page
+    assert 'id="note-tianwen-3--end"' in page
+    for chrome in ("index.html", "terms/index.html", "404.html"):
+        assert "data-pagefind-body" not in (out / chrome).read_text(encoding="utf-8")
+
+
+def run_cycle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, added: str
+) -> tuple[list[str], CycleReport]:
+    """A dev-loop cycle after an edit, recording when pages are announced and indexed."""
+    make_site(tmp_path, GOOD)
+    site = Site(Project.at(tmp_path / "seeds"))
+    site.build()
+    path = tmp_path / edit
+    path.write_text(path.read_text() + added)
+    cycle = CycleReport(frozenset({path}), site.rebuild([path]))
+    order: list[str] = []
+    indexer = search.run_indexer
+
+    def recording(folder: Path) -> dict[str, bytes]:
+        order.append("index")
+        return indexer(folder)
+
+    monkeypatch.setattr(search, "run_indexer", recording)
+    report = index_cycle(site, cycle, lambda: order.append("announce"))
+    assert report.diagnostics.items == []
+    assert bundle(tmp_path / "_site")
+    return order, cycle
+
+
+@pytest.mark.parametrize(
+    ("edit", "added", "full"),
+    [(ARTICLE, "\nOne more line.\n", False), ("site.toml", "# edited\n", True)],
+    ids=["page", "everything"],
+)
+def test_pages_are_announced_before_the_index_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, added: str, full: bool
+) -> None:
+    (tmp_path / "site.toml").write_text('title = "Readings"\n')
+    order, cycle = run_cycle(tmp_path, monkeypatch, edit, added)
+    assert cycle.build is not None and cycle.build.full is full
+    assert order == ["announce", "index"]
+
+
+def test_a_full_build_keeps_the_index_for_the_next_one_to_replace(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, GOOD)
+    assert cli("build").code == 0
+    out = tmp_path / "_site"
+    indexed = bundle(out)
+    Site(Project.at(tmp_path / "seeds")).build()  # a build that does not index
+    assert bundle(out) == indexed
