@@ -102,6 +102,8 @@ def test_a_failing_indexer_says_why_and_leaves_no_stale_index(
     make_site(tmp_path, GOOD)
     assert cli("build").code == 0
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing_indexer(tmp_path, "disk on fire")))
+    with (tmp_path / "seeds" / "good.md").open("a", encoding="utf-8") as article:
+        article.write("\nA line more, so that the index is made again.\n")
     result = cli("build")
     assert result.code == 1
     [message] = result.diagnostics
@@ -114,6 +116,20 @@ def test_a_failing_indexer_says_why_and_leaves_no_stale_index(
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     assert cli("build").code == 0  # and the next good build indexes again
     assert bundle(out)
+
+
+def test_a_build_that_changes_no_page_keeps_the_index_as_it_is(
+    tmp_path: Path, cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_site(tmp_path, GOOD)
+    assert cli("build").code == 0
+    before = bundle(tmp_path / "_site")
+    # The indexer would fail if it ran: nothing changed, so it does not.
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing_indexer(tmp_path, "disk on fire")))
+    assert cli("build").code == 0
+    assert bundle(tmp_path / "_site") == before
+    (tmp_path / "_site" / FOLDER / "pagefind.js").unlink()  # an index no longer whole
+    assert cli("build").code == 1
 
 
 def test_a_site_without_articles_has_no_index(tmp_path: Path, cli: Run) -> None:
