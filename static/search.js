@@ -29,18 +29,22 @@
   );
 
   function replaceLink(pagefind) {
+    // The box adds no text to the page at rest: the link stays, hidden, and the box is
+    // labelled by an attribute. So the page's text, which the positions in
+    // annotations.jsonld count in, is the same with script as without.
     const box = element("div", { class: "search-box", role: "search" });
-    const label = element("label", { for: "site-search", class: "visually-hidden" }, "Search the readings");
     const input = element("input", {
       id: "site-search", type: "search", placeholder: "Search", autocomplete: "off",
       spellcheck: "false", "aria-controls": "site-search-results",
+      "aria-label": "Search the readings",
     });
     const panel = element("div", { id: "site-search-results", class: "search-results", hidden: "" });
     const status = element("p", { class: "search-status", role: "status" });
     const list = element("ol", { class: "search-list" });
     panel.append(status, list);
-    box.append(label, input, panel);
-    holder.replaceChildren(box);
+    box.append(input, panel);
+    for (const link of holder.querySelectorAll(".search-fallback")) link.hidden = true;
+    holder.append(box);
 
     let timer = 0;
     let latest = 0; // the newest search: an older one finishing late is dropped
