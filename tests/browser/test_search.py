@@ -5,6 +5,8 @@ note hit to the note, works by keyboard, under a project path (/REPO/) and under
 from __future__ import annotations
 
 import re
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,11 +130,23 @@ def test_search_works_under_a_project_path(browser: Browser, under_project_path:
     page.close()
 
 
+def bundle_served(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "pagefind/pagefind.js", timeout=5) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
 def test_search_works_under_serve_and_follows_an_edit(
     browser: Browser,
     served: tuple[str, Path],
 ) -> None:
     url, seeds = served
+    # `serve` announces its first build, then indexes it: the box comes once the index is.
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not bundle_served(url) and time.monotonic() < deadline:
+        time.sleep(0.1)
     page = browser.new_page()
     page.goto(url + "one/index.html")
     search(page, "Mars")
