@@ -36,6 +36,9 @@ if TYPE_CHECKING:  # `build` and `deploy` need no watcher loaded
 OWNER = SEARCH  # owner of the search bundle in the output manifest
 FOLDER = "pagefind"  # where the bundle goes in the output; static/search.js loads it from here
 BINARY = "the pagefind binary"  # as messages name it
+# The pages Pagefind reads: article pages, one folder down (SLUG/index.html). The terms
+# and tag pages below them hold nothing to index, and reading them took a third of its time.
+PAGES = "*/index.html"
 TIMEOUT = 600  # seconds; a site of 10,000 articles indexes in well under a minute
 SHOWN_LINES = 3  # of the indexer's output, in a message saying why it failed
 # Pagefind's own search interfaces, which the site does not use (static/search.js is ours):
@@ -108,6 +111,7 @@ def run_indexer(site: Path) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="site-builder-search-") as scratch:
         bundle = Path(scratch) / FOLDER
         command = [str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"]
+        command += ["--glob", PAGES]
         try:
             done = subprocess.run(
                 command, capture_output=True, text=True, errors="replace", timeout=TIMEOUT
