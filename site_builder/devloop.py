@@ -15,7 +15,7 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -54,10 +54,14 @@ class CycleReport:
 class DevLoop:
     """A site and the watcher of its inputs, turning each batch of changes into a report."""
 
-    def __init__(self, site: Site, watcher: Watcher) -> None:
+    def __init__(
+        self, site: Site, watcher: Watcher, lock: AbstractContextManager[object] | None = None
+    ) -> None:
         self.site = site
         self.watcher = watcher
         self.stale = True  # the next cycle builds everything
+        # Held while a cycle builds: others (the search indexer) use the output between.
+        self.lock = lock if lock is not None else nullcontext()
 
     def build(self) -> CycleReport:
         """The first build; a broken site.toml or a refused output folder end the command."""
@@ -82,7 +86,8 @@ class DevLoop:
                 self.stale = True
                 problem = f"{shown(source)}: error: source folder not found; waiting for it"
                 return CycleReport(changes, problem=problem)
-            build = self.site.build() if self.stale else self.site.rebuild(changes)
+            with self.lock:
+                build = self.site.build() if self.stale else self.site.rebuild(changes)
         except fatal:
             raise
         except (ConfigError, OutputError) as exc:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -62,21 +63,89 @@ def index_site(site: Site, report: BuildReport) -> None:
     report.seconds += time.perf_counter() - started
 
 
-def index_cycle(site: Site, cycle: CycleReport, announce: Callable[[], None]) -> BuildReport:
-    """After a cycle of `watch` or `serve`: `announce` the new pages (reload the open ones),
-    then index what the cycle wrote; the indexing's report.
+class Indexer:
+    """Indexing for `watch` and `serve`, beside the dev loop: after each cycle the output
+    is indexed in a thread, so that the next save is built at once rather than after
+    the indexer (which takes seconds on a large site).
 
-    The pages come first, so an edit reaches the browser as fast as without search;
-    meanwhile the index of the last cycle is still there (a full build keeps it too).
+    A cycle holds `lock` while it builds; the thread runs Pagefind without it, then
+    takes it to write the index, but only if no cycle built since Pagefind started
+    (else it drops what it read, and indexes again after that cycle). Meanwhile the
+    index of the last cycle stays in place. Problems are handed to `report`.
     """
-    announce()
-    report = BuildReport(full=False)
-    if cycle.build is not None:  # something was built
-        index_site(site, report)
-    return report
+
+    def __init__(self, site: Site, report: Callable[[BuildReport], None]) -> None:
+        self.site = site
+        self.report = report
+        self.lock = threading.Lock()  # held by a cycle while it builds
+        self._generation = 0  # cycles so far: an index of an older one is stale
+        self._process: subprocess.Popen[str] | None = None
+        self._threads: list[threading.Thread] = []
+        self._closed = False
+
+    def __enter__(self) -> Indexer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._closed = True
+        process = self._process
+        if process is not None:
+            process.kill()  # Pagefind ends with the command
+
+    def after(self, cycle: CycleReport) -> None:
+        """A cycle is done (its pages announced): index what it wrote, in a thread."""
+        if cycle.build is None:
+            return  # nothing was built
+        self._generation += 1
+        thread = threading.Thread(target=self._index, args=(self._generation,), daemon=True)
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the indexing begun so far is done (for tests, and a clean exit)."""
+        for thread in list(self._threads):
+            thread.join(timeout)
+
+    def _index(self, generation: int) -> None:
+        report = BuildReport(full=False)
+        started = time.perf_counter()
+        with self.lock:
+            if generation != self._generation or self._closed:
+                return  # a newer cycle came: its own thread indexes
+            plan = _plan(self.site)
+        if plan is not None:
+            report.diagnostics.extend(plan)
+        else:
+            try:
+                files = run_indexer(self.site.output.folder, self._started)
+                failure = None
+            except IndexFailed as exc:
+                files, failure = {}, exc
+            with self.lock:
+                if generation != self._generation or self._closed:
+                    return  # built meanwhile: what Pagefind read may be out of date
+                report.diagnostics.extend(_write(self.site, files, failure))
+        report.seconds = time.perf_counter() - started
+        if report.diagnostics.items:
+            self.report(report)
+
+    def _started(self, process: subprocess.Popen[str]) -> None:
+        self._process = process
 
 
 def _index(site: Site) -> list[Diagnostic]:
+    plan = _plan(site)
+    if plan is not None:
+        return plan
+    try:
+        files, failure = run_indexer(site.output.folder), None
+    except IndexFailed as exc:
+        files, failure = {}, exc
+    return _write(site, files, failure)
+
+
+def _plan(site: Site) -> list[Diagnostic] | None:
+    """None when the site is to be indexed; else what there was to say (nothing)."""
     output = site.output
     if isinstance(output, DryRun):
         return []  # `check`: nothing is written, nothing to index
@@ -86,10 +155,14 @@ def _index(site: Site) -> list[Diagnostic]:
         return []
     if not output.changed and _index_intact(site):
         return []  # no page written or removed since the index was: it stands
-    try:
-        files = run_indexer(output.folder)
-    except IndexFailed as failure:
-        # No index rather than a stale one: the search box falls back to its link.
+    return None
+
+
+def _write(site: Site, files: dict[str, bytes], failure: IndexFailed | None) -> list[Diagnostic]:
+    """The index into the output, or, when the indexer failed, none (not a stale one: the
+    search box falls back to its link)."""
+    output = site.output
+    if failure is not None:
         output.remove_owner(OWNER)
         output.save()
         return [Diagnostic(output.folder / FOLDER, 0, Severity.ERROR, str(failure))]
@@ -105,26 +178,39 @@ def _index_intact(site: Site) -> bool:
     return bool(bundle) and all((site.output.folder / relative).is_file() for relative in bundle)
 
 
-def run_indexer(site: Path) -> dict[str, bytes]:
-    """Run Pagefind over a built site; the bundle's files by path within it."""
+def run_indexer(
+    site: Path, started: Callable[[subprocess.Popen[str]], None] | None = None
+) -> dict[str, bytes]:
+    """Run Pagefind over a built site; the bundle's files by path within it. `started` is
+    given the indexer's process (to end it early)."""
     binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="site-builder-search-") as scratch:
         bundle = Path(scratch) / FOLDER
         command = [str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"]
         command += ["--glob", PAGES]
         try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, errors="replace", timeout=TIMEOUT
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
             )
         except OSError as exc:
             raise IndexFailed(
                 f"search index not written: cannot run {BINARY} ({binary}): {exc.strerror}"
             ) from exc
+        if started is not None:
+            started(process)
+        try:
+            out, err = process.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired as exc:
+            process.kill()
+            process.communicate()
             raise IndexFailed(f"search index not written: {BINARY} took over {TIMEOUT} s") from exc
-        if done.returncode != 0:
-            said = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
-            why = "; ".join(said[-SHOWN_LINES:]) or f"exit status {done.returncode}"
+        if process.returncode != 0:
+            said = [line for line in (err + out).splitlines() if line.strip()]
+            why = "; ".join(said[-SHOWN_LINES:]) or f"exit status {process.returncode}"
             raise IndexFailed(f"search index not written: {BINARY} ({binary}) failed: {why}")
         return {
             path.relative_to(bundle).as_posix(): path.read_bytes()

@@ -5,6 +5,8 @@ error naming it, and the rest of the site still builds."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,8 @@ from conftest import GOOD, Run, make_site, tree
 from site_builder import search
 from site_builder.devloop import CycleReport
 from site_builder.output import MANIFEST
-from site_builder.search import FOLDER, OWNER, index_cycle, pagefind_binary
-from site_builder.site import Project, Site
+from site_builder.search import FOLDER, OWNER, pagefind_binary
+from site_builder.site import BuildReport, Project, Site
 
 ARTICLE = "seeds/good.md"
 
@@ -153,42 +155,41 @@ def test_only_article_text_and_notes_are_indexed(tmp_path: Path) -> None:
         assert "data-pagefind-body" not in (out / chrome).read_text(encoding="utf-8")
 
 
-def run_cycle(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, added: str
-) -> tuple[list[str], CycleReport]:
-    """A dev-loop cycle after an edit, recording when pages are announced and indexed."""
+def test_the_index_follows_each_cycle_without_holding_up_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_site(tmp_path, GOOD)
     site = Site(Project.at(tmp_path / "seeds"))
     site.build()
-    path = tmp_path / edit
-    path.write_text(path.read_text() + added)
-    cycle = CycleReport(frozenset({path}), site.rebuild([path]))
-    order: list[str] = []
-    indexer = search.run_indexer
+    article = tmp_path / ARTICLE
+    release = threading.Event()
+    ran: list[str] = []
+    real = search.run_indexer
 
-    def recording(folder: Path) -> dict[str, bytes]:
-        order.append("index")
-        return indexer(folder)
+    def slow(folder: Path, started: object = None) -> dict[str, bytes]:
+        ran.append(article.read_text())
+        assert release.wait(30), "the test never let the indexer finish"
+        return real(folder)
 
-    monkeypatch.setattr(search, "run_indexer", recording)
-    report = index_cycle(site, cycle, lambda: order.append("announce"))
-    assert report.diagnostics.items == []
+    monkeypatch.setattr(search, "run_indexer", slow)
+    problems: list[BuildReport] = []
+    with search.Indexer(site, problems.append) as indexer:
+        for text in ("First edit.\n", "Second edit.\n"):
+            article.write_text(text)
+            with indexer.lock:  # as the dev loop builds: not held up by the indexer
+                cycle = CycleReport(frozenset({article}), site.rebuild([article]))
+            indexer.after(cycle)
+            deadline = time.monotonic() + 30
+            while len(ran) < (1 if text.startswith("First") else 2):
+                assert time.monotonic() < deadline, "the indexer never started"
+                time.sleep(0.01)
+            assert not bundle(tmp_path / "_site")  # still indexing, and the cycle is done
+        release.set()
+        indexer.wait(60)
+    assert problems == []
+    assert ran == ["First edit.\n", "Second edit.\n"]  # the first index, stale, was dropped
     assert bundle(tmp_path / "_site")
-    return order, cycle
-
-
-@pytest.mark.parametrize(
-    ("edit", "added", "full"),
-    [(ARTICLE, "\nOne more line.\n", False), ("site.toml", "# edited\n", True)],
-    ids=["page", "everything"],
-)
-def test_pages_are_announced_before_the_index_is_rebuilt(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, added: str, full: bool
-) -> None:
-    (tmp_path / "site.toml").write_text('title = "Readings"\n')
-    order, cycle = run_cycle(tmp_path, monkeypatch, edit, added)
-    assert cycle.build is not None and cycle.build.full is full
-    assert order == ["announce", "index"]
+    assert OWNER in manifest(tmp_path / "_site").values()
 
 
 def test_a_full_build_keeps_the_index_for_the_next_one_to_replace(tmp_path: Path, cli: Run) -> None:

@@ -12,7 +12,7 @@ from ..config import load_config
 from ..devloop import CycleReport, DevLoop, until_stopped
 from ..diagnostics import printable
 from ..project import Project
-from ..search import index_cycle
+from ..search import Indexer
 from ..server import LOCAL_HOSTS, DevServer
 from ..site import Site
 from ..terminal import print_cycle, print_diagnostics, watching_line
@@ -54,17 +54,17 @@ def serve(
                 if open_browser:
                     webbrowser.open(server.url)
                 site = Site(project, drafts=True, follow_symlinks=follow_symlinks)
-                loop = DevLoop(site, watcher)
+                with Indexer(site, print_diagnostics) as indexer:
+                    loop = DevLoop(site, watcher, indexer.lock)
 
-                def show(report: CycleReport) -> None:
-                    print_cycle(report)
-                    print_diagnostics(
-                        index_cycle(site, report, lambda: server.announce(report.errors))
-                    )
+                    def show(report: CycleReport) -> None:
+                        print_cycle(report)
+                        server.announce(report.errors)  # the pages first, then the index
+                        indexer.after(report)
 
-                show(loop.build())
-                print(watching_line(project.source, watcher.polling), flush=True)
-                loop.run(show)
+                    show(loop.build())
+                    print(watching_line(project.source, watcher.polling), flush=True)
+                    loop.run(show)
         finally:
             if temporary:
                 shutil.rmtree(temporary, ignore_errors=True)

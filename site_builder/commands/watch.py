@@ -8,7 +8,7 @@ from pathlib import Path
 from ..devloop import CycleReport, DevLoop, until_stopped
 from ..diagnostics import shown
 from ..project import Project
-from ..search import index_cycle
+from ..search import Indexer
 from ..site import Site
 from ..terminal import print_cycle, print_diagnostics, watching_line
 from ..watching import Watcher
@@ -20,14 +20,15 @@ def watch(source: Path, out: Path | None, poll: bool, follow_symlinks: bool = Fa
     project = Project.at(source, out)
     with until_stopped(), Watcher(project, poll=poll) as watcher:
         site = Site(project, drafts=True, follow_symlinks=follow_symlinks)
-        loop = DevLoop(site, watcher)
+        with Indexer(site, print_diagnostics) as indexer:
+            loop = DevLoop(site, watcher, indexer.lock)
 
-        def show(report: CycleReport, where: str = "") -> None:
-            print_cycle(report, where)
-            print_diagnostics(index_cycle(site, report, lambda: None))
+            def show(report: CycleReport, where: str = "") -> None:
+                print_cycle(report, where)
+                indexer.after(report)
 
-        show(loop.build(), where=f" -> {shown(project.out)}")
-        print(watching_line(project.source, watcher.polling), flush=True)
-        loop.run(show)
+            show(loop.build(), where=f" -> {shown(project.out)}")
+            print(watching_line(project.source, watcher.polling), flush=True)
+            loop.run(show)
     print("stopped", file=sys.stderr)
     return EXIT_CLEAN
