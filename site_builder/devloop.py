@@ -87,7 +87,10 @@ class DevLoop:
                 problem = f"{shown(source)}: error: source folder not found; waiting for it"
                 return CycleReport(changes, problem=problem)
             with self.lock:
-                build = self.site.build() if self.stale else self.site.rebuild(changes)
+                if self.stale:
+                    build = self.site.build()
+                else:
+                    build = self.site.rebuild(changes, later=self.watcher.pending)
         except fatal:
             raise
         except (ConfigError, OutputError) as exc:

@@ -53,6 +53,10 @@ OWN_NAME = "names starting with .site-builder- are site-builder's own; this file
 Progress = Callable[[int, int], None]
 
 
+def _never() -> bool:
+    return False
+
+
 @dataclass
 class BuildReport:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
@@ -158,6 +162,7 @@ class Site:
         self._from_cache = 0  # pages the last _make took from the cache
         self._owners: dict[Path, str] = {}
         self._shown_known = True  # whether `shown` holds what each site-wide page shows
+        self._site_pages_due = False  # a rebuild left them for the next (Site.rebuild)
         # The files the last discovery found, by name: the sources each one is part of.
         self._known: dict[str, list[Path]] = {}
         self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
@@ -208,8 +213,13 @@ class Site:
         self.cache.save({e.key for e in self.entries.values()}, peeks, *self._glossary_notes())
         return self._report(self.entries.values(), rendered, started, full=True)
 
-    def rebuild(self, changed: Iterable[Path]) -> BuildReport:
-        """Only what depends on the changed paths (created, edited or deleted)."""
+    def rebuild(self, changed: Iterable[Path], later: Callable[[], bool] = _never) -> BuildReport:
+        """Only what depends on the changed paths (created, edited or deleted).
+
+        `later`: whether more changes are waiting; then the site-wide pages, which can
+        take seconds on a large site, wait for the rebuild after them (the changed
+        pages themselves are written first either way).
+        """
         started = time.perf_counter()
         self.reader.forget()
         changes = classify(changed, self.project)
@@ -239,15 +249,19 @@ class Site:
         newly = [e for e in publishable if e.summary is None and e not in dirty]
         rendered = self._make([e for e in publishable if e in dirty] + newly)
         # The site-wide pages show every article: look at them only when an entry in them moved.
-        if not self._shown_known:
-            self._site_stages(partial(self._write_site_pages, full=True))
-        elif (
-            added_or_removed
+        due = (
+            self._site_pages_due
+            or not self._shown_known
+            or added_or_removed
             or glossary_changed
-            or newly
+            or bool(newly)
             or shown_before != [_shown(entry.page) for entry in dirty]
-        ):
-            self._site_stages(partial(self._write_site_pages, full=False))
+        )
+        if due and later():
+            self._site_pages_due = True  # after the changes waiting
+        elif due:
+            self._site_pages_due = False
+            self._site_stages(partial(self._write_site_pages, full=not self._shown_known))
         self._site_stages(self._write_files, self.output.save)
         return self._report([*dirty, *newly], rendered, started, full=False)
 

@@ -23,6 +23,9 @@ from .render import NoteBody, RenderedArticle, render_note_body
 from .slugs import Ids, slugify
 
 FOLDER = "terms"
+# Articles whose places a term shows on the terms page; its own page shows them all. (A
+# glossary term may occur in every article: the page would grow with the site.)
+LISTED = 3
 TERM_ROOT = "../../"  # from a term's page back to the site's root
 
 
@@ -56,6 +59,16 @@ class TermEntry:
     occurrences: tuple[Occurrence, ...]
     shown: NoteBody | None = field(default=None, compare=False, repr=False)  # on a page
     links: SourceLinks | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def listed(self) -> tuple[Occurrence, ...]:
+        """The articles whose places the terms page shows: the first few (all on its page)."""
+        return self.occurrences[:LISTED]
+
+    @property
+    def unlisted(self) -> int:
+        """Articles with places beyond those the terms page shows."""
+        return max(0, len(self.occurrences) - LISTED)
 
     @cached_property
     def _body(self) -> NoteBody:

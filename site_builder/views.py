@@ -91,4 +91,4 @@ def _listed(page: RenderedArticle) -> object:
 
 def _index_shows(terms: TermsIndex) -> object:
     """What the terms page shows of each term: all but the note's detail."""
-    return [(e.term, e.slug, e.aliases, e.definition, e.occurrences) for e in terms.entries]
+    return [(e.term, e.slug, e.aliases, e.definition, e.listed, e.unlisted) for e in terms.entries]

@@ -170,6 +170,10 @@ class Watcher(FileSystemEventHandler):
             return not path.is_dir()  # gone: to be built whole; made by our own build: no change
         return kind is not Kind.IRRELEVANT
 
+    def pending(self) -> bool:
+        """Whether changes arrived since the last batch was taken."""
+        return self._arrived.is_set()
+
     def changes(self, stop: threading.Event | None = None) -> set[Path] | None:
         """The next batch of changed paths, once quiet; None when `stop` is set first."""
         while not self._arrived.wait(0.1):

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import make_site, tree
+from conftest import GOOD, make_site, tree
 
 from site_builder.site import Project, Site
 
@@ -393,3 +393,19 @@ def test_a_deleted_output_folder_is_built_whole_at_the_next_rebuild(
     report = site.rebuild([edit(site, "seeds/one.notes.md", "## Mars\nThe fourth planet.\n")])
     assert report.full and report.pages == 3
     same_as_full_build(site, tmp_path)
+
+
+def test_site_wide_pages_wait_while_more_changes_are_waiting(tmp_path: Path) -> None:
+    # As `watch` rebuilds during a burst of saves: each page at once, the site-wide
+    # pages (seconds on a large site) once the burst is over.
+    root = make_site(tmp_path, GOOD)
+    site = Site(Project.at(root / "seeds"))
+    site.build()
+    article = root / "seeds" / "good.md"
+    article.write_text(article.read_text().replace("A good article", "A renamed article"))
+    site.rebuild([article], later=lambda: True)
+    index = (root / "_site" / "index.html").read_text()
+    assert "A renamed article" in (root / "_site" / "good" / "index.html").read_text()
+    assert "A renamed article" not in index
+    site.rebuild([], later=lambda: False)  # the burst is over
+    assert "A renamed article" in (root / "_site" / "index.html").read_text()

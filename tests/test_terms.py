@@ -103,3 +103,17 @@ def test_the_sitemap_lists_every_term_page(tmp_path: Path) -> None:
     sitemap = (build(tmp_path) / "sitemap.xml").read_text()
     for slug in ("c", "c-2", "émigré", "mars", "orbit", "unused-term"):
         assert f"<loc>https://example.org/terms/{slug}/</loc>" in sitemap
+
+
+def test_the_terms_page_shows_a_term_in_its_first_articles_and_its_page_in_all(
+    tmp_path: Path,
+) -> None:
+    # A glossary term may occur in every article: the terms page would grow with the site.
+    articles = {f"seeds/a{n}.md": f"# Article {n}\n\nThe orbit of body {n}.\n" for n in range(5)}
+    make_site(tmp_path, {"seeds/_glossary.md": "## orbit\nA path around a body.\n", **articles})
+    build_site(Project.at(tmp_path / "seeds"))
+    terms = main_of(tmp_path / "_site" / "terms" / "index.html")
+    assert terms.count("<mark>orbit</mark>") == 3
+    assert '<a href="orbit/index.html">2 more articles</a>' in terms
+    own = main_of(tmp_path / "_site" / "terms" / "orbit" / "index.html")
+    assert own.count("<mark>orbit</mark>") == 5
