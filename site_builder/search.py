@@ -18,6 +18,8 @@ writes nothing.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import subprocess
 import tempfile
@@ -40,6 +42,8 @@ BINARY = "the pagefind binary"  # as messages name it
 # The pages Pagefind reads: article pages, one folder down (SLUG/index.html). The terms
 # and tag pages below them hold nothing to index, and reading them took a third of its time.
 PAGES = "*/index.html"
+QUIET = 1.0  # seconds `watch` and `serve` wait after a cycle before indexing
+NICENESS = 10  # the indexer's, above a build's
 TIMEOUT = 600  # seconds; a site of 10,000 articles indexes in well under a minute
 SHOWN_LINES = 3  # of the indexer's output, in a message saying why it failed
 # Pagefind's own search interfaces, which the site does not use (static/search.js is ours):
@@ -74,9 +78,13 @@ class Indexer:
     index of the last cycle stays in place. Problems are handed to `report`.
     """
 
-    def __init__(self, site: Site, report: Callable[[BuildReport], None]) -> None:
+    def __init__(
+        self, site: Site, report: Callable[[BuildReport], None], delay: float = QUIET
+    ) -> None:
         self.site = site
         self.report = report
+        self.delay = delay  # seconds without a cycle before indexing
+        self._closing = threading.Event()
         self.lock = threading.Lock()  # held by a cycle while it builds
         self._generation = 0  # cycles so far: an index of an older one is stale
         self._process: subprocess.Popen[str] | None = None
@@ -88,6 +96,7 @@ class Indexer:
 
     def __exit__(self, *exc: object) -> None:
         self._closed = True
+        self._closing.set()
         process = self._process
         if process is not None:
             process.kill()  # Pagefind ends with the command
@@ -107,6 +116,9 @@ class Indexer:
             thread.join(timeout)
 
     def _index(self, generation: int) -> None:
+        # A burst of saves is indexed once, after it: Pagefind takes every core for seconds.
+        if self._closing.wait(self.delay) or generation != self._generation:
+            return
         report = BuildReport(full=False)
         started = time.perf_counter()
         with self.lock:
@@ -131,6 +143,8 @@ class Indexer:
 
     def _started(self, process: subprocess.Popen[str]) -> None:
         self._process = process
+        if self._closed:  # the command ended as Pagefind started: it ends too
+            process.kill()
 
 
 def _index(site: Site) -> list[Diagnostic]:
@@ -200,6 +214,7 @@ def run_indexer(
             raise IndexFailed(
                 f"search index not written: cannot run {BINARY} ({binary}): {exc.strerror}"
             ) from exc
+        _yield_cpu(process.pid)
         if started is not None:
             started(process)
         try:
@@ -217,6 +232,12 @@ def run_indexer(
             for path in sorted(bundle.rglob("*"))
             if path.is_file() and not UNUSED.fullmatch(path.name)
         }
+
+
+def _yield_cpu(pid: int) -> None:
+    """Let a build come before the indexer (a rebuild of `watch` while it indexes)."""
+    with contextlib.suppress(AttributeError, OSError):  # not on this system; or it is gone
+        os.setpriority(os.PRIO_PROCESS, pid, NICENESS)
 
 
 def pagefind_binary() -> Path:

@@ -173,7 +173,7 @@ def test_the_index_follows_each_cycle_without_holding_up_the_next(
 
     monkeypatch.setattr(search, "run_indexer", slow)
     problems: list[BuildReport] = []
-    with search.Indexer(site, problems.append) as indexer:
+    with search.Indexer(site, problems.append, delay=0) as indexer:
         for text in ("First edit.\n", "Second edit.\n"):
             article.write_text(text)
             with indexer.lock:  # as the dev loop builds: not held up by the indexer

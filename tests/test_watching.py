@@ -263,11 +263,13 @@ def test_a_change_during_a_build_gives_exactly_one_follow_up_build(tmp_path: Pat
     stop = threading.Event()
     slow_rebuild = site.rebuild
 
-    def rebuild_during_which_the_editor_saves(changes: set[Path]) -> BuildReport:
+    def rebuild_during_which_the_editor_saves(
+        changes: set[Path], later: Callable[[], bool]
+    ) -> BuildReport:
         if not results:  # the first rebuild: the editor saves again meanwhile
             notes.write_text("## Mars\nSecond save.\n")
             assert watcher._arrived.wait(WAIT)  # the watcher has seen it, mid-build
-        return slow_rebuild(changes)
+        return slow_rebuild(changes, later)
 
     site.rebuild = rebuild_during_which_the_editor_saves  # type: ignore[method-assign,assignment]
 
