@@ -464,7 +464,7 @@ def test_an_exception_in_a_rebuild_is_one_line_and_the_next_save_recovers(
 ) -> None:
     site = running.site
 
-    def broken(changes: object) -> BuildReport:
+    def broken(changes: object, later: object = None) -> BuildReport:
         raise RuntimeError("nobody expected this\nsecond line")
 
     site.rebuild = broken  # type: ignore[method-assign,assignment]
