@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import _thread
 import io
+import threading
 from pathlib import Path
 
 import pytest
 from conftest import GOOD, Run, make_site
 
 import site_builder.terminal
+from site_builder.__main__ import main
 from site_builder.terminal import LIVE_FROM, ProgressLine
 
 
@@ -80,3 +83,19 @@ def test_build_and_check_print_progress_to_a_log(
     lines = [line.split(",")[0] for line in result.err.splitlines()]
     assert lines == [f"{verb} 1/3 pages", f"{verb} 2/3 pages"]
     assert result.out.startswith(f"{'built' if command == 'build' else 'checked'} 3 pages")
+
+
+def test_watch_shows_the_progress_of_its_first_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(site_builder.terminal, "PLAIN_EVERY", 0.0)
+    make_site(tmp_path, {**GOOD, "seeds/b.md": "B.\n", "seeds/c.md": "C.\n"})
+    monkeypatch.chdir(tmp_path)
+    stop = threading.Timer(3.0, _thread.interrupt_main)  # Ctrl-C once it watches
+    stop.start()
+    try:
+        assert main(["watch"]) == 0
+    finally:
+        stop.cancel()
+    lines = [line.split(",")[0] for line in capsys.readouterr().err.splitlines()]
+    assert lines[:2] == ["made 1/3 pages", "made 2/3 pages"]

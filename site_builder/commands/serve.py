@@ -17,7 +17,7 @@ from ..server import LOCAL_HOSTS, DevServer
 from ..site import Site
 from ..terminal import print_cycle, print_diagnostics, watching_line
 from ..watching import Watcher
-from .report import EXIT_CLEAN, EXIT_USAGE
+from .report import EXIT_CLEAN, EXIT_USAGE, progress_bar
 
 
 def serve(
@@ -53,7 +53,10 @@ def serve(
                 print(f"serving {printable(server.url)}", flush=True)
                 if open_browser:
                     webbrowser.open(server.url)
-                site = Site(project, drafts=True, follow_symlinks=follow_symlinks)
+                # The first build shows its progress, as `build` does; rebuilds are quick.
+                site = Site(
+                    project, drafts=True, follow_symlinks=follow_symlinks, progress=progress_bar()
+                )
                 with Indexer(site, print_diagnostics) as indexer:
                     loop = DevLoop(site, watcher, indexer.lock)
 
@@ -63,6 +66,7 @@ def serve(
                         indexer.after(report)
 
                     show(loop.build())
+                    site.progress = None
                     print(watching_line(project.source, watcher.polling), flush=True)
                     loop.run(show)
         finally:

@@ -12,14 +12,15 @@ from ..search import Indexer
 from ..site import Site
 from ..terminal import print_cycle, print_diagnostics, watching_line
 from ..watching import Watcher
-from .report import EXIT_CLEAN
+from .report import EXIT_CLEAN, progress_bar
 
 
 def watch(source: Path, out: Path | None, poll: bool, follow_symlinks: bool = False) -> int:
     """Build, then rebuild on every change until Ctrl-C, SIGTERM or SIGHUP."""
     project = Project.at(source, out)
     with until_stopped(), Watcher(project, poll=poll) as watcher:
-        site = Site(project, drafts=True, follow_symlinks=follow_symlinks)
+        # The first build shows its progress, as `build` does; rebuilds are quick.
+        site = Site(project, drafts=True, follow_symlinks=follow_symlinks, progress=progress_bar())
         with Indexer(site, print_diagnostics) as indexer:
             loop = DevLoop(site, watcher, indexer.lock)
 
@@ -28,6 +29,7 @@ def watch(source: Path, out: Path | None, poll: bool, follow_symlinks: bool = Fa
                 indexer.after(report)
 
             show(loop.build(), where=f" -> {shown(project.out)}")
+            site.progress = None
             print(watching_line(project.source, watcher.polling), flush=True)
             loop.run(show)
     print("stopped", file=sys.stderr)
