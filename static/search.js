@@ -48,6 +48,9 @@
 
     let timer = 0;
     let latest = 0; // the newest search: an older one finishing late is dropped
+    let found = { hits: [], query: "", more: "" }; // the newest search's places
+    // "Only notes": made with the first results (no text in the page at rest, see above).
+    let notesOnly = null;
     input.addEventListener("input", () => {
       clearTimeout(timer);
       const query = input.value.trim();
@@ -84,12 +87,25 @@
       const search = await pagefind.search(query);
       const pages = await Promise.all(search.results.slice(0, PAGES).map((result) => result.data()));
       if (mine !== latest) return;
-      const hits = pages.flatMap(hitsOf);
-      list.replaceChildren(...hits.map(item));
       const more = search.results.length > PAGES ? ` (the best ${PAGES} of ${search.results.length} articles)` : "";
+      found = { hits: pages.flatMap(hitsOf), query, more };
+      if (!notesOnly) {
+        notesOnly = element("input", { type: "checkbox", class: "search-notes-only" });
+        notesOnly.addEventListener("change", show);
+        const label = element("label", { class: "search-filter" });
+        label.append(notesOnly, " Only notes");
+        panel.prepend(label);
+      }
+      show();
+    }
+
+    function show() {
+      const hits = notesOnly && notesOnly.checked ? found.hits.filter((hit) => hit.note) : found.hits;
+      list.replaceChildren(...hits.map(item));
+      const where = notesOnly && notesOnly.checked ? " in notes" : "";
       status.textContent = hits.length
-        ? `${hits.length} ${hits.length === 1 ? "place" : "places"} found${more}`
-        : `Nothing found for “${query}”`;
+        ? `${hits.length} ${hits.length === 1 ? "place" : "places"} found${where}${found.more}`
+        : `Nothing found${where} for “${found.query}”`;
     }
 
     // No aria-expanded: a search box may not carry it; the status line speaks instead.
@@ -116,7 +132,7 @@
     }
     for (const [note, at] of [...inNote].slice(0, NOTES_PER_PAGE)) {
       hits.push({
-        title, url: `${page.url}#${note.id}`, where: `in the note on ${note.term}`,
+        title, url: `${page.url}#${note.id}`, where: `in the note on ${note.term}`, note: true,
         words: excerpt(words, found, at, note.start, note.end),
       });
     }

@@ -59,6 +59,22 @@ def test_a_word_only_in_a_note_links_to_the_note(
     expect(note).to_be_in_viewport()
 
 
+def test_hits_can_be_narrowed_to_notes(open_page: OpenPage) -> None:
+    page = open_page("seed/index.html", 1440, 900)
+    search(page, "China")  # in the text, and in several notes
+    where = page.locator(".search-where")
+    expect(where.first).to_contain_text("in the text")
+    every = where.count()
+    only = page.get_by_role("checkbox", name="Only notes")
+    only.check()
+    expect(page.locator(".search-status")).to_contain_text("found in notes")
+    notes = where.all_inner_texts()
+    assert 0 < len(notes) < every
+    assert all(text.startswith("in the note on ") for text in notes)
+    only.uncheck()
+    expect(where).to_have_count(every)
+
+
 def test_the_box_works_by_keyboard(open_page: OpenPage) -> None:
     page = open_page(SEED_PAGE, 1440, 900)
     box = page.get_by_role("searchbox", name="Search the readings")
