@@ -42,15 +42,20 @@ def make_pages(maker: PageMaker, sources: Sequence[Source], jobs: int) -> Iterat
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, min(CHUNK, len(sources) // (jobs * 4)))
     with ProcessPoolExecutor(
-        min(jobs, len(sources)), mp_context=context, initializer=_start, initargs=(maker,)
+        min(jobs, len(sources)),
+        mp_context=context,
+        initializer=_start,
+        initargs=(maker, os.getpid()),
     ) as pool:
         yield from pool.map(_make, sources, chunksize=chunk)
 
 
-def _start(maker: PageMaker) -> None:
+def _start(maker: PageMaker, build: int) -> None:
+    """A worker's start: `build` is the process id of the build that made it (a build
+    killed before the worker got here has left it already)."""
     global _maker
     _maker = maker
-    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_end_with, args=(build,), daemon=True).start()
 
 
 def _end_with(parent: int) -> None:
