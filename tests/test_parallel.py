@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from site_builder.parallel import CHUNK
@@ -39,3 +42,26 @@ def test_jobs_give_the_same_site_and_diagnostics(tmp_path: Path) -> None:
     assert two.pages == CHUNK * 3
     assert two.cached == 0
     assert two.notes == CHUNK * 3 * 2 - 1
+
+
+def worker_of(build: int) -> int:
+    """The exit status of a worker started for `build` (a pid), which then works 3 s."""
+    code = (
+        "import time; from site_builder import parallel\n"
+        f"parallel._start(None, {build})\n"
+        "time.sleep(3)"
+    )
+    return subprocess.run([sys.executable, "-c", code], timeout=30, check=False).returncode
+
+
+def test_a_worker_whose_build_is_gone_ends() -> None:
+    # A build killed (kill -9) between forking a worker and the worker's start leaves it
+    # to init: it must see that its build, named by pid, is not its parent, and end.
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert worker_of(int(gone.stdout)) == 1  # ended at once
+    assert worker_of(os.getpid()) == 0  # its build is there: it works to the end
