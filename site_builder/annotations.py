@@ -41,7 +41,6 @@ from .render import Place, RenderedArticle, render_note_body
 
 FILE = "annotations.jsonld"
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-MEDIA_TYPE = "application/ld+json"
 TAG = re.compile(r"<[^>]*>")
 QUOTE_CONTEXT = 32  # characters of prefix and suffix, as Hypothesis records them
 PAGE = "index.html"  # an article page's name beside its annotations, without a site address
@@ -52,17 +51,17 @@ _LEADING_NEWLINE = frozenset({"pre", "listing", "textarea"})
 
 
 class PageText(HTMLParser):
-    """The text content of an HTML page's `<body>` (or of a fragment, `whole=True`), and
-    where the elements with the ids asked for start and end in it."""
+    """The text content of an HTML page's `<body>`, and where the elements with the ids
+    asked for start and end in it."""
 
-    def __init__(self, ids: Iterable[str] = (), whole: bool = False) -> None:
+    def __init__(self, ids: Iterable[str] = ()) -> None:
         super().__init__(convert_charrefs=True)
         self.wanted = frozenset(ids)
         self.spans: dict[str, tuple[int, int]] = {}
         self.canonical = ""
         self._pieces: list[str] = []
         self._length = 0
-        self._in_body = whole
+        self._in_body = False
         self._open: list[tuple[str, str, int]] = []  # (tag, id, start) of elements asked for
         self._hidden = 0  # inside <template>
         self._drop_newline = False
@@ -113,9 +112,9 @@ def _rel(attrs: Mapping[str, str | None]) -> str:
     return (attrs.get("rel") or "").strip().lower()
 
 
-def page_text(html: str, ids: Iterable[str] = (), whole: bool = False) -> PageText:
+def page_text(html: str, ids: Iterable[str] = ()) -> PageText:
     """The text of a page as its DOM's `document.body.textContent` has it (parsed)."""
-    parser = PageText(ids, whole)
+    parser = PageText(ids)
     # The HTML parser turns every CR LF and lone CR of the input into LF.
     parser.feed(html.replace("\r\n", "\n").replace("\r", "\n"))
     parser.close()
