@@ -31,9 +31,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cached_property
+from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
+from itertools import accumulate
 from urllib.parse import urljoin
 
 from .links import SourceLinks
@@ -50,25 +51,44 @@ COLLECTION = "../" + FILE  # from an article's folder
 _LEADING_NEWLINE = frozenset({"pre", "listing", "textarea"})
 
 
-class PageText(HTMLParser):
-    """The text content of an HTML page's `<body>`, and where the elements with the ids
-    asked for start and end in it."""
+@dataclass(frozen=True)
+class PageText:
+    """The text content of an HTML page's `<body>`, where the elements with the ids asked
+    for start and end in it, and the page's canonical address."""
 
-    def __init__(self, ids: Iterable[str] = ()) -> None:
+    text: str
+    spans: dict[str, tuple[int, int]]
+    canonical: str
+
+
+def page_text(html: str, ids: Iterable[str] = ()) -> PageText:
+    """The text of a page as its DOM's `document.body.textContent` has it (parsed)."""
+    # The HTML parser turns every CR LF and lone CR of the input into LF.
+    html = html.replace("\r\n", "\n").replace("\r", "\n")
+    wanted = frozenset(ids)
+    found = _plain_page_text(html, wanted)
+    if found is None:
+        parser = _TextParser(wanted)
+        parser.feed(html)
+        parser.close()
+        found = PageText("".join(parser.pieces), parser.spans, parser.canonical)
+    return found
+
+
+class _TextParser(HTMLParser):
+    """What `page_text` computes, for any HTML: an event at a time."""
+
+    def __init__(self, wanted: frozenset[str]) -> None:
         super().__init__(convert_charrefs=True)
-        self.wanted = frozenset(ids)
+        self.wanted = wanted
         self.spans: dict[str, tuple[int, int]] = {}
         self.canonical = ""
-        self._pieces: list[str] = []
+        self.pieces: list[str] = []
         self._length = 0
         self._in_body = False
         self._open: list[tuple[str, str, int]] = []  # (tag, id, start) of elements asked for
         self._hidden = 0  # inside <template>
         self._drop_newline = False
-
-    @cached_property  # read once parsing is done; joined once, however many targets read it
-    def text(self) -> str:
-        return "".join(self._pieces)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._drop_newline = False
@@ -104,7 +124,7 @@ class PageText(HTMLParser):
             data = data[1:]
         self._drop_newline = False
         if self._in_body and not self._hidden:
-            self._pieces.append(data)
+            self.pieces.append(data)
             self._length += len(data)
 
 
@@ -112,13 +132,84 @@ def _rel(attrs: Mapping[str, str | None]) -> str:
     return (attrs.get("rel") or "").strip().lower()
 
 
-def page_text(html: str, ids: Iterable[str] = ()) -> PageText:
-    """The text of a page as its DOM's `document.body.textContent` has it (parsed)."""
-    parser = PageText(ids)
-    # The HTML parser turns every CR LF and lone CR of the input into LF.
-    parser.feed(html.replace("\r\n", "\n").replace("\r", "\n"))
-    parser.close()
-    return parser
+# The fast pass. It reads markup as site-builder's templates and markdown-it write it:
+# comments without `<` or `>`, a doctype, and tags whose quoted attribute values hold no
+# `<` or `>` (Jinja and markdown-it escape them), so that every `<` starts one of these.
+# Then the text is what lies between them, split apart in C; `_TextParser`, in pure
+# Python, took longer than rendering the page. Anything else is left to it: a stray `<`,
+# the elements whose text is not plain (`<template>`, `<noscript>`, a script or style
+# with `<` or `&` in it), a newline the parser would drop after `<pre>`.
+_MARKUP = re.compile(
+    r"""(<(?:!--(?!-?>)[^<>]*-->|!doctype[^<>]*>"""
+    r"""|/?[a-z][^\s/>]*(?:[^<>"']|"[^"<>]*"|'[^'<>]*')*>))""",
+    re.IGNORECASE,
+)
+_UNUSUAL = re.compile(
+    r"<(?:template|noscript|textarea|listing|plaintext|xmp|iframe|noembed|noframes)\b"
+    r"|<pre\b[^<>]*>(?:<!--[^<>]*-->)*\n"
+    r"|<(script|style)\b[^<>]*>(?![^<&]*</\1[\t\n\f />])",
+    re.IGNORECASE,
+)
+_BODY = re.compile(r"<body[\s/>]", re.IGNORECASE)
+_LINK = re.compile(r"<link[\s/>]", re.IGNORECASE)
+_NAME = re.compile(r"</?([a-z][^\s/>]*)", re.IGNORECASE)
+_ID = re.compile(r"\sid\s*=", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([^\s/>"'=][^\s/>=]*)(?:\s*=+\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
+
+
+def _plain_page_text(html: str, wanted: frozenset[str]) -> PageText | None:
+    """`page_text` of markup as site-builder writes it, in bulk; None for anything else."""
+    if "\0" in html or _UNUSUAL.search(html):
+        return None
+    parts = _MARKUP.split(html)
+    texts, tags = parts[0::2], parts[1::2]
+    if any("<" in text for text in texts):
+        return None  # a `<` that starts no markup the pass knows
+    body = _BODY.search(html)
+    if body is None:
+        return None
+    canonical = ""
+    for link in _LINK.finditer(html):
+        values = dict(_attributes(_MARKUP.match(html, link.start()).group()))  # type: ignore[union-attr]
+        if _rel(values) == "canonical":
+            canonical = values.get("href") or ""
+            break
+    # The body's text pieces, and the tags after each (the body tag is the first `<body`).
+    first = next(i for i, tag in enumerate(tags) if _BODY.match(tag))
+    pieces = [unescape(text) if "&" in text else text for text in texts[first + 1 :]]
+    offsets = list(accumulate(map(len, pieces), initial=0))
+    spans: dict[str, tuple[int, int]] = {}
+    if wanted:
+        opened: list[tuple[str, str, int]] = []  # as _TextParser's `_open`
+        # A tag whose attributes hold none of the ids, and no entity, has none of them.
+        mentions = re.compile("|".join(map(re.escape, wanted)))
+        for number, tag in enumerate(tags[first:]):
+            if tag[1] == "!":
+                continue  # a comment
+            closing = tag[1] == "/"
+            if not closing and _ID.search(tag) and ("&" in tag or mentions.search(tag)):
+                name = _name(tag)
+                ident = dict(_attributes(tag[1 + len(name) : -1])).get("id")
+                if ident is not None and ident in wanted and ident not in spans:
+                    opened.append((name, ident, offsets[number]))
+            if (closing or tag.endswith("/>")) and opened and _name(tag) == opened[-1][0]:
+                _, ident, start = opened.pop()
+                spans[ident] = (start, offsets[number])
+    return PageText("".join(pieces), spans, canonical)
+
+
+def _name(tag: str) -> str:
+    return _NAME.match(tag).group(1).lower()  # type: ignore[union-attr]
+
+
+def _attributes(text: str) -> list[tuple[str, str | None]]:
+    """Attributes as HTMLParser gives them: names lowercased, values decoded."""
+    found: list[tuple[str, str | None]] = []
+    for attribute in _ATTRIBUTE.finditer(text):
+        name, double, single, bare = attribute.groups()
+        value = next((v for v in (double, single, bare) if v is not None), None)
+        found.append((name.lower(), unescape(value) if value else value))
+    return found
 
 
 def article_annotations(
@@ -239,12 +330,14 @@ def _page_entries(ident: str, counted: Sequence[tuple[str, int]]) -> Iterable[di
 
 # Outside strings JSON has none of these: escaped, a file can also be put whole into a
 # <script type="application/ld+json"> element, and no markup in a note shows in it as such.
-_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
 def _dump(document: Mapping[str, object]) -> bytes:
     """JSON, never built by hand: readable, UTF-8, markup characters escaped."""
     # Compact: json's C encoder does not indent, and writing a site's annotations took
     # as long as rendering its pages with the pure-Python one.
-    text = json.dumps(document, ensure_ascii=False).translate(_SAFE)
+    text = json.dumps(document, ensure_ascii=False)
+    for character, escaped in _SAFE.items():  # str.translate looks up every character
+        text = text.replace(character, escaped)
     return (text + "\n").encode("utf-8")

@@ -152,6 +152,11 @@ class Output:
         for other in self._by_owner[owner] - set(files):
             self.remove(other)
 
+    def placed(self, relative: str, owner: str) -> None:
+        """Record a file another process `put` in place for an owner (`expect`ed first)."""
+        self.changed = True
+        self._record(relative, owner)
+
     def remove_owner(self, owner: str) -> None:
         """Remove every file written for an owner (a deleted source)."""
         for relative in list(self._by_owner.get(owner, ())):
@@ -260,7 +265,6 @@ class Output:
             elif target.is_file() and target.read_bytes() == data:
                 return
             self.changed = True
-            target.parent.mkdir(parents=True, exist_ok=True)
             temporary = _temporary(target.parent, data)
             if relative in self._claimed:
                 _rename(temporary, target)
@@ -379,15 +383,19 @@ def put(folder: Path, relative: str, data: bytes) -> None:
     try:
         if target.is_file() and target.read_bytes() == data:
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
         _rename(_temporary(target.parent, data), target)
     except OSError as exc:
         raise _naming(exc, target) from exc
 
 
 def _temporary(folder: Path, data: bytes, durable: bool = False) -> Path:
-    """A new file of ours in the folder holding the bytes (flushed to disk, if durable)."""
-    handle, name = tempfile.mkstemp(dir=folder, prefix=TEMPORARY)
+    """A new file of ours in the folder holding the bytes (flushed to disk, if durable);
+    the folder is made if need be."""
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=TEMPORARY)
+    except FileNotFoundError:  # a page's first build: asking first cost a call a file
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=folder, prefix=TEMPORARY)
     temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -1,9 +1,11 @@
-"""Making article pages on several processes (`build --jobs N`, by default one a core).
+"""Making pages on several processes (`build --jobs N`, by default one a core).
 
-Each worker receives the page maker once, when it starts, then makes whole pages:
-it reads the article and its notes, renders them, fills the template and writes
-the page. Only file names go out and small results come back, in the order the
-articles went in, so the site is the same whatever the number of processes.
+Each worker receives its work once, when it starts. For article pages that is the
+page maker: it reads the article and its notes, renders them, fills the template
+and writes the page. For the site-wide pages (the term pages are most of them) it
+is the list of views, inherited by fork. Only file names or numbers go out and
+small results come back, in the order the items went in, so the site is the same
+whatever the number of processes.
 """
 
 from __future__ import annotations
@@ -12,13 +14,18 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+from typing import Any, TypeVar, cast
 
 from .pages import Made, PageMaker
 from .sources import Source
 
-_maker: PageMaker | None = None
+_work: Callable[[Any], object] | None = None  # what a worker does with each item
+T = TypeVar("T")
+R = TypeVar("R")
 CHUNK = 16  # articles per task: enough to outweigh the cost of sending them
 ORPHAN_CHECK = 0.5  # seconds between a worker's looks at whether its build is still there
 
@@ -34,28 +41,48 @@ def cores() -> int:
 def make_pages(maker: PageMaker, sources: Sequence[Source], jobs: int) -> Iterator[Made]:
     """Each source's page made (and written), in order."""
     if jobs <= 1 or len(sources) <= CHUNK:
-        for source in sources:
-            yield maker.make(source)
+        yield from map(maker.make, sources)
         return
-    # Forked workers start at once, with the maker as it is (nothing to pickle).
+    with _pool(jobs, len(sources), maker.make) as (pool, chunk):
+        yield from cast(Iterator[Made], pool.map(_run, sources, chunksize=chunk))
+
+
+def map_forked(task: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
+    """`task` of each item, in order, on `jobs` forked processes: the task and the items
+    are inherited, never pickled (closures over a theme will do), and only the results
+    come back. In this process where there is no fork, or too little to share."""
+    if jobs <= 1 or len(items) <= CHUNK or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(task, items)
+        return
+    with _pool(jobs, len(items), partial(_by_number, task, items)) as (pool, chunk):
+        yield from cast(Iterator[R], pool.map(_run, range(len(items)), chunksize=chunk))
+
+
+@contextmanager
+def _pool(
+    jobs: int, size: int, work: Callable[[Any], object]
+) -> Iterator[tuple[ProcessPoolExecutor, int]]:
+    """Workers that do `work`, and how many of the `size` items to send each at a time.
+    Forked, they start at once with the work as it is; elsewhere it is pickled."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, min(CHUNK, len(sources) // (jobs * 4)))
+    chunk = max(1, min(CHUNK, size // (jobs * 4)))
     with ProcessPoolExecutor(
-        min(jobs, len(sources)),
-        mp_context=context,
-        initializer=_start,
-        initargs=(maker, os.getpid()),
+        min(jobs, size), mp_context=context, initializer=_start, initargs=(work, os.getpid())
     ) as pool:
-        yield from pool.map(_make, sources, chunksize=chunk)
+        yield pool, chunk
 
 
-def _start(maker: PageMaker, build: int) -> None:
+def _start(work: Callable[[Any], object], build: int) -> None:
     """A worker's start: `build` is the process id of the build that made it (a build
     killed before the worker got here has left it already)."""
-    global _maker
-    _maker = maker
+    global _work
+    _work = work
     threading.Thread(target=_end_with, args=(build,), daemon=True).start()
+
+
+def _by_number(task: Callable[[T], R], items: Sequence[T], number: int) -> R:
+    return task(items[number])
 
 
 def _end_with(parent: int) -> None:
@@ -66,6 +93,6 @@ def _end_with(parent: int) -> None:
     os._exit(1)
 
 
-def _make(source: Source) -> Made:
-    assert _maker is not None, "worker used before it started"
-    return _maker.make(source)
+def _run(item: object) -> object:
+    assert _work is not None, "worker used before it started"
+    return _work(item)

@@ -33,9 +33,19 @@ from .discover import discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .matching import find_terms
-from .output import ASSETS, SEARCH, DryRun, Output, check_output_dir, is_own
+from .output import (
+    ASSETS,
+    SEARCH,
+    SITE,
+    DryRun,
+    Output,
+    check_output_dir,
+    content_digest,
+    is_own,
+    put,
+)
 from .pages import Made, PageMaker, article_paths
-from .parallel import make_pages
+from .parallel import make_pages, map_forked
 from .project import Project as Project  # re-exported: where a site's parts live
 from .reading import Reader, Refused
 from .render import RenderedArticle, pygments_css
@@ -43,7 +53,7 @@ from .slugs import assign_pages
 from .sources import Peek, Source, peek_article, peek_key, read_article, read_text
 from .tags import FOLDER as TAGS
 from .theme import THEME_READER, TemplateFailure, Theme, default_theme
-from .views import site_views
+from .views import View, site_views
 
 RESERVED_SLUGS = ("terms", "static", TAGS)
 FILES_OWNER = "(files)"  # owner of the files beside the articles that pages link to
@@ -441,6 +451,7 @@ class Site:
             del self.shown[path]  # a tag no page carries any more, a sitemap without address
             self.output.remove(path)
         problems = Diagnostics()
+        due: list[tuple[View, str]] = []
         for view in views:
             if not full and view.path in self.shown and self.shown[view.path] == view.shows:
                 continue
@@ -456,13 +467,34 @@ class Site:
                 and self.output.keep(view.path, *made[1:])
             ):
                 self.shown[view.path] = view.shows
-                continue
-            text = _template(view.make, problems)
-            if text is not None:
-                self.shown[view.path] = view.shows
-                self.output.write(view.path, text)
-                self.cache.views[view.path] = (shows, *self.output.stamp(view.path, text))
+            else:
+                due.append((view, shows))
+        self._make_views(due, problems)
         self.site_problems["templates"] = problems.items
+
+    def _make_views(self, due: Sequence[tuple[View, str]], problems: Diagnostics) -> None:
+        """Make and write each view's page (`shows`: its digest, for the cache); the term
+        pages alone can be thousands, so workers make and write them."""
+        folder = None if isinstance(self.output, DryRun) else self.output.folder
+        jobs = self.jobs if folder is not None else 1
+        if jobs > 1:
+            self.output.expect({view.path: SITE for view, _ in due})
+        made = map_forked(partial(_made_view, folder if jobs > 1 else None), due, jobs)
+        try:
+            for (view, shows), (text, written, failure) in zip(due, made, strict=True):
+                if failure is not None:
+                    problems.items.append(failure)
+                    continue
+                self.shown[view.path] = view.shows
+                if written is None:  # made here: written here
+                    self.output.write(view.path, text)
+                    written = self.output.stamp(view.path, text)
+                else:
+                    self.output.placed(view.path, SITE)
+                self.cache.views[view.path] = (shows, *written)
+        except OSError:
+            self.output.failed = True  # a worker's write (Output.write says so of its own)
+            raise
 
     def _site_pages_kept(self, own_robots: bool) -> bool:
         """Whether the site-wide pages are all as the last build made them, from the same
@@ -669,13 +701,22 @@ def _shown(page: RenderedArticle | None) -> tuple[object, ...] | None:
     return (page.article.meta, page.opening, page.note_count, notes, places)
 
 
-def _template(make: Callable[[], str], diagnostics: Diagnostics) -> str | None:
-    """Render one page; a broken template is reported with its file and line."""
+def _made_view(
+    folder: Path | None, due: tuple[View, str]
+) -> tuple[str, tuple[str, int, int] | None, Diagnostic | None]:
+    """A view's page (in a worker, perhaps), and how `Output.stamp` knows the file when it
+    is written into `folder` here; or what went wrong in its template."""
+    view, _ = due
     try:
-        return make()
+        text = view.make()
     except TemplateFailure as failure:
-        diagnostics.items.append(failure.diagnostic)
-    return None
+        return "", None, failure.diagnostic
+    if folder is None:
+        return text, None, None
+    data = text.encode("utf-8")
+    put(folder, view.path, data)
+    status = (folder / view.path).stat()
+    return "", (content_digest(data), status.st_size, status.st_mtime_ns), None
 
 
 def _static_files(

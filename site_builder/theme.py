@@ -132,6 +132,9 @@ class Theme:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # A theme lives for one build (an edited template rebuilds everything with a
+            # new one), so Jinja need not look at each file's time before every page.
+            auto_reload=False,
         )
         self.env.globals["site"] = config
 

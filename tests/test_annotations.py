@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from annotation_checks import (
     check_collection,
     check_page,
@@ -18,7 +20,7 @@ from annotation_checks import (
 )
 from conftest import make_site, tree
 
-from site_builder.annotations import FILE, page_text
+from site_builder.annotations import FILE, _plain_page_text, _TextParser, page_text
 from site_builder.site import Project, Site, build_site
 
 ROOT = Path(__file__).parent.parent
@@ -88,6 +90,45 @@ HARD = {
 )
 def test_the_page_text_is_the_body_text_content(page: str, text: str) -> None:
     assert page_text(page).text == text
+
+
+# Pieces of markup that pages are made of, ordinary and odd, for the property below.
+ORDINARY = [
+    "<body>", "<body class=x>", "</body>", "<p>", "</p>", "<a id=\"r1\">", "<a ID='r2'>",
+    "<a id=r3 href=\"#n\">", "<span id=\"r1\" title=\"x id=r2\">", "</a>", "</span>",
+    "<br/>", "<a id=\"r2\"/>", "<em>", "</em>", "<pre class=h>", "\n", " ", "a", "&amp;",
+    "&lt;", "&", "&#13;", ">", "'", '"', "<!-- c -->", "<!doctype html>", "\xa0",
+    "<link rel=canonical href=\"u&amp;v\">", "<link rel=\"alternate\" href=y>",
+    "<a id=\"r&#49;\">", "<script>", "</script>",
+]  # fmt: skip
+ODD = [
+    "<", "<pre>", "<!-->", "<style>", "</style>", "<noscript>", "</noscript>", "<template>",
+    "</template>", "<textarea>", "</textarea>", "<?x?>", "<div title=\"a>b\">", "\0",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(ORDINARY * 8 + ODD), max_size=40))
+def test_the_fast_pass_reads_what_the_parser_reads_or_leaves_it(pieces: list[str]) -> None:
+    html = "".join(pieces)
+    wanted = frozenset({"r1", "r2", "r3"})
+    fast = _plain_page_text(html, wanted)
+    if fast is not None:
+        parser = _TextParser(wanted)
+        parser.feed(html)
+        parser.close()
+        assert (fast.text, fast.spans, fast.canonical) == (
+            "".join(parser.pieces),
+            parser.spans,
+            parser.canonical,
+        )
+
+
+def test_the_fast_pass_reads_the_built_pages(tmp_path: Path) -> None:
+    """The seed's pages are read by the fast pass, not left to the parser."""
+    out = built(ROOT / "seeds", tmp_path / "out")
+    for page in out.rglob("*.html"):
+        assert _plain_page_text(page.read_text(encoding="utf-8"), frozenset()) is not None, page
 
 
 def test_the_spans_of_elements_count_code_points() -> None:

@@ -44,11 +44,27 @@ def test_jobs_give_the_same_site_and_diagnostics(tmp_path: Path) -> None:
     assert two.notes == CHUNK * 3 * 2 - 1
 
 
+def test_a_broken_term_template_is_named_from_the_workers(tmp_path: Path) -> None:
+    # The term pages are made on the workers too: what goes wrong in their template
+    # comes back as the same diagnostic, and every other page is still written.
+    seeds = make_site(tmp_path, CHUNK * 3)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "term.html").write_text("<p>\n{{ entry.term | nosuchfilter }}\n")
+    one = build_site(Project.at(seeds, tmp_path / "one"), jobs=1, cache=False)
+    two = build_site(Project.at(seeds, tmp_path / "two"), jobs=2, cache=False)
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+    errors = [d.format() for d in two.diagnostics.errors]
+    assert errors == [d.format() for d in one.diagnostics.errors]
+    assert errors and all("term.html:2: error:" in error for error in errors)
+    assert (tmp_path / "two" / "terms" / "index.html").is_file()
+    assert (tmp_path / "two" / "a001" / "index.html").is_file()
+
+
 def worker_of(build: int) -> int:
     """The exit status of a worker started for `build` (a pid), which then works 3 s."""
     code = (
         "import time; from site_builder import parallel\n"
-        f"parallel._start(None, {build})\n"
+        f"parallel._start(print, {build})\n"
         "time.sleep(3)"
     )
     return subprocess.run([sys.executable, "-c", code], timeout=30, check=False).returncode
