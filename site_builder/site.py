@@ -173,6 +173,10 @@ class Site:
         self._owners: dict[Path, str] = {}
         self._shown_known = True  # whether `shown` holds what each site-wide page shows
         self._site_pages_due = False  # a rebuild left them for the next (Site.rebuild)
+        # What the last _publishable found, in order and as a set: a rebuild whose
+        # sources kept their slugs, and stayed published, takes them as they are.
+        self._publishing: list[Entry] = []
+        self._published: set[Entry] = set()
         # The files the last discovery found, by name: the sources each one is part of.
         self._known: dict[str, list[Path]] = {}
         self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
@@ -248,9 +252,18 @@ class Site:
             old, self.glossary = self.glossary, self._read_glossary()
             dirty |= self._glossary_users(old, self.glossary)
         shown_before = [_shown(entry.page) for entry in dirty]
+        placed_before = [_placed(entry) for entry in dirty]
         self._peek(dirty)
-        publishable = self._publishable()
-        old_links, self.links = self.links, self._links(publishable)
+        old_links = self.links
+        if (
+            not added_or_removed
+            and dirty <= self._published
+            and placed_before == [_placed(entry) for entry in dirty]
+        ):
+            publishable = self._publishing  # the same pages at the same addresses
+        else:
+            publishable = self._publishable()
+            self.links = self._links(publishable)
         folder = self.project.source.resolve()
         files = {path.relative_to(folder).as_posix() for path in changes.get(Kind.FILE, ())}
         linking = self._linking_to(_moved(old_links, self.links) | files) - dirty
@@ -337,6 +350,7 @@ class Site:
         problems = Diagnostics()
         publishable = [self.entries[path] for path in assign_pages(slugs, RESERVED_SLUGS, problems)]
         kept = set(publishable)
+        self._publishing, self._published = publishable, kept
         for entry in self.entries.values():
             if entry not in kept:
                 entry.page = None  # keeps its last output until it has a slug of its own
@@ -670,6 +684,8 @@ class Site:
 
 def _moved(old: SourceLinks, new: SourceLinks) -> set[str]:
     """Names whose page came, went or changed its slug."""
+    if old is new:
+        return set()
     return {
         name
         for name in old.pages.keys() | new.pages.keys()
@@ -689,6 +705,11 @@ def _is_git(name: str) -> bool:
 
 def _is_hidden(name: str) -> bool:
     return name.startswith(".")
+
+
+def _placed(entry: Entry) -> tuple[str, bool] | None:
+    """Where an entry's page goes, if anywhere: its slug and draft flag."""
+    return (entry.peek.slug, entry.peek.draft) if entry.peek else None
 
 
 def _shown(page: RenderedArticle | None) -> tuple[object, ...] | None:
