@@ -24,10 +24,17 @@ def page_url(base_url: str, slug: str) -> str:
     return f"{base_url}{slug}/"
 
 
-def sitemap(base_url: str, pages: Sequence[RenderedArticle], terms: Sequence[str] = ()) -> str:
-    """A sitemap of the reading list, the terms page, every article, every term's page
-    (`terms` holds their slugs) and every tag page."""
+def sitemap(
+    base_url: str,
+    pages: Sequence[RenderedArticle],
+    terms: Sequence[str] = (),
+    letters: Sequence[str] = (),
+) -> str:
+    """A sitemap of the reading list, the terms page (and its pages a letter, `letters`,
+    when it is split), every article, every term's page (`terms` holds their slugs)
+    and every tag page."""
     urls = [(base_url, ""), (f"{base_url}terms/", "")]
+    urls += [(f"{base_url}terms/{name}", "") for name in letters]
     urls += [(page_url(base_url, p.article.meta.slug), p.article.meta.day) for p in pages]
     urls += [(f"{base_url}terms/{slug}/", "") for slug in terms]
     tags = collect_tags(pages)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .alphabet import Group, Key, group, jump_bar, sort_key
+from .alphabet import Group, Key, group, initial, jump_bar, letter_id, sort_key
 from .excerpts import Excerpt
 from .glossary import Glossary
 from .links import SourceLinks
@@ -27,6 +27,13 @@ FOLDER = "terms"
 # glossary term may occur in every article: the page would grow with the site.)
 LISTED = 3
 TERM_ROOT = "../../"  # from a term's page back to the site's root
+# Terms the terms page shows whole. A larger glossary gets a page a letter, `terms/
+# letter-a.html` (and `unused.html`), which its jump bar links to: one page of the
+# 150,000 terms of a 10,000-article site weighed 80 MB and took seconds to remake
+# after each edit; now an edit remakes the page of its letter.
+ONE_PAGE = 1_000
+OVERVIEW = "index.html"
+UNUSED = "unused"  # the id (and, split, the page) of the terms that occur nowhere
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class TermEntry:
     aliases: tuple[str, ...]
     definition: Note  # the note the terms pages show
     occurrences: tuple[Occurrence, ...]
+    listing: str = OVERVIEW  # the page in terms/ that lists it
     shown: NoteBody | None = field(default=None, compare=False, repr=False)  # on a page
     links: SourceLinks | None = field(default=None, compare=False, repr=False)
 
@@ -97,15 +105,38 @@ class TermEntry:
 
 @dataclass(frozen=True)
 class TermsIndex:
-    """What the terms page shows: terms that occur, by letter, then those that do not."""
+    """What the terms page shows: terms that occur, by letter, then those that do not;
+    `split`, a page for each letter and one for the unused terms (ONE_PAGE)."""
 
     groups: tuple[Group[TermEntry], ...]
     keys: tuple[Key, ...]  # the jump bar
     unused: tuple[TermEntry, ...]
+    split: bool = False
 
     @property
     def entries(self) -> tuple[TermEntry, ...]:
         return tuple(e for g in self.groups for e in g.items) + self.unused
+
+    def href(self, ident: str) -> str:
+        """Where the jump bar's key for a group (or the unused terms) leads, from terms/."""
+        return f"{ident}.html" if self.split else f"#{ident}"
+
+    def parts(self) -> list[tuple[str, str | None]]:
+        """Each page in terms/ (its file name) and the group it shows (None: the page
+        of the letters, or the only page)."""
+        if not self.split:
+            return [(OVERVIEW, None)]
+        pages: list[tuple[str, str | None]] = [(OVERVIEW, None)]
+        pages += [(f"{g.id}.html", g.id) for g in self.groups]
+        if self.unused:
+            pages.append((f"{UNUSED}.html", UNUSED))
+        return pages
+
+    def showing(self, part: str | None) -> tuple[tuple[Group[TermEntry], ...], bool]:
+        """The groups a page shows, and whether it shows the unused terms."""
+        if not self.split:
+            return self.groups, bool(self.unused)
+        return tuple(g for g in self.groups if g.id == part), part == UNUSED
 
 
 def collect_terms(
@@ -127,16 +158,19 @@ def collect_terms(
                 shown.setdefault(place.note, place.body)
     slugs = Ids()
     entries = []
+    split = len(notes) > ONE_PAGE
     for key, group_ in sorted(notes.items(), key=lambda item: sort_key(item[1][0].term)):
         # The glossary's note speaks for the whole site; else the first article's.
         note = next((n for n in group_ if n.glossary), group_[0])
+        occurrences = tuple(found.get(key, ()))
         entries.append(
             TermEntry(
                 term=note.term,
                 slug=slugs.unique(slugify(note.term) or "term"),
                 aliases=tuple(dict.fromkeys(a for n in group_ for a in n.aliases)),
                 definition=note,
-                occurrences=tuple(found.get(key, ())),
+                occurrences=occurrences,
+                listing=_listing(note.term, bool(occurrences)) if split else OVERVIEW,
                 shown=shown.get(note),
                 links=links,
             )
@@ -147,7 +181,13 @@ def collect_terms(
         tuple(groups),
         tuple(jump_bar(groups)),
         tuple(entry for entry in entries if not entry.occurrences),
+        split,
     )
+
+
+def _listing(term: str, used: bool) -> str:
+    """The page of a split terms index that lists a term: its letter's (as `group` files it)."""
+    return f"{letter_id(initial(term)) if used else UNUSED}.html"
 
 
 def _deeper(html: str) -> str:

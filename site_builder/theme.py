@@ -183,10 +183,19 @@ class Theme:
             "index.html", "", "", pages=pages, groups=groups, tags=tags, lang=language
         )
 
-    def terms(self, index: TermsIndex) -> str:
-        """terms/index.html: every term by letter, with its gloss and its places."""
+    def terms(self, index: TermsIndex, part: str | None = None) -> str:
+        """terms/index.html: every term by letter, with its gloss and its places; or, for a
+        large glossary, the page of one letter (`part`: its group's id) or of the letters."""
+        groups, unused = index.showing(part)
         return self._render(
-            "terms.html", "../", f"{TERMS}/", index=index, lang=self.config.language
+            "terms.html",
+            "../",
+            f"{TERMS}/" + (index.href(part) if part else ""),
+            index=index,
+            part=part,
+            groups=groups,
+            unused=index.unused if unused else (),
+            lang=self.config.language,
         )
 
     def term(self, entry: TermEntry) -> str:

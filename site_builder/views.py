@@ -23,6 +23,7 @@ from .render import RenderedArticle
 from .sitemap import feed, robots, sitemap
 from .tags import FOLDER as TAGS
 from .tags import collect_tags
+from .terms import FOLDER as TERMS
 from .terms import TermsIndex, collect_terms
 from .theme import Theme
 
@@ -53,9 +54,12 @@ def site_views(
     tags = collect_tags(pages)
     views = [
         View("index.html", listed, lambda: theme.index(pages, tags)),
-        View("terms/index.html", _index_shows(terms), lambda: theme.terms(terms)),
         View("404.html", None, theme.not_found),
         _annotations(pages, config),
+    ]
+    views += [
+        View(f"{TERMS}/{name}", _index_shows(terms, part), partial(theme.terms, terms, part))
+        for name, part in terms.parts()
     ]
     views += [View(term.path, term, partial(theme.term, term)) for term in terms.entries]
     if tags:
@@ -67,8 +71,13 @@ def site_views(
     base = config.base_url
     if base:  # the files that need the site's address
         slugs = [term.slug for term in terms.entries]
+        parts = [name for name, part in terms.parts() if part]
         views.append(
-            View("sitemap.xml", (base, listed, slugs), lambda: sitemap(base, pages, slugs))
+            View(
+                "sitemap.xml",
+                (base, listed, slugs, parts),
+                lambda: sitemap(base, pages, slugs, parts),
+            )
         )
         newest = sorted(pages, key=newest_first)  # a feed is newest first, whatever the weights
         views.append(View("feed.xml", (config, listed), lambda: feed(config, newest)))
@@ -89,6 +98,16 @@ def _listed(page: RenderedArticle) -> object:
     return (page.article.meta, page.opening, page.note_count, page.words)
 
 
-def _index_shows(terms: TermsIndex) -> object:
-    """What the terms page shows of each term: all but the note's detail."""
-    return [(e.term, e.slug, e.aliases, e.definition, e.listed, e.unlisted) for e in terms.entries]
+def _index_shows(terms: TermsIndex, part: str | None) -> object:
+    """What a page of the terms index shows: the jump bar, and of each of its terms all
+    but the note's detail (split, the page of the letters shows how many each has)."""
+    groups, unused = terms.showing(part)
+    shown = [entry for found in groups for entry in found.items]
+    shown += terms.unused if unused else ()
+    counts = [(found.id, len(found.items)) for found in terms.groups] if part is None else []
+    return (
+        terms.keys,
+        bool(terms.unused),
+        counts,
+        [(e.term, e.slug, e.aliases, e.definition, e.listed, e.unlisted) for e in shown],
+    )

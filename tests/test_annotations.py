@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from annotation_checks import (
     check_collection,
     check_page,
@@ -19,6 +17,8 @@ from annotation_checks import (
     targets,
 )
 from conftest import make_site, tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_builder.annotations import FILE, _plain_page_text, _TextParser, page_text
 from site_builder.site import Project, Site, build_site

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from conftest import make_site
 
-from site_builder.site import Project, build_site
+from site_builder import terms as terms_module
+from site_builder.site import Project, Site, build_site
 
 FILES = {
     "site.toml": 'title = "Terms"\nsite_url = "https://example.org/"\n',
@@ -117,3 +119,61 @@ def test_the_terms_page_shows_a_term_in_its_first_articles_and_its_page_in_all(
     assert '<a href="orbit/index.html">2 more articles</a>' in terms
     own = main_of(tmp_path / "_site" / "terms" / "orbit" / "index.html")
     assert own.count("<mark>orbit</mark>") == 5
+
+
+# A large glossary: a page a letter --------------------------------------------
+
+
+def build_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(terms_module, "ONE_PAGE", 3)  # FILES has 7 terms
+    return build(tmp_path)
+
+
+def test_a_large_glossary_has_a_page_a_letter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = build_split(tmp_path, monkeypatch)
+    letters = main_of(out / "terms" / "index.html")
+    assert "<dl" not in letters  # no term on the page of the letters
+    linked = re.findall(r'<li><a href="(letter-[^"]+\.html)">(.)</a></li>', letters)
+    assert [letter for _, letter in linked[:4]] == ["C", "E", "M", "O"]
+    assert '<a href="letter-c.html">C</a> <span class="term-count">2 terms</span>' in letters
+    assert (
+        '<a href="unused.html">Not in an article yet</a> <span class="term-count">1 term' in letters
+    )
+    c = main_of(out / "terms" / "letter-c.html")
+    assert "<h1>C</h1>" in c and '<a href="letter-c.html" aria-current="page">C</a>' in c
+    assert re.findall(r'<dt id="([^"]+)">', c) == ["term-c", "term-c-2"]
+    orbit = main_of(out / "terms" / "letter-o.html")
+    assert (
+        '<a href="../one/index.html#ref-orbit">The <mark>orbit</mark> of Mars is long.</a>' in orbit
+    )
+    unused = main_of(out / "terms" / "unused.html")
+    assert re.findall(r'<dt id="([^"]+)">', unused) == ["term-unused-term"]
+    # Each term's page leads back to the page that lists it, where its entry is.
+    for slug, listing in [("orbit", "letter-o.html"), ("unused-term", "unused.html")]:
+        page = main_of(out / "terms" / slug / "index.html")
+        assert f'<a href="../../terms/{listing}#term-{slug}">Terms</a>' in page
+        assert f'<dt id="term-{slug}">' in (out / "terms" / listing).read_text()
+    html = (out / "terms" / "letter-o.html").read_text()
+    assert '<link rel="canonical" href="https://example.org/terms/letter-o.html">' in html
+    sitemap = (out / "sitemap.xml").read_text()
+    for name in ("letter-c.html", "letter-o.html", "unused.html"):
+        assert f"<loc>https://example.org/terms/{name}</loc>" in sitemap
+
+
+def test_an_edit_remakes_the_page_of_its_letter_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(terms_module, "ONE_PAGE", 3)
+    root = make_site(tmp_path / "site", FILES)
+    site = Site(Project.at(root / "seeds", tmp_path / "out"))
+    site.build()
+    out = tmp_path / "out" / "terms"
+    before = {path.name: path.read_bytes() for path in out.glob("*.html")}
+    notes = root / "seeds" / "one.notes.md"
+    notes.write_text(notes.read_text().replace("The red planet.", "The fourth planet."))
+    site.rebuild([notes])
+    after = {path.name: path.read_bytes() for path in out.glob("*.html")}
+    assert {name for name in after if after[name] != before.get(name)} == {"letter-m.html"}
+    assert "The fourth planet." in (out / "letter-m.html").read_text()
