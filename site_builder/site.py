@@ -56,6 +56,7 @@ from .theme import THEME_READER, TemplateFailure, Theme, default_theme
 from .views import View, site_views
 
 RESERVED_SLUGS = ("terms", "static", TAGS)
+VIEWS_BETWEEN_LOOKS = 64  # site-wide pages a rebuild makes between looks for changes waiting
 FILES_OWNER = "(files)"  # owner of the files beside the articles that pages link to
 PUBLIC_OWNER = "(public)"  # owner of what public/ holds
 OWN_NAME = "names starting with .site-builder- are site-builder's own; this file is left out"
@@ -284,7 +285,8 @@ class Site:
             self._site_pages_due = True  # after the changes waiting
         elif due:
             self._site_pages_due = False
-            self._site_stages(partial(self._write_site_pages, full=not self._shown_known))
+            write = partial(self._write_site_pages, full=not self._shown_known, later=later)
+            self._site_stages(write)
         self._site_stages(self._write_files, self.output.save)
         return self._report([*dirty, *newly], rendered, started, full=False)
 
@@ -452,14 +454,21 @@ class Site:
             self._glossary_digests = (self.glossary, digest(sorted(notes.items())), notes)
         return self._glossary_digests[1], self._glossary_digests[2]
 
-    def _write_site_pages(self, full: bool) -> None:
-        """The site-wide pages (views.py) whose value changed, or all of them."""
+    def _write_site_pages(self, full: bool, later: Callable[[], bool] = _never) -> None:
+        """The site-wide pages (views.py) whose value changed, or all of them.
+
+        `later`: whether changes are waiting; then the pages not made yet are left for
+        the rebuild after them, which comes first to the page being edited.
+        """
         pages = [entry.page for entry in self.entries.values() if entry.page]
         own_robots = self._in_public("robots.txt")
         if full and self._site_pages_kept(own_robots):
             return
-        self._shown_known = True
         views = site_views(pages, self.glossary, self.theme, self.config, own_robots, self.links)
+        if later():
+            self._site_pages_due = True
+            return
+        self._shown_known = True
         wanted = {view.path for view in views}
         for path in [path for path in self.shown if path not in wanted]:
             del self.shown[path]  # a tag no page carries any more, a sitemap without address
@@ -483,7 +492,12 @@ class Site:
                 self.shown[view.path] = view.shows
             else:
                 due.append((view, shows))
-        self._make_views(due, problems)
+        batch = len(due) if later is _never else VIEWS_BETWEEN_LOOKS
+        for start in range(0, len(due), max(batch, 1)):
+            if start and later():
+                self._site_pages_due = True  # `shown` still has the rest as they were
+                break
+            self._make_views(due[start : start + batch], problems)
         self.site_problems["templates"] = problems.items
 
     def _make_views(self, due: Sequence[tuple[View, str]], problems: Diagnostics) -> None:

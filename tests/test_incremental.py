@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import GOOD, make_site, tree
 
-from site_builder.site import Project, Site
+from site_builder import site as site_module
+from site_builder.site import Project, Site, build_site
 
 FILES = {
     "site.toml": 'title = "Incremental"\nsite_url = "https://example.org/"\n',
@@ -409,3 +410,25 @@ def test_site_wide_pages_wait_while_more_changes_are_waiting(tmp_path: Path) -> 
     assert "A renamed article" not in index
     site.rebuild([], later=lambda: False)  # the burst is over
     assert "A renamed article" in (root / "_site" / "index.html").read_text()
+
+
+def test_site_wide_pages_stop_for_a_change_that_comes_while_they_are_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A change saved while the site-wide pages of the last one are being made: they stop
+    # at the next look, and the rebuild after the change makes the rest.
+    monkeypatch.setattr(site_module, "VIEWS_BETWEEN_LOOKS", 1)
+    root = make_site(tmp_path, GOOD)
+    site = Site(Project.at(root / "seeds"))
+    site.build()
+    article = root / "seeds" / "good.md"
+    article.write_text(article.read_text().replace("A good article", "A renamed article"))
+    looks = iter([False, False, True])  # the change is seen at the second look in the pages
+    site.rebuild([article], later=lambda: next(looks, True))
+    made = [path.read_text() for path in (root / "_site").rglob("*.html")]
+    assert sum("A renamed article" in page for page in made) == 2  # its page, and one more
+    site.rebuild([], later=lambda: False)
+    cold = tmp_path / "cold"
+    build_site(Project.at(root / "seeds", cold), cache=False)
+    for page in cold.rglob("*.html"):
+        assert page.read_bytes() == (root / "_site" / page.relative_to(cold)).read_bytes()
