@@ -324,12 +324,12 @@ class Output:
         """Remove a file, and the folders it leaves empty."""
         path.unlink(missing_ok=True)
         for parent in path.parents:
-            if parent == self.folder or not parent.is_dir() or any(parent.iterdir()):
+            if parent == self.folder:
                 break
-            try:
+            try:  # asking first listed the folder: with 150,000 term pages, per page
                 parent.rmdir()
             except OSError:
-                break  # an empty folder left behind is harmless
+                break  # not empty, or not a folder (an empty one left behind is harmless)
 
     def _inside(self, relative: str) -> Path:
         target = (self.folder / relative).resolve()

@@ -297,7 +297,12 @@ class Site:
         problems = Diagnostics(self.site_problems.get("write", []))
         for stage in stages:
             with problems.guard(self.project.out):
-                stage()
+                try:
+                    stage()
+                except Exception:
+                    # Pages it did not get to are not to be pruned as if gone from the site.
+                    self.output.failed = True
+                    raise
         self.site_problems["write"] = problems.items
 
     def _discover(self) -> list[Source]:
@@ -508,21 +513,17 @@ class Site:
         if jobs > 1:
             self.output.expect({view.path: SITE for view, _ in due})
         made = map_forked(partial(_made_view, folder if jobs > 1 else None), due, jobs)
-        try:
-            for (view, shows), (text, written, failure) in zip(due, made, strict=True):
-                if failure is not None:
-                    problems.items.append(failure)
-                    continue
-                self.shown[view.path] = view.shows
-                if written is None:  # made here: written here
-                    self.output.write(view.path, text)
-                    written = self.output.stamp(view.path, text)
-                else:
-                    self.output.placed(view.path, SITE)
-                self.cache.views[view.path] = (shows, *written)
-        except OSError:
-            self.output.failed = True  # a worker's write (Output.write says so of its own)
-            raise
+        for (view, shows), (text, written, failure) in zip(due, made, strict=True):
+            if failure is not None:
+                problems.items.append(failure)
+                continue
+            self.shown[view.path] = view.shows
+            if written is None:  # made here: written here
+                self.output.write(view.path, text)
+                written = self.output.stamp(view.path, text)
+            else:
+                self.output.placed(view.path, SITE)
+            self.cache.views[view.path] = (shows, *written)
 
     def _site_pages_kept(self, own_robots: bool) -> bool:
         """Whether the site-wide pages are all as the last build made them, from the same

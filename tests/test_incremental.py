@@ -432,3 +432,21 @@ def test_site_wide_pages_stop_for_a_change_that_comes_while_they_are_made(
     build_site(Project.at(root / "seeds", cold), cache=False)
     for page in cold.rglob("*.html"):
         assert page.read_bytes() == (root / "_site" / page.relative_to(cold)).read_bytes()
+
+
+def test_pages_a_failed_stage_did_not_get_to_are_not_pruned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pruning removes what a full build did not write: after a stage that broke off, that
+    # would be every page it had yet to write, as if they were gone from the site.
+    root = make_site(tmp_path, GOOD)
+    build_site(Project.at(root / "seeds"))
+    before = tree(root / "_site")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(site_module, "site_views", broken)
+    report = build_site(Project.at(root / "seeds"), cache=False)
+    assert any("RuntimeError" in d.message for d in report.diagnostics.errors)
+    assert tree(root / "_site").keys() >= before.keys() - {".site-builder-manifest.json"}
