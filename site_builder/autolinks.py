@@ -70,8 +70,9 @@ def autolinks_plugin(md: MarkdownIt) -> None:
     # Every URL here starts with a scheme's name (http:, //, www. ...) or holds an `@`.
     schemes = sorted((name for name in linkify._compiled if name), key=len, reverse=True)
     may_link = re.compile("|".join(map(re.escape, [*schemes, "@"])), re.IGNORECASE)
-    linkify.pretest = partial(_may_link, may_link, None)
-    linkify.test = partial(_may_link, may_link, linkify.test)
+    tails = _tails([*schemes, "@"])
+    linkify.pretest = partial(_may_link, tails, may_link, None)
+    linkify.test = partial(_may_link, tails, may_link, linkify.test)
     md.inline.ruler.at("linkify", linkify_inline)
 
 
@@ -90,13 +91,31 @@ def _validate_www(patterns: tuple[re.Pattern[str], re.Pattern[str]], text: str, 
     return (path.end() if path else host.end()) - at
 
 
-def _may_link(may_link: re.Pattern[str], test: Callable[[str], bool] | None, text: str) -> bool:
+def _tails(names: list[str]) -> frozenset[str]:
+    """The last two characters of each name, in either case: a text that holds one of
+    the names, in any case, holds one of these."""
+    tails = set()
+    for name in names:
+        tail = name[-2:]
+        for first in {tail[:1].lower(), tail[:1].upper()}:
+            tails |= {first + tail[1:].lower(), first + tail[1:].upper()}
+    return frozenset(tails)
+
+
+def _may_link(
+    tails: frozenset[str],
+    may_link: re.Pattern[str],
+    test: Callable[[str], bool] | None,
+    text: str,
+) -> bool:
     """Whether a text may hold a URL, then linkify-it's `test` where one is given.
 
     linkify-it's own checks run a long regular expression over every paragraph and
     every piece of text in it: a quarter of the time of rendering a page with a link.
+    Ours looks for the schemes' names, first for their last characters (`p:`, `//`),
+    with `in`: a case-blind regular expression took 7 µs a sentence.
     """
-    if may_link.search(text) is None:
+    if not any(tail in text for tail in tails) or may_link.search(text) is None:
         return False
     return test is None or test(text)
 

@@ -465,10 +465,10 @@ class Site:
         `later`: whether changes are waiting; then the pages not made yet are left for
         the rebuild after them, which comes first to the page being edited.
         """
-        pages = [entry.page for entry in self.entries.values() if entry.page]
         own_robots = self._in_public("robots.txt")
         if full and self._site_pages_kept(own_robots):
             return
+        pages = [entry.page for entry in self.entries.values() if entry.page]  # unpickled now
         views = site_views(pages, self.glossary, self.theme, self.config, own_robots, self.links)
         if later():
             self._site_pages_due = True

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from site_builder.autolinks import MAX_URL
+from site_builder.autolinks import MAX_URL, _tails
 from site_builder.diagnostics import Diagnostics
 from site_builder.notes import parse_notes
 from site_builder.render import article_parser, note_parser, render_note_body, text_parser
@@ -142,3 +144,13 @@ def test_a_www_address_whose_host_name_is_longer_than_dns_allows_is_text() -> No
 )
 def test_a_scheme_that_is_no_scheme_loses_no_text(source: str, html: str) -> None:
     assert article_parser().render(source) == p(html)
+
+
+@given(st.text(max_size=20), st.sampled_from(["//", "ftp:", "http:", "mailto:", "www.", "@"]))
+def test_a_text_holding_a_scheme_in_any_case_holds_one_of_its_tails(
+    around: str, scheme: str
+) -> None:
+    cased = "".join(c.upper() if i % 2 else c for i, c in enumerate(scheme))
+    for name in (scheme, scheme.upper(), cased):
+        text = around[:5] + name + around[5:]
+        assert any(tail in text for tail in _tails([scheme]))
