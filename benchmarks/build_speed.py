@@ -11,6 +11,9 @@ machine's load touches every variant alike, and reports medians:
 - cold: `site-builder build` into an empty folder (with `--no-cache` once it exists);
 - warm: `build` again, nothing changed;
 - jobs 2: a cold build with `--jobs 2`;
+- no search: cold builds of a copy whose settings say `search = false` (no Pagefind
+  index, which MkDocs' lunr index and Pelican's absence of one make a fairer match),
+  in one process and with the default jobs;
 - mkdocs, pelican: the same articles without their notes, default settings but for
   Pygments highlighting, into an empty folder.
 
@@ -88,6 +91,19 @@ def peer_copies(site: Path) -> tuple[Path, Path]:
     return mkdocs, pelican
 
 
+def without_search(site: Path) -> Path:
+    """The corpus with `search = false` in its settings: a copy (made once, kept), since
+    a project's settings sit beside its source folder."""
+    copy = site / "peers" / "no-search"
+    if not (copy / ".complete").exists():
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(site / "seeds", copy / "seeds")
+        settings = (site / "site.toml").read_text()
+        (copy / "site.toml").write_text(settings + "search = false\n")
+        (copy / ".complete").write_text("")
+    return copy
+
+
 def variants(args: argparse.Namespace, site: Path) -> dict[str, Callable[[], float]]:
     """Each variant as a function that runs it once and gives its seconds."""
     python, peers, env = args.python, args.peers / "bin", checkout_env()
@@ -111,6 +127,10 @@ def variants(args: argparse.Namespace, site: Path) -> dict[str, Callable[[], flo
     def jobs2() -> float:
         return cold_build(python, site, out / "jobs", "--jobs", "2").seconds
 
+    def no_search(*flags: str) -> Callable[[], float]:
+        copy = without_search(site)
+        return lambda: cold_build(python, copy, out / "no-search", *flags).seconds
+
     def mkdocs_build() -> float:
         command = [str(peers / "mkdocs"), "build", "-q", "-d", str(fresh(out / "mkdocs"))]
         return run(command, cwd=mkdocs).seconds
@@ -126,6 +146,11 @@ def variants(args: argparse.Namespace, site: Path) -> dict[str, Callable[[], flo
         "site-builder warm": warm,  # right after cold, in the same output folder
         "site-builder --jobs 2": jobs2,
     }
+    if supports(python, "build", "--no-cache"):  # this checkout's, which has the setting
+        chosen |= {
+            "site-builder cold, no search, --jobs 1": no_search("--jobs", "1"),
+            "site-builder cold, no search": no_search(),
+        }
     if not args.no_peers:
         chosen |= {"mkdocs": mkdocs_build, "pelican": pelican_build}
     return chosen

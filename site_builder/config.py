@@ -73,6 +73,12 @@ class SiteConfig:
         "CNAME file GitHub Pages reads, and stands for site_url (`https://DOMAIN/`) when "
         "that is empty.",
     )
+    search: bool = setting(
+        True,
+        "Whether `build` and `deploy` write a Pagefind search index (a few seconds a "
+        "thousand articles). `false`: none is written, and the search box in the header "
+        "stays a link to the terms page.",
+    )
     max_file_mb: int = setting(
         DEFAULT_MAX_MB,
         "The largest input file read, in megabytes (of 1,048,576 bytes): a larger source, "
@@ -96,12 +102,13 @@ SETTINGS: tuple[Field[object], ...] = fields(SiteConfig)
 TYPES: dict[str, type] = get_type_hints(SiteConfig)
 OPTIONS = {setting.name for setting in SETTINGS}
 WHOLE_NUMBERS = {name for name, kind in TYPES.items() if kind is int}
+SWITCHES = {name for name, kind in TYPES.items() if kind is bool}
 
 
 def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
     """Read site.toml (defaults when it is missing); `site_url` (from --site-url) overrides
     the file's. Errors name where the value came from: the file's line, or --site-url."""
-    values: dict[str, str | int] = {}
+    values: dict[str, str | int | bool] = {}
     text = ""
     if os.path.lexists(path):
         try:
@@ -124,7 +131,14 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
                 raise ConfigError(
                     f"{shown(path)}:{line}: error: unknown option '{key}' (known: {known})"
                 )
-            if key in WHOLE_NUMBERS:
+            if key in SWITCHES:
+                if not isinstance(value, bool):
+                    raise ConfigError(
+                        f"{shown(path)}:{line}: error: option '{key}' must be true or false "
+                        f"(without quotes), such as {key} = false"
+                    )
+                values[key] = value
+            elif key in WHOLE_NUMBERS:
                 if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                     raise ConfigError(
                         f"{shown(path)}:{line}: error: option '{key}' must be a whole number, "

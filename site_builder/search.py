@@ -59,8 +59,9 @@ def index_site(site: Site, report: BuildReport) -> None:
     """Index the site as last built and write the bundle into its output; its problems
     and time go into the build's report.
 
-    A site without article pages has nothing to search: any bundle is removed, and
-    the search box stays the link to the terms page that it is without script.
+    A site without article pages has nothing to search, and one whose settings say
+    `search = false` wants no index: any bundle is removed, and the search box stays
+    the link to the terms page that it is without script.
     """
     started = time.perf_counter()
     report.diagnostics.extend(_index(site))
@@ -163,7 +164,7 @@ def _plan(site: Site) -> list[Diagnostic] | None:
     output = site.output
     if isinstance(output, DryRun):
         return []  # `check`: nothing is written, nothing to index
-    if not any(entry.summary for entry in site.entries.values()):
+    if not site.config.search or not any(entry.summary for entry in site.entries.values()):
         output.remove_owner(OWNER)
         output.save()
         return []

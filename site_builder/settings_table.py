@@ -20,7 +20,7 @@ from .config import SETTINGS, TYPES
 COMMAND = "python -m site_builder.settings_table --write README.md"
 BEGIN = f"<!-- settings: generated from site_builder/config.py by `{COMMAND}` -->"
 END = "<!-- /settings -->"
-TYPE_NAMES = {str: "string", int: "whole number, 1 or more"}
+TYPE_NAMES = {str: "string", int: "whole number, 1 or more", bool: "true or false"}
 
 
 def markdown() -> str:

@@ -141,6 +141,34 @@ def test_a_site_without_articles_has_no_index(tmp_path: Path, cli: Run) -> None:
     assert bundle(tmp_path / "_site") == set()
 
 
+def test_search_false_writes_no_index_and_removes_one_written_before(
+    tmp_path: Path, cli: Run
+) -> None:
+    make_site(tmp_path, GOOD)
+    assert cli("build").code == 0
+    assert bundle(tmp_path / "_site")
+    (tmp_path / "site.toml").write_text('title = "T"\nsearch = false\n', encoding="utf-8")
+    result = cli("build")
+    assert (result.code, result.err) == (0, "")
+    assert bundle(tmp_path / "_site") == set()
+    assert OWNER not in manifest(tmp_path / "_site").values()
+    # The search box is then the link to the terms page it is without script.
+    page = (tmp_path / "_site" / "good" / "index.html").read_text(encoding="utf-8")
+    assert '<a class="search-fallback" href="../terms/index.html">Find a term</a>' in page
+    assert "search.js" not in page and "data-search-bundle" not in page
+
+
+@pytest.mark.parametrize("value", ['"false"', "0", "1"])
+def test_search_must_be_true_or_false(tmp_path: Path, cli: Run, value: str) -> None:
+    make_site(tmp_path, {**GOOD, "site.toml": f'title = "T"\nsearch = {value}\n'})
+    result = cli("build")
+    assert (result.code, result.err) == (
+        2,
+        "site.toml:2: error: option 'search' must be true or false (without quotes), "
+        "such as search = false\n",
+    )
+
+
 def test_only_article_text_and_notes_are_indexed(tmp_path: Path) -> None:
     """What the pages tell Pagefind: the article's text and notes, none of the chrome."""
     make_site(tmp_path, GOOD)
