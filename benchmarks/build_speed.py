@@ -41,6 +41,7 @@ from common import (
     site_builder,
     stderr,
     supports,
+    without_search,
 )
 from corpus import split_front_matter
 
@@ -89,19 +90,6 @@ def peer_copies(site: Path) -> tuple[Path, Path]:
         (pelican / "content" / source.name).write_text(header + body)
     (site / "peers" / ".complete").write_text("")
     return mkdocs, pelican
-
-
-def without_search(site: Path) -> Path:
-    """The corpus with `search = false` in its settings: a copy (made once, kept), since
-    a project's settings sit beside its source folder."""
-    copy = site / "peers" / "no-search"
-    if not (copy / ".complete").exists():
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(site / "seeds", copy / "seeds")
-        settings = (site / "site.toml").read_text()
-        (copy / "site.toml").write_text(settings + "search = false\n")
-        (copy / ".complete").write_text("")
-    return copy
 
 
 def variants(args: argparse.Namespace, site: Path) -> dict[str, Callable[[], float]]:

@@ -184,6 +184,19 @@ def corpus_site(work: Path, articles: int, glossary: int) -> Path:
     return site
 
 
+def without_search(site: Path) -> Path:
+    """The corpus with `search = false` in its settings: a copy (made once, kept), since
+    a project's settings sit beside its source folder."""
+    copy = site / "peers" / "no-search"
+    if not (copy / ".complete").exists():
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(site / "seeds", copy / "seeds")
+        settings = (site / "site.toml").read_text()
+        (copy / "site.toml").write_text(settings + "search = false\n")
+        (copy / ".complete").write_text("")
+    return copy
+
+
 def alternate(
     variants: dict[str, Callable[[], float]], repeat: int, say: Callable[[str], None]
 ) -> dict[str, list[float]]:

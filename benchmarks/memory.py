@@ -7,14 +7,24 @@ Run by hand, never in CI:
 Each build is a fresh `site-builder build` subprocess into an empty folder (with
 `--no-cache` once it exists), in one process (`--jobs` workers would each have a
 peak of their own); its peak resident set size comes from wait4, for that child
-alone. It prints the median peak per size and the ratio to the smallest size.
+alone, and so of Pagefind's process too: the corpus is built with `search = false`
+(a copy, common.without_search). It prints the median peak per size and the ratio
+to the smallest size.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from common import add_common_arguments, cold_build, corpus_site, markdown_table, median, stderr
+from common import (
+    add_common_arguments,
+    cold_build,
+    corpus_site,
+    markdown_table,
+    median,
+    stderr,
+    without_search,
+)
 
 
 def main() -> None:
@@ -27,10 +37,10 @@ def main() -> None:
     rows = []
     smallest = None
     for size in args.sizes:
-        site = corpus_site(args.work, size, args.glossary)
+        site = without_search(corpus_site(args.work, size, args.glossary))
         peaks, seconds = [], []
         for _ in range(args.repeat):
-            done = cold_build(args.python, site, site / "out" / "site", "--jobs", "1")
+            done = cold_build(args.python, site, site / "out", "--jobs", "1")
             stderr(f"{size} articles: {done.peak_rss_mib:.0f} MiB in {done.seconds:.1f} s")
             peaks.append(done.peak_rss_mib)
             seconds.append(done.seconds)

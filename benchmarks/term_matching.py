@@ -9,8 +9,9 @@ For each glossary size K it measures, in alternating rounds:
 - glossary: reading `_glossary.md` and compiling its automaton, once per build;
 - matching: `matching.find_terms` over every article's whole markdown with the
   article's own notes and the glossary (the notes' tries made beforehand, untimed);
-- build: a full cold `site-builder build` (into an empty folder, `--no-cache` once
-  it exists), whose summary also gives how many notes the pages carry.
+- build: a full cold `site-builder build` in one process (into an empty folder,
+  `--no-cache` once it exists, `search = false`: Pagefind's time is not the
+  glossary's), whose summary also gives how many notes the pages carry.
 
 and reports medians and the ratio to K = 10. The articles are the same for every K,
 but a larger glossary annotates more of their terms (each article names 5 of the
@@ -38,6 +39,7 @@ from common import (
     median,
     run,
     stderr,
+    without_search,
 )
 
 NOTES = re.compile(r"built \d+ pages, (\d+) notes")
@@ -91,7 +93,8 @@ def main() -> None:
             return float(sum(seconds.values()))
 
         def build(site: Path = site, size: int = size) -> float:
-            done = cold_build(args.python, site, site / "out" / "site")
+            copy = without_search(site)  # the search index's time is not the glossary's
+            done = cold_build(args.python, copy, copy / "out", "--jobs", "1")
             found = NOTES.search(done.output)
             notes[size] = found.group(1) if found else "?"
             return done.seconds
