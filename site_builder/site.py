@@ -405,7 +405,7 @@ class Site:
             entry.diagnostics += made.diagnostics
             if made.written:
                 self.output.adopt(owners[entry], made.written)
-            if made.page and made.kept:
+            if made.page and made.kept and self.cache.folder is not None:  # (--no-cache)
                 self.cache.put(entry.key, self._cache_entry(made.page, made))
             done += 1
             if self.progress:
