@@ -53,7 +53,7 @@ from .slugs import assign_pages
 from .sources import Peek, Source, peek_article, peek_key, read_article, read_text
 from .tags import FOLDER as TAGS
 from .theme import THEME_READER, TemplateFailure, Theme, default_theme
-from .views import View, site_views
+from .views import View, Waiting, site_views
 
 RESERVED_SLUGS = ("terms", "static", TAGS)
 VIEWS_BETWEEN_LOOKS = 64  # site-wide pages a rebuild makes between looks for changes waiting
@@ -468,9 +468,17 @@ class Site:
         own_robots = self._in_public("robots.txt")
         if full and self._site_pages_kept(own_robots):
             return
+
+        def look() -> None:
+            if later():
+                raise Waiting
+
         pages = [entry.page for entry in self.entries.values() if entry.page]  # unpickled now
-        views = site_views(pages, self.glossary, self.theme, self.config, own_robots, self.links)
-        if later():
+        try:
+            views = site_views(
+                pages, self.glossary, self.theme, self.config, own_robots, self.links, look
+            )
+        except Waiting:
             self._site_pages_due = True
             return
         self._shown_known = True
@@ -480,7 +488,10 @@ class Site:
             self.output.remove(path)
         problems = Diagnostics()
         due: list[tuple[View, str]] = []
-        for view in views:
+        for number, view in enumerate(views):
+            if number % VIEWS_BETWEEN_LOOKS == 0 and later():
+                self._site_pages_due = True  # none made yet: the next pass compares again
+                return
             if not full and view.path in self.shown and self.shown[view.path] == view.shows:
                 continue
             # What a view shows, under this build's settings and templates, makes its page:

@@ -10,7 +10,7 @@ page shows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -33,6 +33,7 @@ TERM_ROOT = "../../"  # from a term's page back to the site's root
 # after each edit; now an edit remakes the page of its letter.
 ONE_PAGE = 1_000
 OVERVIEW = "index.html"
+LOOK_EVERY = 100  # articles, or terms, between looks for changes waiting (collect_terms)
 UNUSED = "unused"  # the id (and, split, the page) of the terms that occur nowhere
 
 
@@ -140,15 +141,21 @@ class TermsIndex:
 
 
 def collect_terms(
-    rendered: Sequence[RenderedArticle], glossary: Glossary, links: SourceLinks | None = None
+    rendered: Sequence[RenderedArticle],
+    glossary: Glossary,
+    links: SourceLinks | None = None,
+    look: Callable[[], None] = lambda: None,
 ) -> TermsIndex:
-    """One entry per distinct term across articles and the glossary, filed by letter."""
+    """One entry per distinct term across articles and the glossary, filed by letter.
+    `look` is called every LOOK_EVERY articles and terms (it may raise, to stop)."""
     notes: dict[str, list[Note]] = {}
     found: dict[str, list[Occurrence]] = {}
     for note in _all_notes(rendered, glossary):
         notes.setdefault(note.key, []).append(note)
     shown: dict[Note, NoteBody] = {}
-    for page in rendered:
+    for number, page in enumerate(rendered):
+        if number % LOOK_EVERY == 0:
+            look()
         meta = page.article.meta
         for place in page.places:
             found.setdefault(place.note.key, []).append(
@@ -159,7 +166,11 @@ def collect_terms(
     slugs = Ids()
     entries = []
     split = len(notes) > ONE_PAGE
-    for key, group_ in sorted(notes.items(), key=lambda item: sort_key(item[1][0].term)):
+    for number, (key, group_) in enumerate(
+        sorted(notes.items(), key=lambda item: sort_key(item[1][0].term))
+    ):
+        if number % LOOK_EVERY == 0:
+            look()
         # The glossary's note speaks for the whole site; else the first article's.
         note = next((n for n in group_ if n.glossary), group_[0])
         occurrences = tuple(found.get(key, ()))

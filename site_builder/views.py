@@ -35,6 +35,14 @@ class View:
     make: Callable[[], str]
 
 
+class Waiting(Exception):
+    """Changes wait to be built: the site-wide pages are left for the rebuild after them."""
+
+
+def _go_on() -> None:
+    pass
+
+
 def site_views(
     pages: Sequence[RenderedArticle],
     glossary: Glossary,
@@ -42,15 +50,18 @@ def site_views(
     config: SiteConfig,
     own_robots: bool,
     links: SourceLinks | None = None,
+    look: Callable[[], None] = _go_on,
 ) -> list[View]:
     """Every site-wide page of a site whose article pages are `pages`.
 
     `own_robots`: public/ brings its own robots.txt, so the site writes none.
     `links`: what links in notes lead to (links.py).
+    `look`: called now and then, to raise Waiting when changes wait (the terms of a
+    large site take seconds to gather).
     """
     pages = sorted(pages, key=reading_order)
     listed = [_listed(p) for p in pages]
-    terms = collect_terms(pages, glossary, links)
+    terms = collect_terms(pages, glossary, links, look)
     tags = collect_tags(pages)
     views = [
         View("index.html", listed, lambda: theme.index(pages, tags)),
