@@ -168,6 +168,7 @@ def cold_build(python: Path, site: Path, out: Path, *flags: str) -> Run:
     """`site-builder build` of SITE's seeds into an emptied OUT, with `--no-cache` once
     that flag exists: nothing an earlier build left helps it."""
     no_cache = ("--no-cache",) if supports(python, "build", "--no-cache") else ()
+    out = fresh(out)  # untimed: a build over an earlier one only compares most files
     command = site_builder(python, "build", "--source", str(site / "seeds"), "--out", str(out))
     return run([*command, *flags, *no_cache], env=checkout_env())
 
