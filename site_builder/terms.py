@@ -33,7 +33,7 @@ TERM_ROOT = "../../"  # from a term's page back to the site's root
 # after each edit; now an edit remakes the page of its letter.
 ONE_PAGE = 1_000
 OVERVIEW = "index.html"
-LOOK_EVERY = 100  # articles, or terms, between looks for changes waiting (collect_terms)
+LOOK_EVERY = 20  # articles, or terms, between looks for changes waiting (collect_terms)
 UNUSED = "unused"  # the id (and, split, the page) of the terms that occur nowhere
 
 
