@@ -142,7 +142,9 @@ def test_a_large_glossary_has_a_page_a_letter(
         '<a href="unused.html">Not in an article yet</a> <span class="term-count">1 term' in letters
     )
     c = main_of(out / "terms" / "letter-c.html")
-    assert "<h1>C</h1>" in c and '<a href="letter-c.html" aria-current="page">C</a>' in c
+    assert '<h1 id="page-heading">C</h1>' in c and "<h2" not in c  # one heading, not two
+    assert '<section class="term-group" aria-labelledby="page-heading">' in c
+    assert '<a href="letter-c.html" aria-current="page">C</a>' in c
     assert re.findall(r'<dt id="([^"]+)">', c) == ["term-c", "term-c-2"]
     orbit = main_of(out / "terms" / "letter-o.html")
     assert (
