@@ -15,6 +15,7 @@
 
   const WAIT_MS = 150;         // a pause in typing this long starts a search; keystrokes before it do not
   const PAGES = 8;             // results whose words are loaded: the index is fetched in chunks, per result
+  const GIVE_UP_MS = 8000;     // a search with no answer by then has failed (its index is gone)
   const NOTES_PER_PAGE = 3;    // note hits listed under one article, the best-placed first
   const CONTEXT = 10;          // words shown either side of a hit
   const END = "--end";         // the suffix of a note's end marker id
@@ -84,8 +85,16 @@
       const mine = ++latest;
       open();
       status.textContent = "Searching…";
-      const search = await pagefind.search(query);
-      const pages = await Promise.all(search.results.slice(0, PAGES).map((result) => result.data()));
+      let search, pages;
+      try {
+        search = await within(pagefind.search(query));
+        pages = await within(Promise.all(search.results.slice(0, PAGES).map((result) => result.data())));
+      } catch (error) {
+        // The index was rewritten under the page (a rebuild under `serve`): the parts this
+        // page's copy of it names are gone. Say so rather than search for ever.
+        if (mine === latest) status.textContent = "The search index has changed: reload the page to search again.";
+        return;
+      }
       if (mine !== latest) return;
       const more = search.results.length > PAGES ? ` (the best ${PAGES} of ${search.results.length} articles)` : "";
       found = { hits: pages.flatMap(hitsOf), query, more };
@@ -106,6 +115,13 @@
       status.textContent = hits.length
         ? `${hits.length} ${hits.length === 1 ? "place" : "places"} found${where}${found.more}`
         : `Nothing found${where} for “${found.query}”`;
+    }
+
+    /* A search that neither answers nor fails within GIVE_UP_MS has failed. */
+    function within(promise) {
+      let timer;
+      const late = new Promise((_, fail) => { timer = setTimeout(() => fail(new Error("no answer")), GIVE_UP_MS); });
+      return Promise.race([promise, late]).finally(() => clearTimeout(timer));
     }
 
     // No aria-expanded: a search box may not carry it; the status line speaks instead.

@@ -4,7 +4,10 @@ note hit to the note, works by keyboard, under a project path (/REPO/) and under
 
 from __future__ import annotations
 
+import functools
+import http.server
 import re
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -172,7 +175,11 @@ def test_search_works_under_serve_and_follows_an_edit(
     expect(page.locator("#note-mars")).to_contain_text("god of war", timeout=WAIT_MS)
     hit = page.locator(HITS).first
     for _ in range(WAIT_MS // 250):  # the index is written right after the page is announced
-        search(page, "war")
+        # A search racing the new index may find its old parts gone: it says so, and the
+        # reload below loads the new one.
+        page.locator(BOX).fill("war")
+        answered = re.compile("found|reload the page")
+        expect(page.locator(".search-status")).to_contain_text(answered, timeout=WAIT_MS)
         if page.locator(HITS).count():
             break
         page.wait_for_timeout(250)
@@ -180,3 +187,41 @@ def test_search_works_under_serve_and_follows_an_edit(
     expect(hit).to_contain_text("in the note on Mars")
     assert (hit.get_attribute("href") or "").endswith("/one/#note-mars")
     page.close()
+
+
+class _Stalling(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder, but never answers for the search index's chunks."""
+
+    def do_GET(self) -> None:
+        if "/pagefind/index/" in self.path or "/pagefind/fragment/" in self.path:
+            time.sleep(STALL_S)  # then the connection closes, unanswered
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+STALL_S = 20
+
+
+def test_a_search_that_gets_no_answer_says_so(browser: Browser, tmp_path: Path) -> None:
+    # Under `serve` a rebuild rewrites the index while a page holds the old one, and a
+    # search may wait on parts that never come: it says so rather than search for ever.
+    out = tmp_path / "site"
+    assert build_indexed(ROOT / "seeds", out).diagnostics.errors == []
+    handler = functools.partial(_Stalling, directory=str(out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{SEED_SLUG}/index.html")
+        page.locator(BOX).fill(IN_NOTE)
+        status = page.locator(".search-status")
+        expect(status).to_contain_text("Searching…")
+        expect(status).to_contain_text("reload the page to search again", timeout=15_000)
+        page.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
