@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .diagnostics import printable, printable_lines, shown
+from .diagnostics import Severity, printable, printable_lines, shown
 from .site import BuildReport
 
 if TYPE_CHECKING:  # `build` and `check` need no watcher loaded
@@ -69,8 +69,10 @@ class ProgressLine:
 
 
 def summary(report: BuildReport, verb: str) -> str:
-    """One line: pages, notes, warnings, errors, seconds."""
-    errors, warnings = len(report.diagnostics.errors), len(report.diagnostics.warnings)
+    """One line: pages, notes, warnings, errors (as printed: each once), seconds."""
+    printed = report.diagnostics.sorted()
+    errors = sum(d.severity is Severity.ERROR for d in printed)
+    warnings = sum(d.severity is Severity.WARNING for d in printed)
     return (
         f"{verb} {_count(report.pages, 'page')}, {_count(report.notes, 'note')}, "
         f"{_count(warnings, 'warning')}, {_count(errors, 'error')} "

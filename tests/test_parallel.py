@@ -81,3 +81,21 @@ def test_a_worker_whose_build_is_gone_ends() -> None:
     )
     assert worker_of(int(gone.stdout)) == 1  # ended at once
     assert worker_of(os.getpid()) == 0  # its build is there: it works to the end
+
+
+def test_an_error_made_on_many_pages_is_printed_and_counted_once(tmp_path: Path) -> None:
+    # Each term page renders the broken template: one mistake, one line, "1 error".
+    seeds = make_site(tmp_path, 3)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "term.html").write_text("<p>\n{{ entry.term | nosuchfilter }}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "site_builder", "build", "--source", str(seeds)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    assert result.stderr.count("term.html:2: error: No filter named 'nosuchfilter'.") == 1
+    assert ", 1 warning, 1 error in " in result.stdout  # (and the note that occurs nowhere)
