@@ -165,8 +165,7 @@ def _plain_page_text(html: str, wanted: frozenset[str]) -> PageText | None:
     texts, tags = parts[0::2], parts[1::2]
     if any("<" in text for text in texts):
         return None  # a `<` that starts no markup the pass knows
-    body = _BODY.search(html)
-    if body is None:
+    if _BODY.search(html) is None:
         return None
     canonical = ""
     for link in _LINK.finditer(html):

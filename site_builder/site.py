@@ -473,25 +473,34 @@ class Site:
             if later():
                 raise Waiting
 
-        pages = [entry.page for entry in self.entries.values() if entry.page]  # unpickled now
         try:
-            views = site_views(
-                pages, self.glossary, self.theme, self.config, own_robots, self.links, look
-            )
+            self._write_views(full, own_robots, look, at_once=later is _never)
         except Waiting:
-            self._site_pages_due = True
-            return
+            self._site_pages_due = True  # `shown` has what is not made yet as it was
+
+    def _write_views(
+        self,
+        full: bool,
+        own_robots: bool,
+        look: Callable[[], None],
+        at_once: bool,
+    ) -> None:
+        """What _write_site_pages does, calling `look` between steps (it may raise Waiting);
+        `at_once`: make the pages in one go (nothing can wait), not VIEWS_BETWEEN_LOOKS at
+        a time."""
+        pages = [entry.page for entry in self.entries.values() if entry.page]  # unpickled now
+        views = site_views(
+            pages, self.glossary, self.theme, self.config, own_robots, self.links, look
+        )
         self._shown_known = True
         wanted = {view.path for view in views}
         for path in [path for path in self.shown if path not in wanted]:
             del self.shown[path]  # a tag no page carries any more, a sitemap without address
             self.output.remove(path)
-        problems = Diagnostics()
         due: list[tuple[View, str]] = []
         for number, view in enumerate(views):
-            if number % VIEWS_BETWEEN_LOOKS == 0 and later():
-                self._site_pages_due = True  # none made yet: the next pass compares again
-                return
+            if number % VIEWS_BETWEEN_LOOKS == 0:
+                look()
             if not full and view.path in self.shown and self.shown[view.path] == view.shows:
                 continue
             # What a view shows, under this build's settings and templates, makes its page:
@@ -508,13 +517,13 @@ class Site:
                 self.shown[view.path] = view.shows
             else:
                 due.append((view, shows))
-        batch = len(due) if later is _never else VIEWS_BETWEEN_LOOKS
-        for start in range(0, len(due), max(batch, 1)):
-            if start and later():
-                self._site_pages_due = True  # `shown` still has the rest as they were
-                break
+        problems = Diagnostics()
+        self.site_problems["templates"] = problems.items  # filled as pages are made
+        batch = max(1, len(due)) if at_once else VIEWS_BETWEEN_LOOKS
+        for start in range(0, len(due), batch):
+            if start:
+                look()
             self._make_views(due[start : start + batch], problems)
-        self.site_problems["templates"] = problems.items
 
     def _make_views(self, due: Sequence[tuple[View, str]], problems: Diagnostics) -> None:
         """Make and write each view's page (`shows`: its digest, for the cache); the term

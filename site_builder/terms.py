@@ -125,12 +125,10 @@ class TermsIndex:
     def parts(self) -> list[tuple[str, str | None]]:
         """Each page in terms/ (its file name) and the group it shows (None: the page
         of the letters, or the only page)."""
-        if not self.split:
-            return [(OVERVIEW, None)]
         pages: list[tuple[str, str | None]] = [(OVERVIEW, None)]
-        pages += [(f"{g.id}.html", g.id) for g in self.groups]
-        if self.unused:
-            pages.append((f"{UNUSED}.html", UNUSED))
+        if self.split:
+            pages += [(f"{g.id}.html", g.id) for g in self.groups]
+            pages += [(f"{UNUSED}.html", UNUSED)] if self.unused else []
         return pages
 
     def showing(self, part: str | None) -> tuple[tuple[Group[TermEntry], ...], bool]:
