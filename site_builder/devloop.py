@@ -11,6 +11,7 @@ the terminal and, for `serve`, to the server.
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 import traceback
@@ -91,6 +92,7 @@ class DevLoop:
                     build = self.site.build()
                 else:
                     build = self.site.rebuild(changes, later=self.watcher.pending)
+                _keep(build.full)
         except fatal:
             raise
         except (ConfigError, OutputError) as exc:
@@ -107,6 +109,17 @@ class DevLoop:
             )
         self.stale = False
         return CycleReport(changes, build)
+
+
+def _keep(full: bool) -> None:
+    """Keep what the site holds out of the garbage collector's passes from now on: at
+    10,000 articles a pass over it (2.4 million objects) took 1.4 s, in the middle of the
+    next cycle. After a full build, what it replaced is collected first (a theme's
+    templates hold reference cycles); a rebuild replaces pages, which hold none."""
+    if full:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
 
 
 @contextmanager

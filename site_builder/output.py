@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import itertools
 import json
 import os
-import tempfile
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -109,7 +109,11 @@ class Output:
         self.changed = False  # whether a file was written anew or removed (reset by its user)
         self.failed = False  # whether a write failed since the last save
         self._claimed = set(self.files)  # provably ours: in the manifest or the journal
+        self._claims: set[str] = set()  # claimed since the last save
+        self._unsaved = self.files != self._listed  # whether the manifest is out of date
         self._pending: dict[str, tuple[Path, Path]] = {}  # new: (temporary, target)
+        self._resolved = folder.resolve()
+        self._inside_folders: set[str] = set()  # folders `_inside` found inside, this build
         self._recover(listing)
 
     def write(self, relative: str, content: str | bytes, owner: str = SITE) -> None:
@@ -143,6 +147,7 @@ class Output:
         if new:
             self._journal(new)
             self._claimed.update(new)
+            self._claims.update(new)
 
     def adopt(self, owner: str, files: Collection[str]) -> None:
         """Record files `put` in place for an owner, removing any other file it wrote."""
@@ -170,6 +175,7 @@ class Output:
         self._discard(relative)
         self._delete(self._inside(relative))
         self._by_owner[self.files.pop(relative)].discard(relative)
+        self._unsaved = True
 
     def prune(self, keep: set[str]) -> None:
         """After a full build: remove files it did not write, unless their owner is in `keep`.
@@ -190,6 +196,7 @@ class Output:
             if before is not None:
                 self._by_owner[before].discard(relative)
             self.files[relative] = owner
+            self._unsaved = True
             self._by_owner.setdefault(owner, set()).add(relative)
         self.written.add(relative)
 
@@ -230,8 +237,9 @@ class Output:
         """
         self.written = set()
         self.failed = False
+        self._inside_folders = set()  # a folder may be a symlink by the next build
         pending, self._pending = self._pending, {}
-        if self.files != self._listed or not (self.folder / MANIFEST).exists():
+        if self._unsaved or not (self.folder / MANIFEST).exists():
             manifest = json.dumps(dict(sorted(self.files.items())), indent=1) + "\n"
             try:
                 self._commit(manifest.encode("utf-8"))
@@ -239,7 +247,11 @@ class Output:
                 _discard_all(pending)
                 raise
             self._listed = dict(self.files)
-        self._claimed = set(self._listed)
+            self._claimed = set(self._listed)
+            self._unsaved = False
+        else:  # as listed: only what was claimed since may not be (an edit's cost, not the site's)
+            self._claimed -= self._claims - self._listed.keys()
+        self._claims = set()
         failure = _place(pending)
         self._clear_journal()
         if failure is not None:
@@ -284,6 +296,7 @@ class Output:
             _discard_all(pending)
             raise
         self._claimed.update(pending)
+        self._claims.update(pending)
         failure = _place(pending)
         if failure is not None:
             raise failure
@@ -332,9 +345,13 @@ class Output:
                 break  # not empty, or not a folder (an empty one left behind is harmless)
 
     def _inside(self, relative: str) -> Path:
-        target = (self.folder / relative).resolve()
-        if not target.is_relative_to(self.folder.resolve()):
-            raise OutputError(f"refusing to write outside the output folder: {relative}")
+        folder, _, name = relative.rpartition("/")
+        if folder not in self._inside_folders or name in ("", ".", ".."):
+            # Resolved once a folder (a build writes 15 files a folder, or one a term page).
+            target = (self.folder / relative).resolve()
+            if not target.is_relative_to(self._resolved):
+                raise OutputError(f"refusing to write outside the output folder: {relative}")
+            self._inside_folders.add(folder)
         if is_own(relative):
             raise OutputError(f"refusing to write {relative}: {OWN}* names are site-builder's own")
         return self.folder / relative
@@ -392,22 +409,38 @@ def _temporary(folder: Path, data: bytes, durable: bool = False) -> Path:
     """A new file of ours in the folder holding the bytes (flushed to disk, if durable);
     the folder is made if need be."""
     try:
-        handle, name = tempfile.mkstemp(dir=folder, prefix=TEMPORARY)
+        handle, temporary = _create(folder)
     except FileNotFoundError:  # a page's first build: asking first cost a call a file
         folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=folder, prefix=TEMPORARY)
-    temporary = Path(name)
+        handle, temporary = _create(folder)
     try:
         with os.fdopen(handle, "wb") as stream:
+            if _CHMOD:  # the umask may have taken bits off: a site is meant to be read
+                os.fchmod(handle, FILE_MODE)
             stream.write(data)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())
-        os.chmod(temporary, FILE_MODE)  # mkstemp makes 0600; a site is meant to be read
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
+
+
+_names = itertools.count()
+_CHMOD = hasattr(os, "fchmod")
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _create(folder: Path) -> tuple[int, Path]:
+    """A new, empty temporary in the folder, open for writing: named by process and count
+    (tempfile.mkstemp's random names cost more than the write of a small page)."""
+    while True:
+        temporary = folder / f"{TEMPORARY}{os.getpid()}-{next(_names)}"
+        try:
+            return os.open(temporary, _CREATE, FILE_MODE), temporary
+        except FileExistsError:
+            continue  # left by a killed process of the same number: the next build removes it
 
 
 def _rename(temporary: Path, target: Path) -> None:

@@ -302,6 +302,25 @@ def test_a_linked_file_and_public_files_are_copied_again_when_edited(
     same_as_full_build(site, tmp_path)
 
 
+def test_an_edit_that_links_a_file_or_unlinks_it_copies_or_removes_it(
+    site: Site, tmp_path: Path
+) -> None:
+    # Rebuilds look at what the pages link to only when an edited page's links changed.
+    (site.project.source / "images").mkdir()
+    edit(site, "seeds/images/map.png", "a map")
+    site.rebuild([site.project.source / "images" / "map.png"])
+    copy = site.project.out / "_files" / "images" / "map.png"
+    assert not copy.exists()  # linked from nowhere yet
+    linking = "---\ntitle: One\ndate: 2024-01-01\n---\n\n![map](images/map.png)\n"
+    site.rebuild([edit(site, "seeds/one.md", linking)])
+    assert copy.read_text() == "a map"
+    site.rebuild([edit(site, "seeds/one.md", linking + "\nA second paragraph.\n")])
+    assert copy.read_text() == "a map"
+    site.rebuild([edit(site, "seeds/one.md", FILES["seeds/one.md"])])
+    assert not copy.exists()
+    same_as_full_build(site, tmp_path)
+
+
 def test_an_article_saved_as_misnamed_notes_leaves_the_site(site: Site, tmp_path: Path) -> None:
     path = edit(site, "seeds/one-notes.md", "A short article of its own.\n")
     assert site.rebuild([path]).diagnostics.items == []

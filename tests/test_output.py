@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import os
 import re
 import stat
-import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -250,6 +250,43 @@ def test_no_temporary_files_are_left(tmp_path: Path, cli: Run) -> None:
     assert leftovers == []
 
 
+def test_a_temporary_left_by_a_killed_process_of_the_same_number_is_passed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Temporaries are named by process and count: a number reused after a kill -9 may
+    # meet its predecessor's leftover, which stays for the next build to remove.
+    monkeypatch.setattr(output_module, "_names", itertools.count(5))
+    out = Output(tmp_path)
+    stale = tmp_path / f"{TEMPORARY}{os.getpid()}-5"
+    stale.write_bytes(b"left by a killed build")  # (after the start, which removes them)
+    out.write("page.html", "new")
+    out.save()
+    assert (tmp_path / "page.html").read_text() == "new"
+    assert stale.read_bytes() == b"left by a killed build"
+    Output(tmp_path)
+    assert not stale.exists()
+    assert stat.S_IMODE((tmp_path / "page.html").stat().st_mode) == 0o644
+
+
+def test_the_manifest_is_rewritten_only_when_the_files_it_lists_change(tmp_path: Path) -> None:
+    out = Output(tmp_path)
+    out.write("a.html", "a")
+    out.save()
+    manifest = tmp_path / MANIFEST
+    os.utime(manifest, (OLD, OLD))
+    out.write("a.html", "a, edited")  # the same file, new content: the manifest holds
+    out.save()
+    assert manifest.stat().st_mtime == OLD
+    out.write("b.html", "b")
+    out.save()
+    assert json.loads(manifest.read_text()) == {"a.html": SITE, "b.html": SITE}
+    os.utime(manifest, (OLD, OLD))
+    out.remove("a.html")
+    out.save()
+    assert json.loads(manifest.read_text()) == {"b.html": SITE}
+    assert Output(tmp_path).files == {"b.html": SITE}
+
+
 def test_unchanged_files_are_not_rewritten(tmp_path: Path, cli: Run) -> None:
     two_articles(tmp_path)
     assert cli("build").code == 0
@@ -364,7 +401,7 @@ def test_a_full_disk_is_an_error_naming_the_file_and_the_old_file_stays(
     assert "New text." in text_of(out / "other" / "index.html")
 
 
-def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
+def read_only(folder: Path) -> tuple[int, Path]:
     raise OSError(errno.EROFS, "Read-only file system", "somewhere/.site-builder-tmp-x")
 
 
@@ -377,7 +414,7 @@ def test_a_read_only_output_folder_is_an_error_naming_each_file_and_nothing_chan
     (tmp_path / "seeds" / "other.md").write_text("---\ntitle: Renamed\n---\nNew text.\n", "utf-8")
     (tmp_path / "seeds" / "third.md").write_text("A third article.\n", "utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tempfile, "mkstemp", read_only)
+        patch.setattr(output_module, "_create", read_only)
         result = cli("build")
     assert result.code == 1
     assert result.diagnostics == [  # the manifest lists no more than before: not rewritten
@@ -400,7 +437,7 @@ def test_a_rebuild_that_cannot_write_says_so_and_the_next_one_recovers(
     third = tmp_path / "seeds" / "third.md"
     third.write_text("A third article.\n", encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tempfile, "mkstemp", read_only)
+        patch.setattr(output_module, "_create", read_only)
         report = site.rebuild([third])
     assert [d.format() for d in report.diagnostics.sorted()] == [
         "seeds/third.md:1: error: Read-only file system: _site/third/index.html",
