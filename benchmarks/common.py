@@ -136,15 +136,25 @@ def running(
 
 
 def latencies(
-    file: Path, edits: Sequence[tuple[str, str]], page: Callable[[], str | None]
+    file: Path,
+    edits: Sequence[tuple[str, str]],
+    page: Callable[[], str | None],
+    idle: Callable[[], bool] = lambda: True,
 ) -> list[float]:
     """Seconds from each save of FILE to PAGE showing it; EDITS are (new text, its marker).
 
-    The file is put back as it was afterwards."""
+    Each save comes 0.3 s after the last one showed, once `idle` says so (by default at
+    once: the site-wide pages of the last rebuild may still be in the making). The file
+    is put back as it was afterwards."""
     results = []
     original = file.read_text()
     try:
         for text, marker in edits:
+            deadline = time.perf_counter() + TIMEOUT
+            while not idle():
+                if time.perf_counter() > deadline:
+                    raise RuntimeError("the last rebuild never ended")
+                time.sleep(POLL)
             time.sleep(0.3)  # let the previous rebuild and any file-event echo settle
             started = time.perf_counter()
             file.write_text(text)

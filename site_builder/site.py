@@ -533,7 +533,9 @@ class Site:
                 continue
             # What a view shows, under this build's settings and templates, makes its page:
             # the page made from the same is kept, if it is still there as it was made.
-            shows = digest(self._fingerprint, view.shows) if self.use_cache else ""
+            # (The cache keeps what a full pass found: the next build opens it afresh, and
+            # a digest of a large letter's page took 250 ms.)
+            shows = digest(self._fingerprint, view.shows) if self.use_cache and full else ""
             made = self.cache.views.get(view.path)
             if (
                 full

@@ -24,7 +24,7 @@ from .sitemap import feed, robots, sitemap
 from .tags import FOLDER as TAGS
 from .tags import collect_tags
 from .terms import FOLDER as TERMS
-from .terms import TermsIndex, collect_terms
+from .terms import LOOK_EVERY, TermsIndex, collect_terms
 from .theme import Theme
 
 
@@ -68,11 +68,15 @@ def site_views(
         View("404.html", None, theme.not_found),
         _annotations(pages, config),
     ]
-    views += [
-        View(f"{TERMS}/{name}", _index_shows(terms, part), partial(theme.terms, terms, part))
-        for name, part in terms.parts()
-    ]
-    views += [View(term.path, term, partial(theme.term, term)) for term in terms.entries]
+    for name, part in terms.parts():
+        look()
+        views.append(
+            View(f"{TERMS}/{name}", _index_shows(terms, part), partial(theme.terms, terms, part))
+        )
+    for number, term in enumerate(terms.entries):
+        if number % LOOK_EVERY == 0:
+            look()
+        views.append(View(term.path, term, partial(theme.term, term)))
     if tags:
         counts = [(entry.tag, len(entry.pages)) for entry in tags]
         views.append(View(f"{TAGS}/index.html", counts, lambda: theme.tags(tags)))
