@@ -119,6 +119,18 @@ class _TextParser(HTMLParser):
             _, ident, start = self._open.pop()
             self.spans[ident] = (start, self._length)
 
+    def handle_comment(self, data: str) -> None:
+        self._drop_newline = False  # only a newline right after `<pre>` goes
+
+    def handle_decl(self, decl: str) -> None:
+        self._drop_newline = False
+
+    def handle_pi(self, data: str) -> None:
+        self._drop_newline = False
+
+    def unknown_decl(self, data: str) -> None:
+        self._drop_newline = False
+
     def handle_data(self, data: str) -> None:
         if self._drop_newline and data.startswith("\n"):
             data = data[1:]
@@ -146,7 +158,7 @@ _MARKUP = re.compile(
 )
 _UNUSUAL = re.compile(
     r"<(?:template|noscript|textarea|listing|plaintext|xmp|iframe|noembed|noframes)\b"
-    r"|<pre\b[^<>]*>(?:<!--[^<>]*-->)*\n"
+    r"|<pre\b[^<>]*>\n"
     r"|<(script|style)\b[^<>]*>(?![^<&]*</\1[\t\n\f />])",
     re.IGNORECASE,
 )
@@ -174,7 +186,9 @@ def _plain_page_text(html: str, wanted: frozenset[str]) -> PageText | None:
             canonical = values.get("href") or ""
             break
     # The body's text pieces, and the tags after each (the body tag is the first `<body`).
-    first = next(i for i, tag in enumerate(tags) if _BODY.match(tag))
+    first = next((i for i, tag in enumerate(tags) if _BODY.match(tag)), None)
+    if first is None:
+        return None  # `<body` inside another tag (`<a<body>`, a tag named `a<body`)
     pieces = [unescape(text) if "&" in text else text for text in texts[first + 1 :]]
     offsets = list(accumulate(map(len, pieces), initial=0))
     spans: dict[str, tuple[int, int]] = {}

@@ -39,6 +39,9 @@ class CycleReport:
     build: BuildReport | None = None
     problem: str = ""  # when nothing was built: `path:line: error: message`, or an internal error
     detail: str = ""  # the traceback of an internal error, shown with --debug
+    # Output files written anew or removed since `on_made` was told of the pages (None:
+    # any may have been, by a full build).
+    renewed: frozenset[str] | None = None
 
     @property
     def errors(self) -> list[str]:
@@ -56,13 +59,22 @@ class DevLoop:
     """A site and the watcher of its inputs, turning each batch of changes into a report."""
 
     def __init__(
-        self, site: Site, watcher: Watcher, lock: AbstractContextManager[object] | None = None
+        self,
+        site: Site,
+        watcher: Watcher,
+        lock: AbstractContextManager[object] | None = None,
+        on_made: Callable[[set[str]], bool] | None = None,
     ) -> None:
         self.site = site
         self.watcher = watcher
         self.stale = True  # the next cycle builds everything
         # Held while a cycle builds: others (the search indexer) use the output between.
         self.lock = lock if lock is not None else nullcontext()
+        # Told of the files a rebuild wrote for the changed pages, made without errors,
+        # before it makes the site-wide ones (seconds, on a large site): `serve` reloads
+        # them, or says False (then the cycle's report lists them among the rest).
+        self.on_made = on_made
+        self._untold: set[str] = set()
 
     def build(self) -> CycleReport:
         """The first build; a broken site.toml or a refused output folder end the command."""
@@ -88,11 +100,16 @@ class DevLoop:
                 problem = f"{shown(source)}: error: source folder not found; waiting for it"
                 return CycleReport(changes, problem=problem)
             with self.lock:
+                self.site.output.take_renewed()  # the search index, written between cycles
                 if self.stale:
                     build = self.site.build()
                 else:
-                    build = self.site.rebuild(changes, later=self.watcher.pending)
+                    build = self.site.rebuild(changes, later=self.watcher.pending, made=self._made)
                 _keep(build.full)
+                renewed = None
+                if not build.full:
+                    renewed = frozenset(self._untold | self.site.output.take_renewed())
+                self._untold = set()
         except fatal:
             raise
         except (ConfigError, OutputError) as exc:
@@ -108,7 +125,14 @@ class DevLoop:
                 detail="".join(traceback.format_exception(exc)),
             )
         self.stale = False
-        return CycleReport(changes, build)
+        return CycleReport(changes, build, renewed=renewed)
+
+    def _made(self, clean: bool) -> None:
+        """The changed pages are written (`clean`: without errors, which wait for the end)."""
+        if clean and self.on_made is not None:
+            renewed = self.site.output.take_renewed()
+            if renewed and not self.on_made(renewed):
+                self._untold = renewed
 
 
 def _keep(full: bool) -> None:

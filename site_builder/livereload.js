@@ -3,7 +3,13 @@
   "use strict";
   const events = new EventSource("/__site-builder/events");
   let overlay;
-  events.addEventListener("reload", () => location.reload());
+  // A reload names the pages it is for (their paths, /index.html in full), or none: all.
+  events.addEventListener("reload", (event) => {
+    const here = location.pathname.endsWith("/")
+      ? location.pathname + "index.html"
+      : location.pathname;
+    if (!event.data || JSON.parse(event.data).includes(here)) location.reload();
+  });
   events.addEventListener("problems", (event) => {
     const problems = JSON.parse(event.data);
     overlay?.remove();

@@ -107,6 +107,7 @@ class Output:
             self._by_owner.setdefault(owner, set()).add(relative)
         self.written: set[str] = set()  # since the last save
         self.changed = False  # whether a file was written anew or removed (reset by its user)
+        self._renewed: set[str] = set()  # files written anew or removed, until taken
         self.failed = False  # whether a write failed since the last save
         self._claimed = set(self.files)  # provably ours: in the manifest or the journal
         self._claims: set[str] = set()  # claimed since the last save
@@ -152,6 +153,7 @@ class Output:
     def adopt(self, owner: str, files: Collection[str]) -> None:
         """Record files `put` in place for an owner, removing any other file it wrote."""
         self.changed = True  # (put may have found them as they were: no matter)
+        self._renewed.update(files)
         for relative in files:
             self._record(relative, owner)
         for other in self._by_owner[owner] - set(files):
@@ -160,6 +162,7 @@ class Output:
     def placed(self, relative: str, owner: str) -> None:
         """Record a file another process `put` in place for an owner (`expect`ed first)."""
         self.changed = True
+        self._renewed.add(relative)
         self._record(relative, owner)
 
     def remove_owner(self, owner: str) -> None:
@@ -172,6 +175,7 @@ class Output:
         if relative not in self.files:
             return
         self.changed = True
+        self._renewed.add(relative)
         self._discard(relative)
         self._delete(self._inside(relative))
         self._by_owner[self.files.pop(relative)].discard(relative)
@@ -223,6 +227,12 @@ class Output:
             return False
         self.written.add(relative)
         return True
+
+    def take_renewed(self) -> set[str]:
+        """The files written anew or removed since the last call (for `serve`, which
+        reloads the open pages among them)."""
+        renewed, self._renewed = self._renewed, set()
+        return renewed
 
     def intact(self) -> bool:
         """Whether the folder and its manifest are still there (not deleted behind our back)."""
@@ -277,6 +287,7 @@ class Output:
             elif target.is_file() and target.read_bytes() == data:
                 return
             self.changed = True
+            self._renewed.add(relative)
             temporary = _temporary(target.parent, data)
             if relative in self._claimed:
                 _rename(temporary, target)

@@ -25,12 +25,12 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from . import terminal
 from .diagnostics import INTERNAL, printable
@@ -117,11 +117,34 @@ class DevServer(ThreadingHTTPServer):
         host = str(host)
         return f"http://{'[' + host + ']' if ':' in host else host}:{port}{self.base_path}"
 
-    def announce(self, problems: Sequence[str]) -> None:
-        """After a rebuild has written everything: show its errors, or reload the pages."""
+    def announce(self, problems: Sequence[str], pages: Collection[str] | None = None) -> None:
+        """After a rebuild has written everything: show its errors, or reload the pages
+        (`pages`: those at these paths in the output folder; None, or errors on show
+        until now, every one: a reload drops the errors)."""
+        fixed = bool(self.problems) and not problems
         self.problems = list(problems)
         self.built.set()
-        event = ("problems", json.dumps(self.problems)) if problems else ("reload", "")
+        if problems:
+            self._send(("problems", json.dumps(self.problems)))
+        elif pages is None or fixed:
+            self._send(("reload", ""))
+        elif pages:
+            self._reload(pages)
+
+    def reload(self, pages: Collection[str]) -> bool:
+        """Reload the open pages at these paths in the output folder now (a rebuild tells
+        of the pages it made before it makes the site-wide ones, which take seconds on a
+        large site); False, leaving it to `announce`, while errors are on show."""
+        if self.problems:
+            return False
+        self._reload(pages)
+        return True
+
+    def _reload(self, pages: Collection[str]) -> None:
+        urls = sorted(self.base_path + quote(page) for page in pages)
+        self._send(("reload", json.dumps(urls)))
+
+    def _send(self, event: tuple[str, str]) -> None:
         with self._lock:
             for listener in self._listeners:
                 listener.put(event)

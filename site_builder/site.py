@@ -30,7 +30,7 @@ from .cache import Entry as CacheEntry
 from .cache import PageCache, Summary, cache_folder, digest, note_digest, versions
 from .changes import EVERYTHING, Kind, classify
 from .config import SiteConfig, load_config
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, Severity
 from .discover import discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
@@ -246,12 +246,19 @@ class Site:
         return self._report(self.entries.values(), rendered, started, full=True)
 
     @_uncollected()
-    def rebuild(self, changed: Iterable[Path], later: Callable[[], bool] = _never) -> BuildReport:
+    def rebuild(
+        self,
+        changed: Iterable[Path],
+        later: Callable[[], bool] = _never,
+        made: Callable[[bool], None] = lambda clean: None,
+    ) -> BuildReport:
         """Only what depends on the changed paths (created, edited or deleted).
 
         `later`: whether more changes are waiting; then the site-wide pages, which can
         take seconds on a large site, wait for the rebuild after them (the changed
         pages themselves are written first either way).
+        `made`: told, once the changed pages are written and before the site-wide pages,
+        whether those pages were made without errors (`serve` reloads them then).
         """
         started = time.perf_counter()
         self.reader.forget()
@@ -292,6 +299,10 @@ class Site:
         dirty |= linking
         newly = [e for e in publishable if e.summary is None and e not in dirty]
         rendered = self._make([e for e in publishable if e in dirty] + newly)
+        made(
+            not self.site_problems["write"]
+            and not any(d.severity is Severity.ERROR for e in rendered for d in e.diagnostics)
+        )
         # The site-wide pages show every article: look at them only when an entry in them moved.
         due = (
             self._site_pages_due

@@ -706,6 +706,39 @@ def test_a_rebuild_with_errors_sends_them_to_connected_pages(served: Served) -> 
     assert stream.event().name == "reload"
 
 
+def test_a_rebuild_reloads_only_the_pages_it_changed_each_by_its_address(
+    site: Path, serve: Serve
+) -> None:
+    served = serve(site, base_path="/REPO/")
+    stream = served.events()
+    stream.until_connected()
+    assert served.server.reload({"terms/жук/index.html", "a/index.html"})  # as made
+    event = stream.event()
+    assert (event.name, json.loads(event.data)) == (
+        "reload",
+        ["/REPO/a/index.html", "/REPO/terms/%D0%B6%D1%83%D0%BA/index.html"],
+    )
+    served.server.announce([], set())  # the site-wide pages: none changed, no event
+    served.server.announce([], {"terms/index.html"})
+    event = stream.event()
+    assert (event.name, json.loads(event.data)) == ("reload", ["/REPO/terms/index.html"])
+    served.server.announce([], None)  # a full build: every page
+    event = stream.event()
+    assert (event.name, event.data) == ("reload", "")
+
+
+def test_while_errors_are_on_show_pages_reload_once_all_is_fixed(served: Served) -> None:
+    stream = served.events()
+    stream.until_connected()
+    served.server.announce(["seeds/b.md:1: error: boom"])
+    assert stream.event().name == "problems"
+    # A rebuild made a page cleanly, but an error may still stand: the end decides.
+    assert not served.server.reload({"a/index.html"})
+    served.server.announce([], {"a/index.html"})  # fixed: every page reloads, overlay gone
+    event = stream.event()
+    assert (event.name, event.data) == ("reload", "")
+
+
 def test_a_page_connecting_while_errors_are_pending_gets_them_at_once(served: Served) -> None:
     problems = ["seeds/a.md:3: error: boom", 'seeds/b.notes.md:7: error: "quoted" <b>']
     served.server.announce(problems)

@@ -264,12 +264,12 @@ def test_a_change_during_a_build_gives_exactly_one_follow_up_build(tmp_path: Pat
     slow_rebuild = site.rebuild
 
     def rebuild_during_which_the_editor_saves(
-        changes: set[Path], later: Callable[[], bool]
+        changes: set[Path], later: Callable[[], bool], made: Callable[[bool], None]
     ) -> BuildReport:
         if not results:  # the first rebuild: the editor saves again meanwhile
             notes.write_text("## Mars\nSecond save.\n")
             assert watcher._arrived.wait(WAIT)  # the watcher has seen it, mid-build
-        return slow_rebuild(changes, later)
+        return slow_rebuild(changes, later, made)
 
     site.rebuild = rebuild_during_which_the_editor_saves  # type: ignore[method-assign,assignment]
 
@@ -285,6 +285,34 @@ def test_a_change_during_a_build_gives_exactly_one_follow_up_build(tmp_path: Pat
     watcher.stop()
     assert not thread.is_alive()
     assert len(results) == 2
+
+
+def test_a_rebuild_tells_of_its_pages_before_it_makes_the_site_wide_ones(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", FILES)
+    site = Site(Project.at(root / "seeds"))
+    out = site.project.out
+    told: list[tuple[set[str], str]] = []
+
+    def made(files: set[str]) -> bool:  # as `serve` reloads them
+        told.append((files, (out / "terms" / "mars" / "index.html").read_text()))
+        return True
+
+    with Watcher(site.project) as watcher:
+        loop = DevLoop(site, watcher, on_made=made)
+        assert loop.build().renewed is None  # a full build: any file may be new
+        assert told == []
+        (root / "seeds" / "one.notes.md").write_text("## Mars\nThe fourth planet.\n")
+        changes = watcher.changes()  # as `run` takes them: none waiting any more
+        assert changes is not None
+        report = loop.cycle(frozenset(changes))
+    [(files, term_page)] = told
+    assert "one/index.html" in files
+    assert "The fourth planet." in (out / "one" / "index.html").read_text()
+    assert "The red planet." in term_page  # the terms pages were not made yet
+    assert report.renewed is not None
+    assert "terms/mars/index.html" in report.renewed
+    assert not report.renewed & files  # each file told of once
+    assert "The fourth planet." in (out / "terms" / "mars" / "index.html").read_text()
 
 
 def test_the_output_folder_is_never_watched(running: Running) -> None:
@@ -464,7 +492,7 @@ def test_an_exception_in_a_rebuild_is_one_line_and_the_next_save_recovers(
 ) -> None:
     site = running.site
 
-    def broken(changes: object, later: object = None) -> BuildReport:
+    def broken(changes: object, later: object = None, made: object = None) -> BuildReport:
         raise RuntimeError("nobody expected this\nsecond line")
 
     site.rebuild = broken  # type: ignore[method-assign,assignment]

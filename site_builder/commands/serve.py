@@ -58,11 +58,13 @@ def serve(
                     project, drafts=True, follow_symlinks=follow_symlinks, progress=progress_bar()
                 )
                 with Indexer(site, print_diagnostics) as indexer:
-                    loop = DevLoop(site, watcher, indexer.lock)
+                    loop = DevLoop(site, watcher, indexer.lock, on_made=server.reload)
 
                     def show(report: CycleReport) -> None:
                         print_cycle(report)
-                        server.announce(report.errors)  # the pages first, then the index
+                        # The pages first (the changed ones reloaded as they were made),
+                        # then the index.
+                        server.announce(report.errors, report.renewed)
                         indexer.after(report)
 
                     show(loop.build())

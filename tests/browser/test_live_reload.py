@@ -26,6 +26,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     seeds.mkdir(parents=True)
     (seeds / "one.md").write_text("# One\n\nA page about Mars.\n")
     (seeds / "one.notes.md").write_text(NOTES)
+    (seeds / "two.md").write_text("# Two\n\nA page about Venus.\n")
     command = [sys.executable, "-m", "site_builder", "serve", "--source", str(seeds)]
     process = subprocess.Popen(
         [*command, "--port", "0"],
@@ -81,3 +82,24 @@ def test_a_broken_save_shows_an_overlay_until_the_next_good_save(
     expect(page.locator("h1")).to_have_text("One, fixed", timeout=WAIT_MS)
     expect(overlay).to_have_count(0)
     page.close()
+
+
+def test_a_save_reloads_the_pages_it_changed_and_no_other(
+    browser: Browser, served: tuple[str, Path]
+) -> None:
+    url, seeds = served
+    one, two = browser.new_page(), browser.new_page()
+    one.goto(url + "one/")
+    two.goto(url + "two/index.html")
+    expect(two.locator("h1")).to_have_text("Two")
+    for page in (one, two):
+        page.evaluate("window.notReloaded = true")
+    (seeds / "one.md").write_text("# One, revised\n\nA page about Mars.\n")
+    expect(one.locator("h1")).to_have_text("One, revised", timeout=WAIT_MS)
+    # The rebuild has told of the site-wide pages too by now (the reading list, for a
+    # new title): two's page stays as it is, with no reload.
+    two.wait_for_timeout(1_000)
+    assert two.evaluate("window.notReloaded === true")
+    assert one.evaluate("window.notReloaded === undefined")
+    one.close()
+    two.close()
