@@ -102,6 +102,7 @@ class Entry:
     source: Source
     peek: Peek | None = None  # None: its input cannot be read
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    peeked: tuple[Diagnostic, ...] = ()  # of those, what peeking found: making adds the rest
     key: str = ""  # of its page in the cache
     listed: str = ""  # a digest of its page as listed: what the site-wide pages show of it
     summary: Summary | None = None  # None: no page (unreadable, slug clash)
@@ -190,10 +191,14 @@ class Site:
         self._owners: dict[Path, str] = {}
         self._shown_known = True  # whether `shown` holds what each site-wide page shows
         self._site_pages_due = False  # a rebuild left them for the next (Site.rebuild)
-        # What the last _publishable found, in order and as a set: a rebuild whose
-        # sources kept their slugs, and stayed published, takes them as they are.
+        # What the last _publishable found, in order and each with its place in it: a
+        # rebuild whose sources kept their slugs, and stayed published, takes them as they are.
         self._publishing: list[Entry] = []
-        self._published: set[Entry] = set()
+        self._published: dict[Entry, int] = {}
+        # Of those, the ones left without a page (making it failed): every rebuild tries
+        # them again. Kept, so a rebuild need not look at every entry (at 10,000 articles
+        # that look cost 40 ms, most of a note edit's wait).
+        self._pageless: list[Entry] = []
         # The files the last discovery found, by name: the sources each one is part of.
         self._known: dict[str, list[Path]] = {}
         self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
@@ -230,6 +235,7 @@ class Site:
         publishable = self._publishable()
         self.links = self._links(publishable)
         rendered = self._make(publishable)
+        self._pageless = [e for e in publishable if e.summary is None]
         self.shown = {}
         self._site_stages(
             partial(self._write_site_pages, full=True),
@@ -282,11 +288,12 @@ class Site:
         linked_before = {entry: _linked(entry) for entry in dirty}  # (peeking forgets)
         self._peek(dirty)
         old_links = self.links
-        if (
+        same = (
             not added_or_removed
-            and dirty <= self._published
+            and dirty <= self._published.keys()
             and placed_before == [_placed(entry) for entry in dirty]
-        ):
+        )
+        if same:
             publishable = self._publishing  # the same pages at the same addresses
         else:
             publishable = self._publishable()
@@ -297,8 +304,13 @@ class Site:
         linked_before |= {entry: _linked(entry) for entry in linking}
         self._peek(linking)  # their pages link to pages or files that came, went or moved
         dirty |= linking
-        newly = [e for e in publishable if e.summary is None and e not in dirty]
-        rendered = self._make([e for e in publishable if e in dirty] + newly)
+        # Pages to make besides the dirty ones: those that failed, or newly published.
+        pageless = self._pageless if same else publishable
+        newly = [e for e in pageless if e.summary is None and e not in dirty]
+        place = self._published
+        rendered = self._make(sorted(dirty & place.keys(), key=place.__getitem__) + newly)
+        tried = dict.fromkeys([*pageless, *rendered])  # in order, once each
+        self._pageless = [e for e in tried if e.summary is None]
         made(
             not self.site_problems["write"]
             and not any(d.severity is Severity.ERROR for e in rendered for d in e.diagnostics)
@@ -370,7 +382,7 @@ class Site:
             entry.page = None
             with problems.guard(entry.source.path):
                 entry.peek = peek_article(entry.source, self.reader, self.cache.peeks)
-            entry.diagnostics = problems.items
+            entry.diagnostics, entry.peeked = problems.items, tuple(problems.items)
             if entry.peek is None:  # unreadable, or broken: reading it says why
                 self._read_for_problems(entry)
 
@@ -395,7 +407,7 @@ class Site:
             slugs[path] = entry.peek.slug
         problems = Diagnostics()
         publishable = [self.entries[path] for path in assign_pages(slugs, RESERVED_SLUGS, problems)]
-        kept = set(publishable)
+        kept = {entry: place for place, entry in enumerate(publishable)}
         self._publishing, self._published = publishable, kept
         for entry in self.entries.values():
             if entry not in kept:
@@ -412,6 +424,7 @@ class Site:
         self._from_cache = 0
         for entry in entries:
             assert entry.peek is not None, "only readable entries have pages"
+            entry.diagnostics = list(entry.peeked)  # a page made again: not what the last try said
             entry.key = digest(entry.peek.inputs, str(entry.source), self._fingerprint)
             hit = self._cached(entry)
             if hit is None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import GOOD, make_site, tree
 
+from site_builder import pages as pages_module
 from site_builder import site as site_module
 from site_builder.site import Project, Site, build_site
 
@@ -271,6 +272,29 @@ def test_a_slug_clash_and_its_resolution(site: Site, tmp_path: Path) -> None:
     report = site.rebuild([edit(site, "seeds/other.md", None)])
     assert report.diagnostics.items == []
     assert report.pages == 1  # the page that clashed is rendered again
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_page_whose_making_failed_is_made_by_the_next_rebuild(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = site.project.out
+    real = pages_module.article_files
+
+    def failing(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pages_module, "article_files", failing)
+    report = site.rebuild([edit(site, "seeds/two.md", FILES["seeds/two.md"] + "\nA comet.\n")])
+    assert [d.path.name for d in report.diagnostics.errors] == ["two.md"]
+    assert "comet" not in (out / "two" / "index.html").read_text()  # the last good page stays
+    monkeypatch.setattr(pages_module, "article_files", real)
+    # An edit to another page makes the failed one too.
+    report = site.rebuild([edit(site, "seeds/one.md", FILES["seeds/one.md"] + "\nA star.\n")])
+    assert report.diagnostics.items == [] and report.pages == 2
+    assert "comet" in (out / "two" / "index.html").read_text()
+    report = site.rebuild([edit(site, "seeds/one.md", FILES["seeds/one.md"])])
+    assert report.pages == 1  # and only once
     same_as_full_build(site, tmp_path)
 
 
