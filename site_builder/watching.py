@@ -4,6 +4,8 @@ Events from the source folder, templates/, static/, public/ and site.toml are
 collected on watchdog's thread; `Watcher.changes` hands them over once they have
 been quiet for a moment, so the bursts an editor makes while saving (write a
 temporary file, rename it over the old one, delete a backup) become one build.
+The moment is shorter once every file changed has been closed after writing or
+renamed into place: then the save is over, and a note edit reaches its page sooner.
 What is relevant is what `changes.kind_of` says is: editor artifacts and
 anything in the output folder never are. A folder deleted and made again is
 watched again (`Watcher.follow`), under native events and polling alike.
@@ -40,6 +42,7 @@ from .changes import Kind, kind_of
 from .project import Project
 
 QUIET = 0.01  # seconds without events that end a burst
+SETTLED = 0.002  # seconds without events that end a burst whose files are all written
 LONGEST_BURST = 0.5  # seconds: a stream of events never delays a build longer
 POLL_INTERVAL = 0.2  # seconds between scans when polling
 # Our own builds open and read the sources: only events that change something count.
@@ -81,6 +84,7 @@ class Watcher(FileSystemEventHandler):
         self.root = places.root
         self.inputs = (places.source, places.templates, places.static, places.public)
         self._pending: set[Path] = set()
+        self._unsettled: set[Path] = set()  # of those, files still being written, or gone
         self._lock = threading.Lock()
         self._arrived = threading.Event()
         self._watched: dict[Path, _Watched] = {}
@@ -159,8 +163,17 @@ class Watcher(FileSystemEventHandler):
         paths = [event.src_path, getattr(event, "dest_path", "")]
         relevant = {Path(str(p)) for p in paths if p and self.relevant(Path(str(p)))}
         if relevant:
+            # A file closed after writing, or renamed into place, is saved: the rest may
+            # be followed by more (a write, a new file where one was deleted or moved).
+            if isinstance(event, FileClosedEvent):
+                settled = {Path(str(event.src_path))}
+            elif isinstance(event, FileMovedEvent):
+                settled = {Path(str(event.dest_path))}
+            else:
+                settled = set()
             with self._lock:  # set under the lock, so `changes` never clears a fresh arrival
                 self._pending |= relevant
+                self._unsettled = (self._unsettled | relevant) - settled
                 self._arrived.set()
 
     def relevant(self, path: Path) -> bool:
@@ -181,11 +194,14 @@ class Watcher(FileSystemEventHandler):
                 return None
         started = time.monotonic()
         while time.monotonic() - started < LONGEST_BURST:
-            self._arrived.clear()
-            if not self._arrived.wait(QUIET):
+            with self._lock:
+                self._arrived.clear()
+                quiet = QUIET if self._unsettled else SETTLED
+            if not self._arrived.wait(quiet):
                 break
         with self._lock:
             batch, self._pending = self._pending, set()
+            self._unsettled = set()
             self._arrived.clear()
         return batch
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import make_site, tree
 
+from site_builder import watching
 from site_builder.devloop import CycleReport, DevLoop
 from site_builder.site import BuildReport, Project, Site
 from site_builder.watching import Watcher
@@ -313,6 +314,27 @@ def test_a_rebuild_tells_of_its_pages_before_it_makes_the_site_wide_ones(tmp_pat
     assert "terms/mars/index.html" in report.renewed
     assert not report.renewed & files  # each file told of once
     assert "The fourth planet." in (out / "terms" / "mars" / "index.html").read_text()
+
+
+def test_a_finished_save_ends_its_burst_at_once_and_an_unfinished_write_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiet = 2.0  # far longer than events take to arrive, so which wait was taken shows
+    monkeypatch.setattr(watching, "QUIET", quiet)
+    root = make_site(tmp_path / "site", FILES)
+    notes = (root / "seeds" / "one.notes.md").resolve()
+    with Watcher(Project.at(root / "seeds")) as watcher:
+        started = time.monotonic()
+        notes.write_text("## Mars\nSaved.\n")  # written and closed: the save is over
+        assert watcher.changes() == {notes}
+        assert time.monotonic() - started < quiet
+        with notes.open("a") as file:
+            file.write("Still writing.\n")
+            file.flush()
+            started = time.monotonic()
+            assert watcher.changes() == {notes}  # the file still open: the whole quiet
+            assert time.monotonic() - started >= quiet
+        assert watcher.changes() == {notes}  # and its close is a change of its own
 
 
 def test_the_output_folder_is_never_watched(running: Running) -> None:
