@@ -5,9 +5,9 @@ Run by hand, never in CI:
     python3 benchmarks/edit_latency.py --python .venv/bin/python --sizes 1000 10000 --edits 9
 
 For each size it starts `site-builder watch` on the generated corpus, waits for the
-first build, then rewrites the gloss of one note in a notes file from the middle of
-the corpus, again and again, and times each save until that article's `index.html`
-holds the new gloss. It prints the median and the fastest, in two series:
+first build and its search index, then rewrites the gloss of one note in a notes file
+from the middle of the corpus, again and again, and times each save until that
+article's `index.html` holds the new gloss. It prints the median and the fastest, in two series:
 
 - idle: each save once `watch` has ended the last rebuild, site-wide pages and all
   (it prints a line then), as an editor saves who reads the page in between;
@@ -69,7 +69,10 @@ def measure(args: argparse.Namespace, size: int) -> tuple[list[float], list[floa
     command = site_builder(args.python, "watch", "--source", str(site / "seeds"), "--out", str(out))
 
     def first_build_done() -> bool:
-        return log.exists() and "watching" in log.read_text()
+        # And indexed: Pagefind starts a second after the first build and takes every
+        # core for a minute at 10,000 articles; saves timed meanwhile time it too.
+        indexed = (out / "pagefind" / "pagefind-entry.json").exists()
+        return indexed and log.exists() and "watching" in log.read_text()
 
     def page() -> str | None:
         try:

@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,9 +74,12 @@ class Indexer:
     is indexed in a thread, so that the next save is built at once rather than after
     the indexer (which takes seconds on a large site).
 
-    A cycle holds `lock` while it builds; the thread runs Pagefind without it, then
-    takes it to write the index, but only if no cycle built since Pagefind started
-    (else it drops what it read, and indexes again after that cycle). Meanwhile the
+    A cycle holds `lock` while it builds. Taking it ends a Pagefind run under way: what
+    that run read is about to change, and it would take the cores the cycle needs (at
+    10,000 articles Pagefind takes every core for a minute). The thread runs Pagefind
+    without the lock, then takes it to write the index, but only if no cycle began
+    since (else it drops what it read; the thread of the cycle after indexes again).
+    So one Pagefind runs at a time, and none outlives the command. Meanwhile the
     index of the last cycle stays in place. Problems are handed to `report`.
     """
 
@@ -86,9 +90,11 @@ class Indexer:
         self.report = report
         self.delay = delay  # seconds without a cycle before indexing
         self._closing = threading.Event()
-        self.lock = threading.Lock()  # held by a cycle while it builds
-        self._generation = 0  # cycles so far: an index of an older one is stale
-        self._process: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()  # held by a cycle while it builds, and by writing
+        self.lock = _Building(self.begin_cycle, self._lock)
+        self._generation = 0  # cycles begun so far: an index of an older one is stale
+        self._process: subprocess.Popen[str] | None = None  # the Pagefind running
+        self._guard = threading.Lock()  # over the last two
         self._threads: list[threading.Thread] = []
         self._closed = False
 
@@ -96,17 +102,15 @@ class Indexer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._closed = True
         self._closing.set()
-        process = self._process
-        if process is not None:
-            process.kill()  # Pagefind ends with the command
+        with self._guard:
+            self._closed = True
+            self._end_run()  # Pagefind ends with the command
 
     def after(self, cycle: CycleReport) -> None:
         """A cycle is done (its pages announced): index what it wrote, in a thread."""
         if cycle.build is None:
             return  # nothing was built
-        self._generation += 1
         thread = threading.Thread(target=self._index, args=(self._generation,), daemon=True)
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
@@ -116,13 +120,24 @@ class Indexer:
         for thread in list(self._threads):
             thread.join(timeout)
 
+    def begin_cycle(self) -> None:
+        """A cycle begins: the index of the output before it is stale."""
+        with self._guard:
+            self._generation += 1
+            self._end_run()
+
+    def _end_run(self) -> None:
+        if self._process is not None:
+            self._process.kill()  # (nothing, if it has ended)
+            self._process = None
+
     def _index(self, generation: int) -> None:
         # A burst of saves is indexed once, after it: Pagefind takes every core for seconds.
         if self._closing.wait(self.delay) or generation != self._generation:
             return
         report = BuildReport(full=False)
         started = time.perf_counter()
-        with self.lock:
+        with self._lock:
             if generation != self._generation or self._closed:
                 return  # a newer cycle came: its own thread indexes
             plan = _plan(self.site)
@@ -130,11 +145,11 @@ class Indexer:
             report.diagnostics.extend(plan)
         else:
             try:
-                files = run_indexer(self.site.output.folder, self._started)
+                files = run_indexer(self.site.output.folder, partial(self._started, generation))
                 failure = None
-            except IndexFailed as exc:
+            except IndexFailed as exc:  # (also when a cycle ended it: then dropped below)
                 files, failure = {}, exc
-            with self.lock:
+            with self._lock:
                 if generation != self._generation or self._closed:
                     return  # built meanwhile: what Pagefind read may be out of date
                 report.diagnostics.extend(_write(self.site, files, failure))
@@ -142,10 +157,25 @@ class Indexer:
         if report.diagnostics.items:
             self.report(report)
 
-    def _started(self, process: subprocess.Popen[str]) -> None:
-        self._process = process
-        if self._closed:  # the command ended as Pagefind started: it ends too
-            process.kill()
+    def _started(self, generation: int, process: subprocess.Popen[str]) -> None:
+        with self._guard:
+            self._process = process
+            if self._closed or generation != self._generation:
+                self._end_run()  # the command ended, or a cycle began, as Pagefind started
+
+
+class _Building:
+    """`Indexer.lock`: held by a cycle while it builds, and taken again by the next."""
+
+    def __init__(self, begin: Callable[[], None], lock: threading.Lock) -> None:
+        self.begin, self._lock = begin, lock
+
+    def __enter__(self) -> None:
+        self.begin()
+        self._lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
 
 
 def _index(site: Site) -> list[Diagnostic]:

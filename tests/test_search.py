@@ -220,6 +220,68 @@ def test_the_index_follows_each_cycle_without_holding_up_the_next(
     assert OWNER in manifest(tmp_path / "_site").values()
 
 
+def sleeping_indexer(tmp_path: Path) -> tuple[Path, Path]:
+    """A stand-in for the pagefind binary that runs until killed; and the file of the
+    process ids it ran as, a line each."""
+    started = tmp_path / "indexers"
+    script = tmp_path / "sleeping-pagefind"
+    script.write_text(f"#!/bin/sh\necho $$ >> '{started}'\nexec sleep 60\n", encoding="utf-8")
+    script.chmod(0o755)
+    return script, started
+
+
+def running_ids(started: Path, count: int) -> list[int]:
+    """The ids of the indexers started so far, once there are `count`."""
+    deadline = time.monotonic() + 30
+    while len(ids := started.read_text().split() if started.exists() else []) < count:
+        assert time.monotonic() < deadline, "the indexer never started"
+        time.sleep(0.01)
+    return [int(i) for i in ids]
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (not ended, nor a zombie awaiting its parent)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return status != "Z"
+
+
+def ended(pid: int) -> bool:
+    """Whether the process ends within a while."""
+    deadline = time.monotonic() + 30
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return not alive(pid)
+
+
+def test_a_cycle_ends_the_indexer_run_under_way_and_the_command_ends_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_site(tmp_path, GOOD)
+    binary, started = sleeping_indexer(tmp_path)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+    site = Site(Project.at(tmp_path / "seeds"))
+    article = tmp_path / ARTICLE
+    problems: list[BuildReport] = []
+    with search.Indexer(site, problems.append, delay=0) as indexer:
+        with indexer.lock:
+            cycle = CycleReport(build=site.build())
+        indexer.after(cycle)
+        [first] = running_ids(started, 1)
+        article.write_text("An edit.\n")
+        with indexer.lock:  # a cycle begins: what the indexer reads is stale
+            assert ended(first)
+            cycle = CycleReport(frozenset({article}), site.rebuild([article]))
+        indexer.after(cycle)
+        [_, second] = running_ids(started, 2)
+        assert alive(second)
+    assert ended(second)  # the command's end is the indexer's
+    indexer.wait(30)
+    assert problems == []  # an indexer ended for a cycle failed no one
+
+
 def test_a_full_build_keeps_the_index_for_the_next_one_to_replace(tmp_path: Path, cli: Run) -> None:
     make_site(tmp_path, GOOD)
     assert cli("build").code == 0
