@@ -10,7 +10,8 @@ from the middle of the corpus, again and again, and times each save until that
 article's `index.html` holds the new gloss. It prints the median and the fastest, in two series:
 
 - idle: each save once `watch` has ended the last rebuild, site-wide pages and all
-  (it prints a line then), as an editor saves who reads the page in between;
+  (its process used no processor time for 0.3 s), as an editor saves who reads the
+  page in between;
 - rapid: each save 0.3 s after the last showed, while the terms pages of the last
   rebuild are still being made (seconds at 10,000 articles), which the rebuild then
   stops for: as an editor saves who types and saves, types and saves.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from pathlib import Path
 
 from common import (
@@ -82,31 +84,38 @@ def measure(args: argparse.Namespace, size: int) -> tuple[list[float], list[floa
 
     notes = site / "seeds" / f"{name}.notes.md"
     log.unlink(missing_ok=True)
-    with running(command, site, first_build_done, env=checkout_env(), output=log):
+    with running(command, site, first_build_done, env=checkout_env(), output=log) as process:
+        quiet = Idle(process.pid)
         # The first seconds after the first build are slower (twice as slow at 100
         # articles, whichever series came first): a few saves, untimed, warm up.
-        latencies(notes, gloss_edits(notes, WARM_UP), page, Cycles(log).ended)
+        latencies(notes, gloss_edits(notes, WARM_UP), page, quiet)
         # Idle: each save once the last rebuild, its site-wide pages too, has ended.
-        idle = latencies(notes, gloss_edits(notes, args.edits), page, Cycles(log).ended)
+        idle = latencies(notes, gloss_edits(notes, args.edits), page, quiet)
         # Rapid: each save 0.3 s after the last showed, the site-wide pages still in making.
         rapid = latencies(notes, gloss_edits(notes, args.edits), page)
     return idle, rapid
 
 
-class Cycles:
-    """The rebuilds `watch` has ended, counted in its log (it prints a line for each)."""
+class Idle:
+    """Whether `watch` is idle: its process used no processor time for a while (Linux).
 
-    def __init__(self, log: Path) -> None:
-        self.log = log
-        self.seen = -1  # none yet: the first save need not wait
+    (Counting the lines it prints at the end of each rebuild said less: a save made
+    once the count grew could land while the rebuild of the save before it, or of the
+    file put back after a series, was still making the site-wide pages.)"""
 
-    def ended(self) -> bool:
-        """Whether a rebuild ended since this last said so (a save follows at once)."""
-        count = self.log.read_text().count(" changed: ")
-        if count > self.seen:
-            self.seen = count
-            return True
-        return False
+    def __init__(self, pid: int, quiet: float = 0.3) -> None:
+        self.stat = Path(f"/proc/{pid}/stat")
+        self.quiet = quiet
+
+    def __call__(self) -> bool:
+        before = self._ticks()
+        time.sleep(self.quiet)
+        return self._ticks() == before
+
+    def _ticks(self) -> int:
+        """Its user and system time, in clock ticks (fields 14 and 15 of its stat)."""
+        fields = self.stat.read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ vanish and come back, and every exception survived; `watch` as a real process to
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import queue
 import re
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_site, tree
@@ -335,6 +337,33 @@ def test_a_finished_save_ends_its_burst_at_once_and_an_unfinished_write_waits(
             assert watcher.changes() == {notes}  # the file still open: the whole quiet
             assert time.monotonic() - started >= quiet
         assert watcher.changes() == {notes}  # and its close is a change of its own
+
+
+def test_a_cycle_runs_without_the_collector_and_switches_it_on_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Switched on as a rebuild ends, the collector's first pass went over all it made."""
+    root = make_site(tmp_path / "site", FILES)
+    site = Site(Project.at(root / "seeds"))
+    collecting: list[bool] = []
+    real = site.rebuild
+
+    def rebuild(*args: Any, **kwargs: Any) -> BuildReport:
+        collecting.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    try:
+        with Watcher(site.project) as watcher:
+            loop = DevLoop(site, watcher)
+            loop.build()
+            monkeypatch.setattr(site, "rebuild", rebuild)
+            notes = root / "seeds" / "one.notes.md"
+            notes.write_text("## Mars\nThe fourth planet.\n")
+            report = loop.cycle(frozenset({notes}))
+        assert report.build is not None and not report.build.full
+        assert collecting == [False] and gc.isenabled()  # off for the cycle, on after it
+    finally:
+        gc.unfreeze()
 
 
 def test_the_output_folder_is_never_watched(running: Running) -> None:
