@@ -43,9 +43,10 @@ from common import (
 WARM_UP = 3  # saves before the timed ones
 
 
-def gloss_edits(notes: Path, edits: int) -> list[tuple[str, str]]:
+def gloss_edits(notes: Path, edits: int, series: str) -> list[tuple[str, str]]:
     """The notes file with its first note's gloss (the line after the heading and
-    its blank line, or after its aliases) replaced by a new sentence, each time another."""
+    its blank line, or after its aliases) replaced by a new sentence, each time another,
+    and another in each series: a text saved before would be a page from the cache."""
     lines = notes.read_text().split("\n")
     at = next(i for i, line in enumerate(lines) if line.startswith("## "))
     gloss = next(
@@ -53,7 +54,7 @@ def gloss_edits(notes: Path, edits: int) -> list[tuple[str, str]]:
     )
     result = []
     for edit in range(edits):
-        marker = f"Gloss{edit}x{os.getpid()}"
+        marker = f"{series}{edit}x{os.getpid()}"
         changed = [
             *lines[:gloss],
             f"A new gloss, {marker}, for the benchmark.",
@@ -88,11 +89,11 @@ def measure(args: argparse.Namespace, size: int) -> tuple[list[float], list[floa
         quiet = Idle(process.pid)
         # The first seconds after the first build are slower (twice as slow at 100
         # articles, whichever series came first): a few saves, untimed, warm up.
-        latencies(notes, gloss_edits(notes, WARM_UP), page, quiet)
+        latencies(notes, gloss_edits(notes, WARM_UP, "Warm"), page, quiet)
         # Idle: each save once the last rebuild, its site-wide pages too, has ended.
-        idle = latencies(notes, gloss_edits(notes, args.edits), page, quiet)
+        idle = latencies(notes, gloss_edits(notes, args.edits, "Idle"), page, quiet)
         # Rapid: each save 0.3 s after the last showed, the site-wide pages still in making.
-        rapid = latencies(notes, gloss_edits(notes, args.edits), page)
+        rapid = latencies(notes, gloss_edits(notes, args.edits, "Rapid"), page)
     return idle, rapid
 
 

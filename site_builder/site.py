@@ -18,6 +18,7 @@ stages for the inputs that changed, guided by what each output depends on:
 from __future__ import annotations
 
 import gc
+import os
 import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -583,27 +584,40 @@ class Site:
         for start in range(0, len(due), batch):
             if start:
                 look()
-            self._make_views(due[start : start + batch], problems)
+            self._make_views(due[start : start + batch], problems, look)
 
-    def _make_views(self, due: Sequence[tuple[View, str]], problems: Diagnostics) -> None:
+    def _make_views(
+        self, due: Sequence[tuple[View, str]], problems: Diagnostics, look: Callable[[], None]
+    ) -> None:
         """Make and write each view's page (`shows`: its digest, for the cache); the term
-        pages alone can be thousands, so workers make and write them."""
+        pages alone can be thousands, so workers make and write them. A page made here
+        stops as it renders for a change waiting (`look`); one made in a worker, never."""
         folder = None if isinstance(self.output, DryRun) else self.output.folder
         jobs = self.jobs if folder is not None else 1
         if jobs > 1:
             self.output.expect({view.path: SITE for view, _ in due})
-        made = map_forked(partial(_made_view, folder if jobs > 1 else None), due, jobs)
-        for (view, shows), (text, written, failure) in zip(due, made, strict=True):
-            if failure is not None:
-                problems.items.append(failure)
-                continue
-            self.shown[view.path] = view.shows
-            if written is None:  # made here: written here
-                self.output.write(view.path, text)
-                written = self.output.stamp(view.path, text)
-            else:
-                self.output.placed(view.path, SITE)
-            self.cache.views[view.path] = (shows, *written)
+        here = os.getpid()
+
+        def look_here() -> None:
+            if os.getpid() == here:
+                look()
+
+        self.theme.look = look_here
+        try:
+            made = map_forked(partial(_made_view, folder if jobs > 1 else None), due, jobs)
+            for (view, shows), (text, written, failure) in zip(due, made, strict=True):
+                if failure is not None:
+                    problems.items.append(failure)
+                    continue
+                self.shown[view.path] = view.shows
+                if written is None:  # made here: written here
+                    self.output.write(view.path, text)
+                    written = self.output.stamp(view.path, text)
+                else:
+                    self.output.placed(view.path, SITE)
+                self.cache.views[view.path] = (shows, *written)
+        finally:
+            self.theme.look = None
 
     def _site_pages_kept(self, own_robots: bool) -> bool:
         """Whether the site-wide pages are all as the last build made them, from the same

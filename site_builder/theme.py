@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import jinja2
@@ -32,6 +32,7 @@ from .terms import TERM_ROOT, TermEntry, TermsIndex
 THEME = Path(__file__).parent / "theme"
 SOURCE_CHECKOUT = Path(__file__).parent.parent  # where templates/ sits in a git checkout
 THEME_READER = Reader(follow_symlinks=True)  # the default theme is ours, wherever it is
+LOOK_CHUNKS = 256  # pieces of a page's output between looks (render_template)
 
 
 def default_theme(part: str) -> Path:
@@ -53,10 +54,22 @@ class TemplateFailure(Exception):
         self.diagnostic = diagnostic
 
 
-def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
-    """One template rendered; any Jinja error becomes a TemplateFailure naming file and line."""
+def render_template(
+    env: jinja2.Environment,
+    name: str,
+    look: Callable[[], None] | None = None,
+    **context: object,
+) -> str:
+    """One template rendered; any Jinja error becomes a TemplateFailure naming file and line.
+
+    `look` is called every LOOK_CHUNKS pieces of output, and may raise to stop: a letter's
+    page of the terms index takes a second to render at 10,000 articles, which a save
+    made meanwhile would wait for."""
     try:
-        return env.get_template(name).render(**context)
+        template = env.get_template(name)
+        if look is None:
+            return template.render(**context)
+        return "".join(_looking(template.generate(**context), look))
     except jinja2.TemplateSyntaxError as exc:
         where, line, message = exc.filename or exc.name or name, exc.lineno, exc.message
         raise TemplateFailure(_error(where, line, message or "template syntax error")) from None
@@ -66,6 +79,13 @@ def render_template(env: jinja2.Environment, name: str, **context: object) -> st
         where = frame.filename if frame else name
         line = (frame.lineno or 0) if frame else 0
         raise TemplateFailure(_error(where, line, f"template error: {exc}")) from None
+
+
+def _looking(pieces: Iterator[str], look: Callable[[], None]) -> Iterator[str]:
+    for number, piece in enumerate(pieces):
+        if number % LOOK_CHUNKS == 0:
+            look()
+        yield piece
 
 
 def _is_template(filename: str) -> bool:
@@ -137,6 +157,9 @@ class Theme:
             auto_reload=False,
         )
         self.env.globals["site"] = config
+        # Called while a page renders, to stop for a change waiting (Site, while it makes
+        # the site-wide pages of a rebuild); None: pages render whole.
+        self.look: Callable[[], None] | None = None
 
     def fingerprint(self) -> str:
         """A digest of every template this theme may use, for the page cache."""
@@ -156,7 +179,7 @@ class Theme:
         base = self.config.base_url
         page_url = base + path if base and path is not None else ""
         context.setdefault("description", self.config.description)
-        return render_template(self.env, name, root=root, page_url=page_url, **context)
+        return render_template(self.env, name, self.look, root=root, page_url=page_url, **context)
 
     def note(self, note: Note, body: NoteBody, note_id: str, refs: Sequence[str]) -> str:
         """One note's `<aside>`; markdown-it calls this while rendering an article."""

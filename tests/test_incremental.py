@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import traceback
 from pathlib import Path
 
 import pytest
@@ -476,6 +477,28 @@ def test_site_wide_pages_stop_for_a_change_that_comes_while_they_are_made(
     build_site(Project.at(root / "seeds", cold), cache=False)
     for page in cold.rglob("*.html"):
         assert page.read_bytes() == (root / "_site" / page.relative_to(cold)).read_bytes()
+
+
+def test_a_site_wide_page_stops_as_it_renders_for_a_change_saved_meanwhile(
+    site: Site, tmp_path: Path
+) -> None:
+    # A letter's page of the terms index takes a second to render on a large site.
+    out = site.project.out
+    terms = (out / "terms" / "index.html").read_text()
+    path = edit(site, "seeds/one.notes.md", "## Mars\nThe fourth planet.\n")
+
+    def saved_while_the_terms_page_renders() -> bool:
+        return any(
+            frame.name == "terms" and frame.filename.endswith("theme.py")  # Theme.terms
+            for frame in traceback.extract_stack()
+        )
+
+    site.rebuild([path], later=saved_while_the_terms_page_renders)
+    assert "fourth planet" in (out / "one" / "index.html").read_text()
+    assert (out / "terms" / "index.html").read_text() == terms  # left half made: as it was
+    site.rebuild([], later=lambda: False)  # the rebuild after the change
+    assert "fourth planet" in (out / "terms" / "index.html").read_text()
+    same_as_full_build(site, tmp_path)
 
 
 def test_pages_a_failed_stage_did_not_get_to_are_not_pruned(

@@ -93,9 +93,9 @@ def contexts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[s
     seen: dict[str, set[str]] = {}
     real = site_builder.theme.render_template
 
-    def spy(env: object, name: str, **context: object) -> str:
+    def spy(env: object, name: str, look: object = None, **context: object) -> str:
         seen.setdefault(name, set()).update(context)
-        return real(env, name, **context)  # type: ignore[arg-type]
+        return real(env, name, look, **context)  # type: ignore[arg-type]
 
     monkeypatch.setattr(site_builder.theme, "render_template", spy)
     root = make_site(tmp_path, TAGGED)
