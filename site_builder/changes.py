@@ -64,8 +64,8 @@ def kind_of(path: Path, project: Project) -> Kind:
 
 
 def classify(paths: Iterable[Path], project: Project) -> dict[Kind, set[Path]]:
-    """The relevant paths by kind, each path made absolute."""
-    project = project.resolved()
+    """The relevant paths by kind, each path made absolute (`project` resolved:
+    Project.resolved)."""
     kinds: dict[Kind, set[Path]] = {}
     for path in map(_located, paths):
         kind = kind_of(path, project)

@@ -170,6 +170,9 @@ class Site:
         cache: bool = True,
     ) -> None:
         self.project = project
+        # Its paths free of symlinks, as the watcher reports changes under them: worked out
+        # once a build (each resolve took milliseconds of a note edit's wait).
+        self.places = project.resolved()
         self.site_url = site_url
         self.jobs = jobs
         self.progress = progress
@@ -217,6 +220,7 @@ class Site:
         started = time.perf_counter()
         project = self.project
         self._owners = {}
+        self.places = project.resolved()
         self.config = load_config(project.config, self.site_url)
         self.reader = Reader(project.root, self.follow_symlinks, self.config.max_file_mb)
         self.theme = Theme(self.config, project.templates, self.reader)
@@ -273,7 +277,7 @@ class Site:
         """
         started = time.perf_counter()
         self.reader.forget()
-        changes = classify(changed, self.project)
+        changes = classify(changed, self.places)
         if changes.keys() & EVERYTHING or not self.output.intact():
             return self.build()  # an output folder deleted meanwhile is written whole again
         self.site_problems["write"] = []
@@ -303,7 +307,7 @@ class Site:
         else:
             publishable = self._publishable()
             self.links = self._links(publishable)
-        folder = self.project.source.resolve()
+        folder = self.places.source
         files = {path.relative_to(folder).as_posix() for path in changes.get(Kind.FILE, ())}
         linking = self._linking_to(_moved(old_links, self.links) | files) - dirty
         linked_before |= {entry: _linked(entry) for entry in linking}
@@ -730,7 +734,7 @@ class Site:
 
         `changed` holds names in the source folder; deleted sources are removed.
         """
-        folder = self.project.source.resolve()
+        folder = self.places.source
         if all(
             name in self._known and (folder / name).is_file() and not looks_like_notes(name)
             for name in changed
