@@ -220,6 +220,7 @@ class Site:
         started = time.perf_counter()
         project = self.project
         self._owners = {}
+        self._abandoned = None  # what a stopped pass gathered: freed before all is made anew
         self.places = project.resolved()
         self.config = load_config(project.config, self.site_url)
         self.reader = Reader(project.root, self.follow_symlinks, self.config.max_file_mb)
