@@ -166,6 +166,7 @@ _BODY = re.compile(r"<body[\s/>]", re.IGNORECASE)
 _LINK = re.compile(r"<link[\s/>]", re.IGNORECASE)
 _NAME = re.compile(r"</?([a-z][^\s/>]*)", re.IGNORECASE)
 _ID = re.compile(r"\sid\s*=", re.IGNORECASE)
+_ID_VALUE = re.compile(r"""\sid\s*=+\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*))""", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([^\s/>"'=][^\s/>=]*)(?:\s*=+\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
 
 
@@ -195,12 +196,11 @@ def _plain_page_text(html: str, wanted: frozenset[str]) -> PageText | None:
     if wanted:
         opened: list[tuple[str, str, int]] = []  # as _TextParser's `_open`
         # A tag whose attributes hold none of the ids, and no entity, has none of them.
-        mentions = re.compile("|".join(map(re.escape, wanted)))
         for number, tag in enumerate(tags[first:]):
             if tag[1] == "!":
                 continue  # a comment
             closing = tag[1] == "/"
-            if not closing and _ID.search(tag) and ("&" in tag or mentions.search(tag)):
+            if not closing and _ID.search(tag) and ("&" in tag or _holds_id(tag, wanted)):
                 name = _name(tag)
                 ident = dict(_attributes(tag[1 + len(name) : -1])).get("id")
                 if ident is not None and ident in wanted and ident not in spans:
@@ -209,6 +209,12 @@ def _plain_page_text(html: str, wanted: frozenset[str]) -> PageText | None:
                 _, ident, start = opened.pop()
                 spans[ident] = (start, offsets[number])
     return PageText("".join(pieces), spans, canonical)
+
+
+def _holds_id(tag: str, wanted: frozenset[str]) -> bool:
+    """Whether a value given to an `id` in the tag is one of those wanted. (A pattern of
+    the wanted ids was compiled a page, which cost more than finding them.)"""
+    return any(value in wanted for found in _ID_VALUE.finditer(tag) for value in found.groups())
 
 
 def _name(tag: str) -> str:

@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import json
 import os
+import stat
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -357,7 +358,7 @@ class Output:
 
     def _inside(self, relative: str) -> Path:
         folder, _, name = relative.rpartition("/")
-        if folder not in self._inside_folders or name in ("", ".", ".."):
+        if name in ("", ".", "..") or not self._known_inside(folder):
             # Resolved once a folder (a build writes 15 files a folder, or one a term page).
             target = (self.folder / relative).resolve()
             if not target.is_relative_to(self._resolved):
@@ -366,6 +367,26 @@ class Output:
         if is_own(relative):
             raise OutputError(f"refusing to write {relative}: {OWN}* names are site-builder's own")
         return self.folder / relative
+
+    def _known_inside(self, folder: str) -> bool:
+        """Whether a folder is known to be inside the output folder: found so before, or a
+        real folder (or none yet) right in one that was. (Resolving each new folder, one a
+        term page, took a tenth of writing the page.)"""
+        if folder in self._inside_folders:
+            return True
+        parent, _, name = folder.rpartition("/")
+        if parent not in self._inside_folders or name in ("", ".", ".."):
+            return False
+        try:
+            mode = os.lstat(f"{self.folder}/{folder}").st_mode
+        except FileNotFoundError:
+            mode = stat.S_IFDIR  # made as a real folder, when its first file is written
+        except OSError:
+            return False
+        if not stat.S_ISDIR(mode):
+            return False  # a symlink: resolved
+        self._inside_folders.add(folder)
+        return True
 
 
 class DryRun(Output):

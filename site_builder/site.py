@@ -589,25 +589,29 @@ class Site:
         for start in range(0, len(due), batch):
             if start:
                 look()
-            self._make_views(due[start : start + batch], problems, look)
+            self._make_views(due[start : start + batch], problems, None if at_once else look)
 
     def _make_views(
-        self, due: Sequence[tuple[View, str]], problems: Diagnostics, look: Callable[[], None]
+        self,
+        due: Sequence[tuple[View, str]],
+        problems: Diagnostics,
+        look: Callable[[], None] | None,
     ) -> None:
         """Make and write each view's page (`shows`: its digest, for the cache); the term
         pages alone can be thousands, so workers make and write them. A page made here
-        stops as it renders for a change waiting (`look`); one made in a worker, never."""
+        stops as it renders for a change waiting (`look`; None: none can wait, and a page
+        renders in one go); one made in a worker, never."""
         folder = None if isinstance(self.output, DryRun) else self.output.folder
         jobs = self.jobs if folder is not None else 1
         if jobs > 1:
             self.output.expect({view.path: SITE for view, _ in due})
         here = os.getpid()
 
-        def look_here() -> None:
+        def look_here(look: Callable[[], None]) -> None:
             if os.getpid() == here:
                 look()
 
-        self.theme.look = look_here
+        self.theme.look = partial(look_here, look) if look else None
         try:
             made = map_forked(partial(_made_view, folder if jobs > 1 else None), due, jobs)
             for (view, shows), (text, written, failure) in zip(due, made, strict=True):

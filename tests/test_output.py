@@ -526,6 +526,25 @@ def test_output_never_writes_outside_its_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+def test_a_symlinked_folder_in_a_folder_already_written_is_still_refused(tmp_path: Path) -> None:
+    # A new folder right in one found inside is taken as inside without resolving it,
+    # unless it is a symlink (or climbs out).
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    outside.mkdir()
+    output = Output(out)
+    output.write("index.html", "x")
+    output.write("terms/index.html", "x")
+    output.write("terms/fresh/index.html", "x")
+    (out / "terms" / "away").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(OutputError, match="outside the output folder"):
+        output.write("terms/away/index.html", "x")
+    with pytest.raises(OutputError, match="outside the output folder"):
+        output.write("terms/../../outside/index.html", "x")
+    output.save()
+    assert list(outside.iterdir()) == []
+    assert (out / "terms" / "fresh" / "index.html").read_text() == "x"
+
+
 def test_written_files_are_mode_0644_whatever_the_umask(tmp_path: Path, cli: Run) -> None:
     two_articles(tmp_path)
     previous = os.umask(0o077)
