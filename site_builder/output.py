@@ -24,7 +24,7 @@ import itertools
 import json
 import os
 import stat
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import shown
@@ -131,12 +131,24 @@ class Output:
             self.failed = True
             raise
 
-    def replace(self, owner: str, files: Mapping[str, str | bytes]) -> None:
-        """Write an owner's files, removing any other file it wrote before."""
+    def replace(
+        self,
+        owner: str,
+        files: Mapping[str, str | bytes],
+        stop: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Write an owner's files, in order, removing any other file it wrote before.
+
+        `stop` is asked before each file: True ends the writing there, and every other
+        file of the owner stays as it was. Then the answer is False.
+        """
         for relative, content in files.items():
+            if stop is not None and stop():
+                return False
             self.write(relative, content, owner)
         for relative in self._by_owner.get(owner, set()) - files.keys():
             self.remove(relative)
+        return True
 
     def expect(self, files: Mapping[str, str]) -> None:
         """Claim files (path -> owner) that another process will `put` in place: the new

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # `build` and `deploy` need no watcher loaded
 
 OWNER = SEARCH  # owner of the search bundle in the output manifest
 FOLDER = "pagefind"  # where the bundle goes in the output; static/search.js loads it from here
+ENTRY = "pagefind-entry.json"  # the bundle's root: pagefind.js reads the rest from what it names
 BINARY = "the pagefind binary"  # as messages name it
 # The pages Pagefind reads: article pages, one folder down (SLUG/index.html). The terms
 # and tag pages below them hold nothing to index, and reading them took a third of its time.
@@ -78,7 +79,8 @@ class Indexer:
     that run read is about to change, and it would take the cores the cycle needs (at
     10,000 articles Pagefind takes every core for a minute). The thread runs Pagefind
     without the lock, then takes it to write the index, but only if no cycle began
-    since (else it drops what it read; the thread of the cycle after indexes again).
+    since (else it drops what it read; the thread of the cycle after indexes again),
+    and a cycle beginning as it writes stops the writing, the old index left whole.
     So one Pagefind runs at a time, and none outlives the command. Meanwhile the
     index of the last cycle stays in place. Problems are handed to `report`.
     """
@@ -152,10 +154,17 @@ class Indexer:
             with self._lock:
                 if generation != self._generation or self._closed:
                     return  # built meanwhile: what Pagefind read may be out of date
-                report.diagnostics.extend(_write(self.site, files, failure))
+                # At 10,000 articles writing the bundle takes seconds: a save made
+                # meanwhile would wait for it, so a cycle beginning stops it.
+                stale = partial(self._stale, generation)
+                report.diagnostics.extend(_write(self.site, files, failure, stale))
         report.seconds = time.perf_counter() - started
         if report.diagnostics.items:
             self.report(report)
+
+    def _stale(self, generation: int) -> bool:
+        """Whether a cycle began since `generation`, or the command ends."""
+        return generation != self._generation or self._closing.is_set()
 
     def _started(self, generation: int, process: subprocess.Popen[str]) -> None:
         with self._guard:
@@ -203,18 +212,34 @@ def _plan(site: Site) -> list[Diagnostic] | None:
     return None
 
 
-def _write(site: Site, files: dict[str, bytes], failure: IndexFailed | None) -> list[Diagnostic]:
+def _write(
+    site: Site,
+    files: dict[str, bytes],
+    failure: IndexFailed | None,
+    stop: Callable[[], bool] | None = None,
+) -> list[Diagnostic]:
     """The index into the output, or, when the indexer failed, none (not a stale one: the
-    search box falls back to its link)."""
+    search box falls back to its link).
+
+    `stop`, asked before each file, may end the writing: its entry file, which names
+    the rest by their digests, comes last, so the index in place stays whole, its files
+    beside the new ones written so far, and the output still needs indexing.
+    """
     output = site.output
     if failure is not None:
         output.remove_owner(OWNER)
         output.save()
         return [Diagnostic(output.folder / FOLDER, 0, Severity.ERROR, str(failure))]
-    output.replace(OWNER, {f"{FOLDER}/{name}": data for name, data in files.items()})
+    bundle = {f"{FOLDER}/{name}": files[name] for name in sorted(files, key=_entry_last)}
+    if not output.replace(OWNER, bundle, stop):
+        return []
     output.save()
     output.changed = False  # the index is of the output as it is now
     return []
+
+
+def _entry_last(name: str) -> tuple[bool, str]:
+    return name == ENTRY, name
 
 
 def _index_intact(site: Site) -> bool:

@@ -15,7 +15,7 @@ from conftest import GOOD, Run, make_site, tree
 from site_builder import search
 from site_builder.devloop import CycleReport
 from site_builder.output import MANIFEST
-from site_builder.search import FOLDER, OWNER, pagefind_binary
+from site_builder.search import ENTRY, FOLDER, OWNER, pagefind_binary
 from site_builder.site import BuildReport, Project, Site
 
 ARTICLE = "seeds/good.md"
@@ -289,3 +289,51 @@ def test_a_full_build_keeps_the_index_for_the_next_one_to_replace(tmp_path: Path
     indexed = bundle(out)
     Site(Project.at(tmp_path / "seeds")).build()  # a build that does not index
     assert bundle(out) == indexed
+
+
+def test_a_cycle_beginning_stops_the_writing_of_an_index_and_the_old_one_stays_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 10,000 articles the bundle takes seconds to write, and a save waited for it.
+    make_site(tmp_path, GOOD)
+    site = Site(Project.at(tmp_path / "seeds"))
+    out, article = tmp_path / "_site", tmp_path / ARTICLE
+    entry = out / FOLDER / ENTRY
+    problems: list[BuildReport] = []
+    with search.Indexer(site, problems.append, delay=0) as indexer:
+        with indexer.lock:
+            cycle = CycleReport(build=site.build())
+        indexer.after(cycle)
+        indexer.wait(60)
+        old, old_entry = bundle(out), entry.read_bytes()
+        new = {
+            ENTRY: b'{"new": true}',
+            "fragment/a.pf_fragment": b"a",
+            "fragment/b.pf_fragment": b"b",
+        }
+        monkeypatch.setattr(search, "run_indexer", lambda folder, started=None: new)
+        write = site.output.write
+
+        def cycle_begins_meanwhile(relative: str, content: str | bytes, owner: str = "") -> None:
+            write(relative, content, owner)
+            if relative == f"{FOLDER}/fragment/a.pf_fragment":
+                indexer.begin_cycle()  # as the dev loop does on a save, before the lock
+
+        monkeypatch.setattr(site.output, "write", cycle_begins_meanwhile)
+        article.write_text("An edit.\n")
+        with indexer.lock:
+            cycle = CycleReport(frozenset({article}), site.rebuild([article]))
+        indexer.after(cycle)
+        indexer.wait(60)
+        site.output.save()  # as the cycle that began would
+        assert entry.read_bytes() == old_entry  # the old index is whole
+        assert old <= bundle(out)
+        assert f"{FOLDER}/fragment/a.pf_fragment" in bundle(out)
+        assert f"{FOLDER}/fragment/b.pf_fragment" not in bundle(out)
+        assert site.output.changed  # so the next cycle indexes again
+        monkeypatch.setattr(site.output, "write", write)
+        indexer.after(CycleReport(frozenset({article}), site.rebuild([article])))
+        indexer.wait(60)
+    assert entry.read_bytes() == b'{"new": true}'
+    assert bundle(out) == {f"{FOLDER}/{name}" for name in new}
+    assert problems == []
