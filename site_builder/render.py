@@ -71,6 +71,10 @@ class NoteBody:
         return self.gloss + self.detail
 
 
+# One empty set for every note that links to nothing: each `frozenset(empty)` is an
+# object of its own, 216 bytes, and the rendered notes are kept (`_note_body`).
+NO_NAMES: frozenset[str] = frozenset()
+
 # The template of one note: the note, its body, its id and the ids of its terms' links.
 NoteRenderer = Callable[[Note, NoteBody, str, Sequence[str]], str]
 
@@ -204,8 +208,8 @@ def _note_body(markdown: str, path: Path, line: int, links: SourceLinks | None) 
     return NoteBody(
         gloss,
         detail,
-        frozenset(state.files),
-        frozenset(state.targets),
+        frozenset(state.files) if state.files else NO_NAMES,
+        frozenset(state.targets) if state.targets else NO_NAMES,
         tuple(state.problems.items + problems.items),
     )
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import NamedTuple
 
 from .alphabet import Group, Key, group, initial, jump_bar, letter_id, sort_key
@@ -80,20 +79,23 @@ class TermEntry:
         """Articles with places beyond those the terms page shows."""
         return max(0, len(self.occurrences) - LISTED)
 
-    @cached_property
+    # Worked out each time a page shows them, never kept: a site's 150,000 term entries
+    # are kept between builds, and each copy of its note would be kept with them.
+    @property
     def _body(self) -> NoteBody:
         """The note as HTML, linking from a page one folder down (terms/, an article)."""
-        return self.shown or render_note_body(self.definition, self.links)
+        return self.shown or render_note_body(self.definition, self.links)  # (cached)
 
     @property
     def gloss(self) -> str:
         """The note's first block as HTML, linking from terms/."""
         return self._body.gloss
 
-    @cached_property
+    @property
     def note(self) -> NoteBody:
         """The whole note as HTML, linking from terms/SLUG/."""
-        return NoteBody(_deeper(self._body.gloss), _deeper(self._body.detail))
+        body = self._body
+        return NoteBody(_deeper(body.gloss), _deeper(body.detail))
 
     @property
     def anchor(self) -> str:
