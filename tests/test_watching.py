@@ -24,7 +24,7 @@ import pytest
 from conftest import make_site, tree
 
 from site_builder import watching
-from site_builder.devloop import CycleReport, DevLoop
+from site_builder.devloop import SWITCH_INTERVAL, CycleReport, DevLoop
 from site_builder.site import BuildReport, Project, Site
 from site_builder.watching import Watcher
 
@@ -364,6 +364,35 @@ def test_a_cycle_runs_without_the_collector_and_switches_it_on_after(
         assert collecting == [False] and gc.isenabled()  # off for the cycle, on after it
     finally:
         gc.unfreeze()
+
+
+def test_the_loop_lets_the_watcher_threads_in_often_and_restores_the_interval_after(
+    tmp_path: Path,
+) -> None:
+    """A save reaches the loop through the watcher's threads, each of which waited up to
+    Python's 5 ms switch interval while a rebuild kept the interpreter busy."""
+    root = make_site(tmp_path / "site", FILES)
+    site = Site(Project.at(root / "seeds"))
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    stop = threading.Event()
+    real = site.rebuild
+
+    def rebuild(*args: Any, **kwargs: Any) -> BuildReport:
+        seen.append(sys.getswitchinterval())
+        return real(*args, **kwargs)
+
+    site.rebuild = rebuild  # type: ignore[method-assign]
+    with Watcher(site.project) as watcher:
+        loop = DevLoop(site, watcher)
+        loop.build()
+        thread = threading.Thread(target=loop.run, args=(lambda report: stop.set(), stop))
+        thread.start()
+        (root / "seeds" / "one.notes.md").write_text("## Mars\nThe fourth planet.\n")
+        thread.join(timeout=WAIT)
+    assert not thread.is_alive()
+    assert set(seen) == {SWITCH_INTERVAL} and before > SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before
 
 
 def test_the_output_folder_is_never_watched(running: Running) -> None:
