@@ -44,6 +44,14 @@ MAX_CONNECTIONS = 256  # open at once, at most; the open-file limit may lower it
 BACKLOG = 128  # connections the system holds until they are accepted: a browser's burst
 LINGER = 2.0  # seconds, at most, to read what a client still sends once it has its answer
 CHUNK = 64 * 1024  # bytes a write sends at once: a write times out only if the client stalls
+# Types of files a site has that a machine's mime.types may not know (Python's own table
+# lacks `.jsonld`, and calls `.xml` text/xml): the same answer on every machine, as the
+# pages' `<link type=...>` and GitHub Pages give them.
+TYPES = {
+    ".jsonld": "application/ld+json",
+    ".webmanifest": "application/manifest+json",
+    ".xml": "application/xml",
+}
 RESERVED_FILES = 64  # open files the rest of `serve` may need: the watcher, a build's reads
 BUSY_BODY = b"503 Service Unavailable: too many connections, try again\n"
 BUSY = (
@@ -417,7 +425,8 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:  # removed by a rebuild since it was found, or a folder
             self._send(HTTPStatus.NOT_FOUND, b"404 Not Found\n", body=body)
             return
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        kind = TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+        kind = kind or "application/octet-stream"
         if kind == "text/html":
             data = _with_reload_script(data)
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):

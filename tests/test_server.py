@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import mimetypes
 import os
 import selectors
 import socket
@@ -304,6 +305,26 @@ def injected(original: bytes, served: bytes) -> bytes:
 
 
 # Files: status, type, caching, HEAD, folders.
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("annotations.jsonld", "application/ld+json"),
+        ("feed.xml", "application/xml"),
+        ("site.webmanifest", "application/manifest+json"),
+        ("chunk.pf_fragment", "application/octet-stream"),
+    ],
+)
+def test_the_files_a_site_has_get_their_type_whatever_the_machine_knows(
+    site: Path, serve: Serve, monkeypatch: pytest.MonkeyPatch, name: str, kind: str
+) -> None:
+    # A machine without /etc/mime.types: only Python's own table, which lacks .jsonld.
+    monkeypatch.setattr(mimetypes, "guess_type", mimetypes.MimeTypes(filenames=()).guess_type)
+    (site / name).write_bytes(b"{}")
+    response = serve(site).get(f"/{name}")
+    assert response.status == 200
+    assert response.header("Content-Type") == kind
 
 
 @pytest.mark.parametrize(
