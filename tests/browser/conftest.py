@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from site_builder.search import index_site
 from site_builder.site import BuildReport, Project, Site
+from site_builder.terms import ONE_PAGE
 
 ROOT = Path(__file__).parent.parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -58,6 +59,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
         **SITES,
         "many": many_notes(tmp_path_factory.mktemp("many"), 100),
         "shelf": long_list(tmp_path_factory.mktemp("shelf")),
+        "split": large_glossary(tmp_path_factory.mktemp("split")),
     }
     for name, source in sources.items():
         report = build_indexed(source, root / name)
@@ -223,3 +225,17 @@ def open_page(browser: Browser, server: str, sites: Path) -> Iterator[OpenPage]:
     for item in opened:
         assert item.errors == [], f"console errors on {item.page.url}: {item.errors}"
         item.page.context.close()
+
+
+def large_glossary(folder: Path) -> Path:
+    """A site whose glossary is large enough for the terms index to take a page a letter
+    (terms.ONE_PAGE): 1,010 terms under ten letters, 20 of them in its one article, the
+    rest on the page of unused terms."""
+    terms = [f"{FIRST[i % 10]} {SECOND[i // 10 % 10]} {i // 100 + 1}" for i in range(ONE_PAGE + 10)]
+    seeds = folder / "seeds"
+    seeds.mkdir()
+    walk = " ".join(f"The walk passed the {term}." for term in terms[:20])
+    (seeds / "walk.md").write_text(f"---\ntitle: A long walk\n---\n\n{walk}\n")
+    glossary = "\n".join(f"## {term}\nA landmark of the long walk.\n" for term in terms)
+    (seeds / "_glossary.md").write_text(glossary)
+    return seeds

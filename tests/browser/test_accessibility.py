@@ -34,6 +34,9 @@ AXE_PAGES = [
     "golden/tags/physics/index.html",
     "shelf/index.html",  # long enough to be grouped by year
     "shelf/tags/walks/index.html",
+    "split/terms/index.html",  # a large glossary: the page of the letters,
+    "split/terms/letter-a.html",  # a letter's page (in the jump bar: aria-current),
+    "split/terms/unused.html",  # and the page of the terms in no article
 ]
 ARTICLES = [SEED_PAGE, HARD_PAGE]
 

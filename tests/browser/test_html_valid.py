@@ -1,6 +1,7 @@
 """Valid HTML5: the Nu HTML Checker (vnu.jar, from package.json) reports no error on
 any page of the seed site, the layout and golden fixture sites, a new site, and a site
-whose reading list is grouped by year."""
+whose reading list is grouped by year; and on the terms index of a large glossary,
+split into a page a letter."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from site_builder.commands.new import new
 from site_builder.site import Project, build_site
 
-from .conftest import ROOT, long_list
+from .conftest import ROOT, large_glossary, long_list
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SOURCES = {
@@ -39,10 +40,16 @@ def test_every_generated_page_is_valid_html(tmp_path: Path) -> None:
         pages = sorted(out.rglob("*.html"))
         assert out / "index.html" in pages and len(pages) >= 3, (name, pages)
         folders.append(out)
+    split = tmp_path / "sites" / "split"  # its 1,010 term pages are as the others'
+    (tmp_path / "large").mkdir()
+    report = build_site(Project.at(large_glossary(tmp_path / "large"), split))
+    assert report.diagnostics.errors == []
+    letters = sorted((split / "terms").glob("*.html"))
+    assert {page.name for page in letters} >= {"index.html", "letter-a.html", "unused.html"}
 
     command = [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout"]
     result = subprocess.run(
-        [*command, "--skip-non-html", *map(str, folders)],
+        [*command, "--skip-non-html", *map(str, folders + letters)],
         capture_output=True,
         text=True,
         check=False,
