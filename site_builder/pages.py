@@ -104,4 +104,6 @@ class PageMaker:
                 put(self.out, relative, data)
         kept = {relative: self.cache.store(data) for relative, data in files.items()}
         listed = page.listed()
-        return Made(listed, diagnostics.items, tuple(files), kept, digest(listed))
+        # The digest serves the cache alone (Site._site_pages_kept): none without one.
+        known = digest(listed) if self.cache.folder is not None else ""
+        return Made(listed, diagnostics.items, tuple(files), kept, known)

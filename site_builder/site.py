@@ -605,6 +605,7 @@ class Site:
         jobs = self.jobs if folder is not None else 1
         if jobs > 1:
             self.output.expect({view.path: SITE for view, _ in due})
+        keeping = self.cache.folder is not None  # what was written (not with --no-cache)
         here = os.getpid()
 
         def look_here(look: Callable[[], None]) -> None:
@@ -621,10 +622,11 @@ class Site:
                 self.shown[view.path] = view.shows
                 if written is None:  # made here: written here
                     self.output.write(view.path, text)
-                    written = self.output.stamp(view.path, text)
+                    written = self.output.stamp(view.path, text) if keeping else None
                 else:
                     self.output.placed(view.path, SITE)
-                self.cache.views[view.path] = (shows, *written)
+                if keeping and written is not None:
+                    self.cache.views[view.path] = (shows, *written)
         finally:
             self.theme.look = None
 
