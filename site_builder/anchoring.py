@@ -56,6 +56,9 @@ class Anchoring:
     placed: list[Note] = field(default_factory=list)
     # For each placed note's key, the sentence around each of its first anchored occurrences.
     excerpts: dict[str, list[Excerpt]] = field(default_factory=dict)
+    # Each term found, as the text spells it: a shorter term inside it was not found
+    # there (the longest wins), which a warning about that term says (render.py).
+    found: list[tuple[str, Note]] = field(default_factory=list)
     _ids: Ids = field(default_factory=Ids)
     # `at: near`: the paragraph last asked about, and the words of each `near` phrase.
     _context: tuple[str, Neighbours] | None = None
@@ -184,10 +187,12 @@ def _find(runs: Sequence[_Run], anchoring: Anchoring) -> None:
     """Mark, in each run, the terms that carry a note: term_open / term_close."""
     texts = [run.text for run in runs]
     starts = list(accumulate((len(text) + len(BARRIER) for text in texts), initial=0))
-    for match in find_terms(BARRIER.join(texts), anchoring.tries):
+    text = BARRIER.join(texts)
+    for match in find_terms(text, anchoring.tries):
         note = match.value
         if note.glossary and note.key in anchoring.excluded:
             continue
+        anchoring.found.append((text[match.start : match.end], note))
         number = bisect_right(starts, match.start) - 1
         run, start = runs[number], match.start - starts[number]
         end = start + match.end - match.start

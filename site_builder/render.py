@@ -35,6 +35,7 @@ from .headings import ENV_KEY as HEADINGS_KEY
 from .headings import HeadingState, headings_plugin, one_title_plugin
 from .links import ENV_KEY as LINKS_KEY
 from .links import LinkState, SourceLinks, links_plugin
+from .matching import find_terms
 from .nesting import nesting_plugin, report_too_deep
 from .notes import Note
 from .sources import Article
@@ -141,11 +142,11 @@ def render_article(
         diagnostics.extend(list(note_body.problems))
         files |= note_body.files
         targets |= note_body.targets
-    for note in article.notes:
-        if note.key not in anchoring.refs:
-            diagnostics.warning(
-                note.path, note.line, _unplaced(note, anchoring.counts.get(note.key, 0))
-            )
+    unplaced = [note for note in article.notes if note.key not in anchoring.refs]
+    within = _within_longer([n for n in unplaced if n.key not in anchoring.counts], anchoring)
+    for note in unplaced:
+        count = anchoring.counts.get(note.key, 0)
+        diagnostics.warning(note.path, note.line, _unplaced(note, count, within.get(note.key)))
     places = tuple(
         Place(
             note,
@@ -214,10 +215,29 @@ def _note_body(markdown: str, path: Path, line: int, links: SourceLinks | None) 
     )
 
 
-def _unplaced(note: Note, count: int) -> str:
+def _within_longer(notes: Sequence[Note], anchoring: Anchoring) -> dict[str, Note]:
+    """For notes whose term was found nowhere, a longer term found where it occurs: the
+    longest term wins a place, so the shorter one was not found there."""
+    if not notes:
+        return {}
+    trie = build_trie(notes)
+    within: dict[str, Note] = {}
+    for text, longer in anchoring.found:
+        for match in find_terms(text, [trie]):
+            within.setdefault(match.value.key, longer)
+    return within
+
+
+def _unplaced(note: Note, count: int, longer: Note | None = None) -> str:
     placement = note.placement
+    spelled = " or ".join(f"'{s}'" for s in note.spellings)
+    if count == 0 and longer is not None:
+        noted = "in the glossary" if longer.glossary else "here too"
+        return (
+            f"{spelled} occurs in the article only within '{longer.term}', a longer term "
+            f"noted {noted}, which takes its place"
+        )
     if count == 0:
-        spelled = " or ".join(f"'{s}'" for s in note.spellings)
         return f"{spelled} occurs nowhere in the article (outside headings, code and links)"
     if placement.kind == "nth":
         return (

@@ -284,6 +284,39 @@ def test_a_term_that_occurs_nowhere_is_a_warning_at_its_heading() -> None:
     ]
 
 
+def test_a_term_found_only_within_a_longer_one_is_a_warning_that_says_so() -> None:
+    # The longest term wins a place: 'Mars' inside 'Mars Express' is not found there.
+    probe = read_notes("## Mars Express\nA probe.\n", glossary=True)
+    glossary = Glossary(probe, build_trie(probe))
+    _, problems = render(
+        "Mars Express and Red Planet Society, but no planet alone.",
+        "## Mars\nm\n\n## Red Planet Society\nr\n\n## red planet\np\n\n## Venus\nv\n",
+        glossary=glossary,
+    )
+    assert problems == [
+        (
+            NOTES,
+            1,
+            "warning",
+            "'Mars' occurs in the article only within 'Mars Express', a longer term noted "
+            "in the glossary, which takes its place",
+        ),
+        (
+            NOTES,
+            7,
+            "warning",
+            "'red planet' occurs in the article only within 'Red Planet Society', a longer "
+            "term noted here too, which takes its place",
+        ),
+        (
+            NOTES,
+            10,
+            "warning",
+            "'Venus' occurs nowhere in the article (outside headings, code and links)",
+        ),
+    ]
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
