@@ -251,7 +251,10 @@ def test_a_burst_of_saves_makes_one_build(running: Running) -> None:
     for number in range(20):
         notes.write_text(f"## Mars\nVersion {number}.\n")
     running.wait_for(lambda: "Version 19." in running.page(), "the last version")
-    assert len(running.results) <= 2  # a burst may straddle two batches, never twenty
+    # A batch ends 2 ms after a write closed its file, so a writer that a loaded machine
+    # pauses longer splits the burst: into a few batches (each rebuild gathers the
+    # writes made meanwhile), never one a save.
+    assert len(running.results) <= 5
 
 
 def test_a_change_during_a_build_gives_exactly_one_follow_up_build(tmp_path: Path) -> None:
