@@ -57,24 +57,35 @@ class Place:
     body: NoteBody | None = field(default=None, compare=False, repr=False)
 
 
+class Names(frozenset[str]):
+    """Names, shown in order: a page's digest is of its repr (cache.digest), and a set of
+    strings iterates in an order that changes with each interpreter's hash seed."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Names({sorted(self)!r})"
+
+
+# One empty set for every note that links to nothing: each empty set is an object of
+# its own, 216 bytes, and the rendered notes are kept (`_note_body`).
+NO_NAMES = Names()
+
+
 @dataclass(frozen=True)
 class NoteBody:
     """A note as HTML: its gloss (the first block, shown at rest) and the rest."""
 
     gloss: str
     detail: str
-    files: frozenset[str] = frozenset()  # files beside the articles it links to
-    targets: frozenset[str] = frozenset()  # every name in the source folder it links to
+    files: Names = NO_NAMES  # files beside the articles it links to
+    targets: Names = NO_NAMES  # every name in the source folder it links to
     problems: tuple[Diagnostic, ...] = ()
 
     @property
     def html(self) -> str:
         return self.gloss + self.detail
 
-
-# One empty set for every note that links to nothing: each `frozenset(empty)` is an
-# object of its own, 216 bytes, and the rendered notes are kept (`_note_body`).
-NO_NAMES: frozenset[str] = frozenset()
 
 # The template of one note: the note, its body, its id and the ids of its terms' links.
 NoteRenderer = Callable[[Note, NoteBody, str, Sequence[str]], str]
@@ -87,9 +98,9 @@ class RenderedArticle:
     places: tuple[Place, ...]
     opening: str  # the first words of the text, for the reading list
     words: int = 0  # how many words the text has (not its notes), for a reading time
-    files: frozenset[str] = frozenset()  # files beside the articles its page links to
-    targets: frozenset[str] = frozenset()  # every name in the source folder it links to
-    found: frozenset[str] = frozenset()  # keys of the notes whose terms occur in it
+    files: Names = NO_NAMES  # files beside the articles its page links to
+    targets: Names = NO_NAMES  # every name in the source folder it links to
+    found: Names = NO_NAMES  # keys of the notes whose terms occur in it
 
     @property
     def note_count(self) -> int:
@@ -171,9 +182,9 @@ def render_article(
         places,
         _first_words(opening, OPENING_WORDS),
         count_words(tokens),
-        frozenset(files),
-        frozenset(targets),
-        frozenset(anchoring.counts),
+        Names(files),
+        Names(targets),
+        Names(anchoring.counts),
     )
 
 
@@ -209,8 +220,8 @@ def _note_body(markdown: str, path: Path, line: int, links: SourceLinks | None) 
     return NoteBody(
         gloss,
         detail,
-        frozenset(state.files) if state.files else NO_NAMES,
-        frozenset(state.targets) if state.targets else NO_NAMES,
+        Names(state.files) if state.files else NO_NAMES,
+        Names(state.targets) if state.targets else NO_NAMES,
         tuple(state.problems.items + problems.items),
     )
 

@@ -3,6 +3,9 @@ warm build writes exactly what a cold one (`--no-cache`) writes."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -197,3 +200,35 @@ def test_a_cache_that_cannot_be_written_is_no_error(
     monkeypatch.setenv("XDG_CACHE_HOME", str(site / "seeds" / "one.md"))  # a file: no folder
     report = build(site, "_site")
     assert (report.pages, report.diagnostics.errors) == (3, [])
+
+
+# Builds the site (cache on) and says whether the site-wide pages were worked out.
+SITE_WIDE_MADE = """\
+import sys
+from pathlib import Path
+from site_builder import site
+from site_builder.site import Project, build_site
+made = []
+real = site.site_views
+site.site_views = lambda *args: made.append(1) or real(*args)
+build_site(Project.at(Path("seeds"), Path("_site")))
+print("made" if made else "kept")
+"""
+
+
+def test_a_page_remade_in_another_interpreter_keeps_the_site_wide_pages(site: Path) -> None:
+    # A listed page's digest is of its repr: a set of strings in it, in the order of the
+    # interpreter's hash seed, made a page remade as it was look changed to a new process.
+    write("seeds/one.notes.md", "".join(f"## word{n}\nA note.\n\n" for n in range(12)))(site)
+    words = " ".join(f"word{n}" for n in range(12))
+
+    def run(seed: str, aside: str) -> str:
+        write("seeds/one.md", f"# One\n\n{words}.\n\nA {aside} line.\n")(site)
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-c", SITE_WIDE_MADE]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    # The edit leaves what the site-wide pages show of the page as it was.
+    assert [run("1", "quiet"), run("2", "still"), run("3", "calm")] == ["made", "kept", "kept"]
