@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ IDS_KEY = "ids"
 # Bytes of UTF-8, well under the 255 a file name may have (a slug names a folder),
 # with room for a `-2`: 100 letters of a Latin script, 33 Chinese characters.
 MAX_SLUG_BYTES = 100
+# Symbols that tell names apart (`C`, `C++`, `C#`), spelled out in a name's own slug.
+SYMBOLS = str.maketrans({"+": " plus ", "#": " sharp ", "&": " and "})
 
 
 def slugify(text: str) -> str:
@@ -79,6 +82,42 @@ class Ids:
         self._taken.add(candidate)
         self._next[base] = number + 1
         return candidate
+
+
+def named_slugs(names: Sequence[str], default: str) -> list[str]:
+    """A slug for each of `names` (distinct, in order) that stays while its name does,
+    whatever names come or go: the name's own slug, its symbols spelled out (`C++` is
+    `c-plus-plus`). Of names that still slug alike (`US`, `U.S.`), the one spelled as
+    the slug (`us`) keeps it, else the first; each other gets a mark of its own, from a
+    digest of its name (`us-5e0c7a`), never a number that depends on the rest.
+    """
+    bases = [slugify(name.translate(SYMBOLS)) or default for name in names]
+    alike: dict[str, list[int]] = {}
+    for index, base in enumerate(bases):
+        alike.setdefault(base, []).append(index)
+    taken = Ids(alike)
+    slugs = list(bases)
+    for base, indexes in alike.items():
+        if len(indexes) == 1:
+            continue
+        keeper = min(indexes, key=lambda index: (_spelled_apart(names[index], base), index))
+        for index in indexes:
+            if index != keeper:
+                slugs[index] = taken.unique(f"{base}-{_mark(names[index])}")
+    return slugs
+
+
+def _spelled_apart(name: str, slug: str) -> int:
+    """0: the name is spelled as its slug (`tianwen-3`); 1: but for spaces; 2: otherwise."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    if folded == slug:
+        return 0
+    return 1 if "-".join(folded.split()) == slug else 2
+
+
+def _mark(name: str) -> str:
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=3).hexdigest()
 
 
 def assign_pages(

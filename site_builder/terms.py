@@ -1,11 +1,11 @@
 """The terms index: every term, its note, and the places it is anchored, as a glossary.
 
 Each term has a page of its own, `terms/SLUG/index.html`, with its whole note and
-every place it occurs. The slug is the term's (`Tianwen-3` is `tianwen-3`), so it
-stays as long as the term does; terms that slug alike (`C++` and `C`) are told
-apart by `-2`, `-3` in the order of their terms. A term noted both in the glossary
-and in an article shows the glossary's note here; an article's own note is what its
-page shows.
+every place it occurs. The slug is the term's own (`Tianwen-3` is `tianwen-3`, `C++`
+is `c-plus-plus`), so it stays as long as the term does, whatever terms come or go
+(slugs.named_slugs: terms that still slug alike get a mark of their own). A term
+noted both in the glossary and in an article shows the glossary's note here; an
+article's own note is what its page shows.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .glossary import Glossary
 from .links import SourceLinks
 from .notes import Note
 from .render import NoteBody, RenderedArticle, render_note_body
-from .slugs import Ids, slugify
+from .slugs import named_slugs
 
 FOLDER = "terms"
 # Articles whose places a term shows on the terms page; its own page shows them all. (A
@@ -172,21 +172,22 @@ def collect_terms(
         if number % LOOK_EVERY == 0:
             look()
         keys[sort_key(group_[0].term)] = key
-    slugs = Ids()
+    # The glossary's note speaks for the whole site; else the first article's.
+    chosen = [
+        next((n for n in notes[keys[k]] if n.glossary), notes[keys[k]][0]) for k in sorted(keys)
+    ]
+    slugs = named_slugs([note.term for note in chosen], "term")
     entries = []
     split = len(notes) > ONE_PAGE
-    for number, in_order in enumerate(sorted(keys)):
-        key = keys[in_order]
-        group_ = notes[key]
+    for number, (note, slug) in enumerate(zip(chosen, slugs, strict=True)):
+        group_ = notes[note.key]
         if number % LOOK_EVERY == 0:
             look()
-        # The glossary's note speaks for the whole site; else the first article's.
-        note = next((n for n in group_ if n.glossary), group_[0])
-        occurrences = tuple(found.get(key, ()))
+        occurrences = tuple(found.get(note.key, ()))
         entries.append(
             TermEntry(
                 term=note.term,
-                slug=slugs.unique(slugify(note.term) or "term"),
+                slug=slug,
                 aliases=tuple(dict.fromkeys(a for n in group_ for a in n.aliases)),
                 definition=note,
                 occurrences=occurrences,

@@ -92,18 +92,18 @@ def test_each_term_has_a_page_with_its_whole_note_and_places(tmp_path: Path) -> 
     assert '<meta name="description" content="A path around a body.">' in html
 
 
-def test_terms_that_slug_alike_get_pages_of_their_own(tmp_path: Path) -> None:
+def test_terms_told_apart_by_a_symbol_get_pages_of_their_own(tmp_path: Path) -> None:
     out = build(tmp_path)
     assert "<h1>C</h1>" in (out / "terms" / "c" / "index.html").read_text()
-    assert "<h1>C++</h1>" in (out / "terms" / "c-2" / "index.html").read_text()
+    assert "<h1>C++</h1>" in (out / "terms" / "c-plus-plus" / "index.html").read_text()
     terms = (out / "terms" / "index.html").read_text()
     assert '<dt id="term-c"><a href="c/index.html">C</a>' in terms
-    assert '<dt id="term-c-2"><a href="c-2/index.html">C++</a>' in terms
+    assert '<dt id="term-c-plus-plus"><a href="c-plus-plus/index.html">C++</a>' in terms
 
 
 def test_the_sitemap_lists_every_term_page(tmp_path: Path) -> None:
     sitemap = (build(tmp_path) / "sitemap.xml").read_text()
-    for slug in ("c", "c-2", "émigré", "mars", "orbit", "unused-term"):
+    for slug in ("c", "c-plus-plus", "émigré", "mars", "orbit", "unused-term"):
         assert f"<loc>https://example.org/terms/{slug}/</loc>" in sitemap
 
 
@@ -145,7 +145,7 @@ def test_a_large_glossary_has_a_page_a_letter(
     assert '<h1 id="page-heading">C</h1>' in c and "<h2" not in c  # one heading, not two
     assert '<section class="term-group" aria-labelledby="page-heading">' in c
     assert '<a href="letter-c.html" aria-current="page">C</a>' in c
-    assert re.findall(r'<dt id="([^"]+)">', c) == ["term-c", "term-c-2"]
+    assert re.findall(r'<dt id="([^"]+)">', c) == ["term-c", "term-c-plus-plus"]
     orbit = main_of(out / "terms" / "letter-o.html")
     assert (
         '<a href="../one/index.html#ref-orbit">The <mark>orbit</mark> of Mars is long.</a>' in orbit
