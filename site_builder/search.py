@@ -22,7 +22,6 @@ import contextlib
 import os
 import re
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING
 from .diagnostics import Diagnostic, Severity
 from .output import SEARCH, DryRun
 from .site import BuildReport, Site
+from .tether import scratch_folder, tethered
 
 if TYPE_CHECKING:  # `build` and `deploy` need no watcher loaded
     from .devloop import CycleReport
@@ -47,6 +47,7 @@ PAGES = "*/index.html"
 QUIET = 1.0  # seconds `watch` and `serve` wait after a cycle before indexing
 NICENESS = 10  # the indexer's, above a build's
 TIMEOUT = 600  # seconds; a site of 10,000 articles indexes in well under a minute
+SCRATCH = "site-builder-search-"  # the indexer's output folder, in the temporary folder
 SHOWN_LINES = 3  # of the indexer's output, in a message saying why it failed
 # Pagefind's own search interfaces, which the site does not use (static/search.js is ours):
 # left out of the output. pagefind.js needs the rest: its worker, wasm, entry and index.
@@ -254,13 +255,14 @@ def run_indexer(
     """Run Pagefind over a built site; the bundle's files by path within it. `started` is
     given the indexer's process (to end it early)."""
     binary = pagefind_binary()
-    with tempfile.TemporaryDirectory(prefix="site-builder-search-") as scratch:
-        bundle = Path(scratch) / FOLDER
+    with scratch_folder(SCRATCH) as scratch:
+        bundle = scratch / FOLDER
         command = [str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"]
         command += ["--glob", PAGES]
         try:
+            os.stat(binary)  # (the launcher could only say so from inside)
             process = subprocess.Popen(
-                command,
+                tethered(command),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,16 @@ def page_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(home))
         yield home
+
+
+def start_build(root: Path, out: str = "_site") -> subprocess.Popen[bytes]:
+    """`site-builder build` in a process of its own."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "build", "--source", "seeds", "--out", out],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def make_site(tmp_path: Path, files: Mapping[str, str | bytes]) -> Path:

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import random
 import shutil
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import GOOD, Run, make_site, tree
+from conftest import GOOD, Run, make_site, start_build, tree
 
 from site_builder.output import JOURNAL, MANIFEST, TEMPORARY
 
@@ -55,16 +53,6 @@ def sources(edited: bool) -> dict[str, str]:
         if not (edited and number % 11 == 0):
             files.update(article(number, edited))
     return files
-
-
-def start_build(root: Path, out: str = "_site") -> subprocess.Popen[bytes]:
-    """`site-builder build` in a process of its own."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "site_builder", "build", "--source", "seeds", "--out", out],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 @dataclass(frozen=True)

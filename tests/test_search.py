@@ -5,14 +5,16 @@ error naming it, and the rest of the site still builds."""
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import GOOD, Run, make_site, tree
+from conftest import GOOD, Run, make_site, start_build, tree
 
-from site_builder import search
+from site_builder import search, tether
 from site_builder.devloop import CycleReport
 from site_builder.output import MANIFEST
 from site_builder.search import ENTRY, FOLDER, OWNER, pagefind_binary
@@ -337,3 +339,48 @@ def test_a_cycle_beginning_stops_the_writing_of_an_index_and_the_old_one_stays_w
     assert entry.read_bytes() == b'{"new": true}'
     assert bundle(out) == {f"{FOLDER}/{name}" for name in new}
     assert problems == []
+
+
+def test_an_indexer_ends_with_a_build_killed_and_the_next_removes_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SIGKILL leaves a build no chance to end its indexer: the kernel ends it (the
+    # parent-death signal), and the folder it wrote into waits for the next run.
+    make_site(tmp_path, GOOD)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    binary, started = sleeping_indexer(tmp_path)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+    build = start_build(tmp_path)
+    [indexer] = running_ids(started, 1)
+    build.kill()
+    build.wait()
+    assert ended(indexer)
+    [left] = temporary.iterdir()
+    assert left.name.startswith(f"{search.SCRATCH}{build.pid}-")
+    an_hour_ago = time.time() - tether.ORPHANED - 1
+    os.utime(left, (an_hour_ago, an_hour_ago))
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    assert start_build(tmp_path).wait(timeout=120) == 0
+    assert list(temporary.iterdir()) == []
+    assert bundle(tmp_path / "_site")
+
+
+def test_a_scratch_folder_of_a_process_running_or_lately_gone_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = int(Path("/proc/sys/kernel/pid_max").read_text()) + 1  # no process has it
+    running = f"{search.SCRATCH}{os.getpid()}-a"
+    kept = [running, f"{search.SCRATCH}{dead}-lately", f"{search.SCRATCH}a", "other-1-a"]
+    orphan = f"{search.SCRATCH}{dead}-a"
+    an_hour_ago = time.time() - tether.ORPHANED - 1
+    for name in [*kept, orphan]:
+        (tmp_path / name).mkdir()
+        if "lately" not in name:
+            os.utime(tmp_path / name, (an_hour_ago, an_hour_ago))
+    with tether.scratch_folder(search.SCRATCH) as folder:
+        assert folder.name.startswith(f"{search.SCRATCH}{os.getpid()}-")
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*kept, folder.name])
+    assert not folder.exists()
