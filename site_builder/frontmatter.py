@@ -128,10 +128,11 @@ def _parse(
 
 def _compose(yaml_text: str) -> yaml.Node | None:
     """The YAML's node tree: by libyaml where PyYAML has it (a tenth of the time), and by
-    PyYAML's own reader when that finds a problem, for its fuller messages. Where both
-    read a text they give the same tree (a property check of 30,000 texts); libyaml
-    also reads a few that PyYAML refuses (a plain value starting with `@`, a tab)."""
-    if FAST_LOADER is not None:
+    PyYAML's own reader when that finds a problem, for its fuller messages, or when the
+    text holds a BOM, which libyaml reads otherwise. Where PyYAML's reader reads a text,
+    this gives its tree (a property test); libyaml also reads a few that it refuses (a
+    tab after `key:`, `[Mars?]`), and PyYAML's wheels and Debian's package carry it."""
+    if FAST_LOADER is not None and "\ufeff" not in yaml_text:
         try:
             return yaml.compose(yaml_text, Loader=FAST_LOADER)
         except yaml.YAMLError:
