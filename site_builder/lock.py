@@ -19,7 +19,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import weakref
 from pathlib import Path
 
 from .diagnostics import shown
@@ -41,7 +40,8 @@ _OPEN = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_C
 
 
 class OutputLock:
-    """The lock on one output folder, taken by `take` and kept until `release`."""
+    """The lock on one output folder, taken by `take` and kept until `release` (or the
+    end of the process)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -165,7 +165,9 @@ def _holder(handle: int) -> str:
     return f"site-builder {said[2]} (pid {said[1]})"
 
 
-_HELD: weakref.WeakSet[OutputLock] = weakref.WeakSet()  # locks this process holds
+# The locks this process holds, kept until released (one dropped unreleased is held until
+# the process ends, as its open file is): a fork closes each one's copy.
+_HELD: set[OutputLock] = set()
 
 
 def _forget_in_child() -> None:
