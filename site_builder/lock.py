@@ -108,19 +108,20 @@ class OutputLock:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
         except OSError as exc:
-            if exc.errno in UNSUPPORTED:
+            failure = exc
+        try:
+            if failure.errno in UNSUPPORTED:
                 if os.fstat(handle).st_size == 0:
                     self.path.unlink(missing_ok=True)  # ours, empty: no trace left
-                os.close(handle)
                 return False
-            holder = _holder(handle)
-            os.close(handle)
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
-                raise
+            if failure.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise failure
             raise OutputError(
-                f"{shown(self.folder)}: error: is in use by {holder}; stop it, "
+                f"{shown(self.folder)}: error: is in use by {_holder(handle)}; stop it, "
                 "or build elsewhere with --out"
-            ) from None
+            )
+        finally:
+            os.close(handle)
 
     def _drop(self) -> None:
         """Close the file, which lets go of the lock (when no fork holds a copy)."""
