@@ -33,6 +33,7 @@ OWN = ".site-builder-"  # every name the builder keeps for itself in the output 
 MANIFEST = OWN + "manifest.json"  # what the folder holds, for which source
 JOURNAL = OWN + "journal"  # files being created since the manifest was last saved
 TEMPORARY = OWN + "tmp-"  # a file being written, renamed over its target when complete
+LOCK = OWN + "lock"  # held by the one command writing the folder (lock.py)
 SITE = ""  # owner of pages that belong to no one source (reading list, terms, 404)
 ASSETS = "(assets)"  # owner of static files
 SEARCH = "(search)"  # owner of the search index, written after a build by search.py
@@ -48,14 +49,13 @@ class OutputError(Exception):
 def is_own(relative: str) -> bool:
     """Whether a path in the output is the builder's own bookkeeping: never to publish.
 
-    The manifest, the journal and temporaries: `.site-builder-*`, at any depth.
+    The manifest, the journal, the lock and temporaries: `.site-builder-*`, at any depth.
     """
     return relative.rstrip("/").rsplit("/", 1)[-1].startswith(OWN)
 
 
-def check_output_dir(out: Path, project: Path, protected: list[Path]) -> list[str]:
-    """Refuse an output folder that could overwrite the project or files we did not write;
-    the files it holds (for Output, which need not look again)."""
+def check_output_place(out: Path, project: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that could overwrite the project, or that is a file."""
     target = out.resolve()
     if target == project.resolve() or target == Path(target.anchor):
         raise OutputError(
@@ -71,6 +71,12 @@ def check_output_dir(out: Path, project: Path, protected: list[Path]) -> list[st
             )
     if target.exists() and not target.is_dir():
         raise OutputError(f"{shown(out)}: error: is a file, not a folder")
+
+
+def check_output_dir(out: Path) -> list[str]:
+    """Refuse an output folder (its place checked) holding files we did not write; the
+    files it holds (for Output, which need not look again)."""
+    target = out.resolve()
     listing: list[str] = []
     if target.is_dir():
         # Ours: what the manifest lists, what an interrupted build listed in the journal
@@ -554,7 +560,8 @@ def _files(folder: Path) -> Iterator[str]:
 
 def _bookkeeping(relative: str) -> bool:
     """Our own records at the top, or one of our temporaries anywhere."""
-    return relative in (MANIFEST, JOURNAL) or PurePosixPath(relative).name.startswith(TEMPORARY)
+    top = relative in (MANIFEST, JOURNAL, LOCK)
+    return top or PurePosixPath(relative).name.startswith(TEMPORARY)
 
 
 def _listable(relative: str) -> bool:

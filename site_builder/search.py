@@ -48,6 +48,7 @@ QUIET = 1.0  # seconds `watch` and `serve` wait after a cycle before indexing
 NICENESS = 10  # the indexer's, above a build's
 TIMEOUT = 600  # seconds; a site of 10,000 articles indexes in well under a minute
 SCRATCH = "site-builder-search-"  # the indexer's output folder, in the temporary folder
+CLOSING = 5.0  # seconds the command's end waits for the index file being written
 SHOWN_LINES = 3  # of the indexer's output, in a message saying why it failed
 # Pagefind's own search interfaces, which the site does not use (static/search.js is ours):
 # left out of the output. pagefind.js needs the rest: its worker, wasm, entry and index.
@@ -109,6 +110,10 @@ class Indexer:
         with self._guard:
             self._closed = True
             self._end_run()  # Pagefind ends with the command
+        # A write under way stops at its next file: let it, before the command lets go of
+        # the output folder's lock (bounded: a Ctrl-C may have cut a cycle short anywhere).
+        if self._lock.acquire(timeout=CLOSING):
+            self._lock.release()
 
     def after(self, cycle: CycleReport) -> None:
         """A cycle is done (its pages announced): index what it wrote, in a thread."""

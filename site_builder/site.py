@@ -24,8 +24,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from .cache import Entry as CacheEntry
 from .cache import PageCache, Summary, cache_folder, digest, note_digest, versions
@@ -35,6 +36,7 @@ from .diagnostics import Diagnostic, Diagnostics, Severity
 from .discover import discover, looks_like_notes
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
+from .lock import OutputLock
 from .matching import find_terms
 from .output import (
     ASSETS,
@@ -43,6 +45,7 @@ from .output import (
     DryRun,
     Output,
     check_output_dir,
+    check_output_place,
     content_digest,
     is_own,
     put,
@@ -65,6 +68,8 @@ PUBLIC_OWNER = "(public)"  # owner of what public/ holds
 OWN_NAME = "names starting with .site-builder- are site-builder's own; this file is left out"
 
 Progress = Callable[[int, int], None]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @contextmanager
@@ -83,6 +88,23 @@ def _uncollected() -> Iterator[None]:
 
 def _never() -> bool:
     return False
+
+
+def _unlocking_after(
+    method: Callable[Concatenate[Site, P], R],
+) -> Callable[Concatenate[Site, P], R]:
+    """A build or rebuild lets go of the output folder's lock as it ends, unless a command
+    keeps it (`Site.holding_output`)."""
+
+    @wraps(method)
+    def building(site: Site, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(site, *args, **kwargs)
+        finally:
+            if not site.holder:
+                site.lock.release()
+
+    return building
 
 
 @dataclass
@@ -188,6 +210,8 @@ class Site:
         self.glossary = Glossary()
         self.entries: dict[Path, Entry] = {}
         self.output: Output = DryRun(project.out)  # the real one once a build writes
+        self.lock = OutputLock(project.out)  # taken by a build that writes
+        self.holder = ""  # the command keeping the lock between builds (holding_output)
         self._glossary_path: Path | None = None
         self._same_file: frozenset[Path] = frozenset()  # sources that are one file: no pages
         self._glossary_digests: tuple[Glossary, str, dict[str, str]] | None = None
@@ -212,8 +236,20 @@ class Site:
         self.site_problems: dict[str, list[Diagnostic]] = {}  # by stage
         self.shown: dict[str, object] = {}  # what each site-wide page last showed
 
+    @contextmanager
+    def holding_output(self, command: str) -> Iterator[None]:
+        """Keep the output folder locked (lock.py) from the first build inside to the end,
+        for `command`, so that what it writes between builds (the search index) is covered."""
+        self.holder = command
+        try:
+            yield
+        finally:
+            self.holder = ""
+            self.lock.release()
+
     # The whole pipeline
 
+    @_unlocking_after
     @_uncollected()
     def build(self, write: bool = True) -> BuildReport:
         """Everything from scratch."""
@@ -227,12 +263,13 @@ class Site:
         self.theme = Theme(self.config, project.templates, self.reader)
         cache = cache_folder(project.root)
         if write:
-            listing = check_output_dir(
+            check_output_place(
                 project.out,
                 project.root,
                 [project.source, project.templates, project.static, project.public, project.config],
             )
-            self.output = Output(project.out, listing)
+            self.lock.take(self.holder or "build")  # before looking: no one writes meanwhile
+            self.output = Output(project.out, check_output_dir(project.out))
         else:
             self.output = DryRun(project.out)
         self.cache = PageCache.open(cache if write and self.use_cache else None)
@@ -261,6 +298,7 @@ class Site:
         self.cache.save({e.key for e in self.entries.values()}, peeks, *self._glossary_notes())
         return self._report(self.entries.values(), rendered, started, full=True)
 
+    @_unlocking_after
     @_uncollected()
     def rebuild(
         self,
@@ -279,8 +317,12 @@ class Site:
         started = time.perf_counter()
         self.reader.forget()
         changes = classify(changed, self.places)
-        if changes.keys() & EVERYTHING or not self.output.intact():
-            return self.build()  # an output folder deleted meanwhile is written whole again
+        if changes.keys() & EVERYTHING or not self.output.intact() or self.lock.lost():
+            # An output folder deleted meanwhile is written whole again (another command
+            # may have written it since: the build takes the lock again first).
+            return self.build()
+        if not isinstance(self.output, DryRun):
+            self.lock.take(self.holder or "build")
         self.site_problems["write"] = []
         if Kind.STATIC in changes:
             self._site_stages(self._write_assets)

@@ -10,7 +10,7 @@ import pytest
 from conftest import GOOD, Run, make_site, tree
 
 from site_builder.commands import deploy
-from site_builder.output import JOURNAL, MANIFEST, TEMPORARY
+from site_builder.output import JOURNAL, LOCK, MANIFEST, TEMPORARY
 
 SOURCE = "site/seeds"
 CONFIG = 'title = "Deployed readings"\n'
@@ -120,12 +120,14 @@ def test_deploy_pushes_exactly_the_built_site(repo: Path, origin: Path, cli: Run
 
 
 def test_deploy_never_commits_the_builders_own_records(repo: Path, tmp_path: Path) -> None:
-    # What a build whose manifest could not be saved leaves: the journal, a temporary.
+    # What a build whose manifest could not be saved leaves: the journal, a temporary;
+    # and the lock deploy holds on the folder while it commits.
     out = tmp_path / "built"
     files = {
         "index.html": b"<p>page</p>",
         MANIFEST: b"{}",
         JOURNAL: b'["index.html", ""]',
+        LOCK: b"4242 deploy\n",
         f"a/{TEMPORARY}x1": b"half",
         "a/b.html": b"<p>b</p>",
     }

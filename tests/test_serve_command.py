@@ -28,6 +28,7 @@ import pytest
 from conftest import GOOD, Run, make_site, tree
 from test_server import EventStream, open_events, send
 
+from site_builder.output import LOCK
 from site_builder.server import EVENTS, RELOAD_SCRIPT
 
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -297,6 +298,8 @@ def test_serve_with_out_writes_there_and_keeps_it(tmp_path: Path, launch: Launch
     assert body == on_disk.replace(b"</body>", RELOAD_SCRIPT + b"</body>")
 
     before = tree(out)
+    # The folder is serve's while it runs (lock.py), and only then.
+    assert before.pop(LOCK) == f"{serving.process.pid} serve\n".encode()
     code, _ = serving.interrupt()
     assert code == 0, serving.stderr
     assert tree(out) == before

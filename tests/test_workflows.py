@@ -19,7 +19,7 @@ from conftest import Run
 
 from site_builder import __version__
 from site_builder.commands import new as new_command
-from site_builder.output import JOURNAL, MANIFEST, OWN
+from site_builder.output import JOURNAL, LOCK, MANIFEST, OWN
 from site_builder.theme import THEME
 
 ROOT = Path(__file__).parent.parent
@@ -127,7 +127,7 @@ def test_the_cleanup_step_removes_our_own_records_and_nothing_else(tmp_path: Pat
     _, cleanup = run_step(steps, f"_site/{OWN}")
     site = tmp_path / "_site"
     (site / "a").mkdir(parents=True)
-    for name in (MANIFEST, JOURNAL, ".nojekyll", "index.html", "a/index.html"):
+    for name in (MANIFEST, JOURNAL, LOCK, ".nojekyll", "index.html", "a/index.html"):
         (site / name).write_text("x", encoding="utf-8")
     # Run again with none left (as when there is no journal): it must not fail the job.
     for run in ("with the records", "with none left"):

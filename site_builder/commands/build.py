@@ -37,8 +37,9 @@ def build(
         follow_symlinks=follow_symlinks,
         cache=cache,
     )
-    report = site.build()
-    index_site(site, report)  # the pages are written: index them
+    with site.holding_output("build"):  # until the index is written too
+        report = site.build()
+        index_site(site, report)  # the pages are written: index them
     print_diagnostics(report)
     print(summary(report, "built") + f" -> {shown(project.out)}")
     if not report.base_url:

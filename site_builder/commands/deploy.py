@@ -121,21 +121,22 @@ def deploy(
             progress=progress_bar(),
             follow_symlinks=follow_symlinks,
         )
-        report = site.build()
-        index_site(site, report)  # a site without its search is not deployed
-        print_diagnostics(report)
-        print(summary(report, "built"))
-        if exit_status(report, strict=True) != EXIT_CLEAN:
-            print(
-                "error: nothing deployed: the site must build without errors or warnings",
-                file=sys.stderr,
-            )
-            return EXIT_INPUT
-        try:
-            commit, files = _commit(git, out, Path(scratch) / "index", origin, target)
-        except DeployError as exc:
-            print(printable(str(exc)), file=sys.stderr)
-            return EXIT_USAGE
+        with site.holding_output("deploy"):  # until the commit is made
+            report = site.build()
+            index_site(site, report)  # a site without its search is not deployed
+            print_diagnostics(report)
+            print(summary(report, "built"))
+            if exit_status(report, strict=True) != EXIT_CLEAN:
+                print(
+                    "error: nothing deployed: the site must build without errors or warnings",
+                    file=sys.stderr,
+                )
+                return EXIT_INPUT
+            try:
+                commit, files = _commit(git, out, Path(scratch) / "index", origin, target)
+            except DeployError as exc:
+                print(printable(str(exc)), file=sys.stderr)
+                return EXIT_USAGE
     done = (
         f"committed {files} file{'' if files == 1 else 's'} to {branch} as {commit} "
         f"(from {origin.short} of {origin.ref})"

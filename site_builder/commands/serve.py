@@ -57,7 +57,7 @@ def serve(
                 site = Site(
                     project, drafts=True, follow_symlinks=follow_symlinks, progress=progress_bar()
                 )
-                with Indexer(site, print_diagnostics) as indexer:
+                with site.holding_output("serve"), Indexer(site, print_diagnostics) as indexer:
                     loop = DevLoop(site, watcher, indexer.lock, on_made=server.reload)
 
                     def show(report: CycleReport) -> None:

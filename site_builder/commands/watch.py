@@ -21,7 +21,7 @@ def watch(source: Path, out: Path | None, poll: bool, follow_symlinks: bool = Fa
     with until_stopped(), Watcher(project, poll=poll) as watcher:
         # The first build shows its progress, as `build` does; rebuilds are quick.
         site = Site(project, drafts=True, follow_symlinks=follow_symlinks, progress=progress_bar())
-        with Indexer(site, print_diagnostics) as indexer:
+        with site.holding_output("watch"), Indexer(site, print_diagnostics) as indexer:
             loop = DevLoop(site, watcher, indexer.lock)
 
             def show(report: CycleReport, where: str = "") -> None:
