@@ -56,6 +56,7 @@ ELEMENTS = _words(
     feFuncG feFuncR feGaussianBlur feImage feMerge feMergeNode feMorphology feOffset
     fePointLight feSpecularLighting feSpotLight feTile feTurbulence"""
 )
+NOT_CSS = frozenset({"id", "class", "lang", "role"})  # never read as CSS: a `\` is no escape
 ANIMATIONS = frozenset({"animate", "animateMotion", "animateTransform", "set"})
 ATTRIBUTES = _words(
     """id class style lang tabindex role focusable version baseProfile
@@ -208,7 +209,9 @@ class _Cleaner:
         if local == "href" and not LOCAL_URL.match(value.strip()):
             self.remove(f'{shown}="{_short(value)}"', LOADS)
             return
-        loads = _css_loads(value)
+        loads = (
+            "" if local in NOT_CSS or local.startswith(("data-", "aria-")) else _css_loads(value)
+        )
         if loads:
             self.remove(f"{shown}= with {loads}", LOADS)
             return

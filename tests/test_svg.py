@@ -259,3 +259,10 @@ def test_deep_nesting_and_size_cost_linear_time_and_no_recursion() -> None:
         assert cleaned.data is not None and cleaned.data.count(b"<g>") == depth
     # Four times the input: about four times the time, far from the sixteen of a square.
     assert times[1] < 10 * times[0] + 0.2
+
+
+def test_a_backslash_outside_css_is_kept() -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" aria-label="C:\\orbits" id="a\\b"/>'
+    cleaned = clean_svg(svg)
+    assert cleaned.problems == ()
+    assert cleaned.data is not None and b'aria-label="C:\\orbits" id="a\\b"' in cleaned.data
