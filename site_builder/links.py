@@ -8,7 +8,13 @@ to work from an article page (`SLUG/index.html`):
 - any other file is copied into the site under `_files/` and linked there:
   `images/orbit.png` -> `../_files/images/orbit.png`;
 - a link that finds nothing is a warning at its file and line, and is left
-  as written.
+  as written;
+- a file a browser would open as a document able to run script (HTML, XML of any
+  kind, a compressed SVG: `DOCUMENTS`) is never published: sources come from many
+  hands, and such a file would run its script in the site's origin (on GitHub Pages,
+  shared with the owner's other sites, where no header can stop it). The link is a
+  warning at its line, and its words stay on the page as text (an image is left as
+  written). An SVG is published cleaned of script (svg.py; `Site._write_files`).
 
 A link that climbs out of the source folder (`../other/`) is taken as a link
 between the site's pages and left as written; nothing outside is ever copied.
@@ -33,6 +39,21 @@ from .diagnostics import Diagnostics
 ENV_KEY = "links"
 FILES = "_files"  # where linked files go in the site: underscores never occur in slugs
 PAGE_ROOT = "../"  # from an article page back to the site's root
+# Files not published, by extension (what GitHub Pages gives a file its type by), and
+# why. Browsers open HTML, and any XML (an XHTML <script> runs in every XML document,
+# and <?xml-stylesheet?> runs XSLT that can write one), as documents of the site.
+_HTML = "an HTML file would run its script on the site"
+_XML = "an XML file can run script on the site"
+_HTML_TYPES = ".html .htm .shtml .shtm .stm .xhtml .xht .xhtm .mht .mhtml .hta"
+_XML_TYPES = (
+    ".xml .xsl .xslt .rss .atom .rdf .xul .xbl .mml .mathml .smil .smi .xsd .wsdl .kml .gpx "
+    ".xaml .dbk .opf .xspf .xlf .xliff .ttml .dtd"
+)
+DOCUMENTS = {
+    **dict.fromkeys(_HTML_TYPES.split(), _HTML),
+    **dict.fromkeys(_XML_TYPES.split(), _XML),
+    ".svgz": "a compressed SVG cannot be cleaned of script (save it as .svg)",
+}
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: one per build, cheap to hash
@@ -82,11 +103,32 @@ def resolve_links(state: StateCore) -> None:
         if not token.children:
             continue
         line = links.first_line + (token.map[0] if token.map else 0)
+        unlinked = False
         for child in token.children:
-            attr = "href" if child.type == "link_open" else "src" if child.type == "image" else ""
-            url = child.attrGet(attr) if attr else None
-            if isinstance(url, str):
-                child.attrSet(attr, resolve(url, links, line))
+            image = child.type == "image"
+            url = child.attrGet("src" if image else "href")
+            if child.type not in ("link_open", "image") or not isinstance(url, str):
+                continue
+            resolved = resolve(url, links, line, image)
+            if resolved is not None:
+                child.attrSet("src" if image else "href", resolved)
+            elif not image:
+                child.meta["unlinked"] = unlinked = True
+        if unlinked:
+            token.children = _unlinked(token.children)
+
+
+def _unlinked(children: list[Token]) -> list[Token]:
+    """Inline tokens without the links marked to go; their words stay (links never nest)."""
+    kept, dropping = [], False
+    for child in children:
+        if child.type == "link_open" and child.meta.get("unlinked"):
+            dropping = True
+        elif child.type == "link_close" and dropping:
+            dropping = False
+        else:
+            kept.append(child)
+    return kept
 
 
 def _inline_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
@@ -98,8 +140,9 @@ def _inline_tokens(tokens: Sequence[Token]) -> Iterator[Token]:
             yield from _inline_tokens(token.children)
 
 
-def resolve(url: str, state: LinkState, line: int) -> str:
-    """The URL a link should have on an article page (as written when it is not ours)."""
+def resolve(url: str, state: LinkState, line: int, image: bool = False) -> str | None:
+    """The URL a link should have on an article page (as written when it is not ours);
+    None: a link to a file that is not published, to be kept as text."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -129,5 +172,12 @@ def resolve(url: str, state: LinkState, line: int) -> str:
             state.path, line, f"link to '{url}': no {what} '{relative}' in the source folder"
         )
         return url
+    refused = DOCUMENTS.get(target.suffix.lower())
+    if refused is not None:
+        kept = "the image is left as written" if image else "the link is kept as text"
+        state.problems.warning(
+            state.path, line, f"link to '{url}': not published: {refused}; {kept}"
+        )
+        return url if image else None
     state.files.add(relative)
     return f"{PAGE_ROOT}{FILES}/{quote(relative)}{suffix}"

@@ -7,7 +7,8 @@ rebinding) and, on the reload channel, an Origin not its own (scheme, host and
 port), and forbids caching. It holds under load: idle connections time out,
 open ones are capped (the longest waiting makes room; 503 if all are busy), the
 listen backlog takes a burst, a request line over 8 KB gets 414, and a client
-that goes away is no error.
+that goes away is no error. The files articles link to (`_files/`) are served
+with `Content-Security-Policy: sandbox`: opened on their own, they run no script.
 Under `serve`, requests wait until the first build is written. Served HTML
 pages get a small script that listens on the reload channel (Server-Sent
 Events): it reloads the page once a rebuild has finished writing, and shows an
@@ -34,6 +35,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from . import terminal
 from .diagnostics import INTERNAL, printable
+from .links import FILES
 
 EVENTS = "/__site-builder/events"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -52,6 +54,7 @@ TYPES = {
     ".webmanifest": "application/manifest+json",
     ".xml": "application/xml",
 }
+SANDBOX = {"Content-Security-Policy": "sandbox"}
 RESERVED_FILES = 64  # open files the rest of `serve` may need: the watcher, a build's reads
 BUSY_BODY = b"503 Service Unavailable: too many connections, try again\n"
 BUSY = (
@@ -431,7 +434,10 @@ class _Handler(BaseHTTPRequestHandler):
             data = _with_reload_script(data)
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
-        self._send(status, data, body=body, kind=kind)
+        # The files articles link to come from many hands: whatever slipped past the build
+        # (links.py, svg.py) runs in no origin and no script here.
+        files = path.is_relative_to(self.server.folder / FILES)
+        self._send(status, data, body=body, kind=kind, extra=SANDBOX if files else None)
 
     def _send(
         self,

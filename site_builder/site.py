@@ -10,8 +10,8 @@ stages for the inputs that changed, guided by what each output depends on:
 - the reading list, terms page, tag pages, sitemap and feed on every page's entry
   in them (rewritten only when an entry changed; a tag page goes with its last article);
 - an article's page also on the pages of the sources it links to (their slugs);
-- the files beside the articles that pages link to (copied to `_files/`) on
-  themselves, and the files of `public/` on themselves;
+- the files beside the articles that pages link to (copied to `_files/`, an SVG
+  cleaned of script) on themselves, and the files of `public/` on themselves;
 - everything on site.toml and the templates; a static file on itself.
 """
 
@@ -57,6 +57,7 @@ from .reading import Reader, Refused
 from .render import RenderedArticle, pygments_css
 from .slugs import assign_pages
 from .sources import Peek, Source, peek_article, peek_key, read_article, read_text
+from .svg import clean_svg
 from .tags import FOLDER as TAGS
 from .theme import THEME_READER, TemplateFailure, Theme, default_theme
 from .views import View, Waiting, site_views
@@ -707,7 +708,8 @@ class Site:
         self.output.replace(ASSETS, files)
 
     def _write_files(self) -> None:
-        """The files beside the articles that pages link to, under _files/."""
+        """The files beside the articles that pages link to, under _files/; an SVG as
+        svg.py cleans it (what it took out, or why it refused the file, are warnings)."""
         folder = self.links.folder
         linked = sorted(
             {name for e in self.entries.values() if e.summary for name in e.summary.files}
@@ -719,11 +721,20 @@ class Site:
                 problems.warning(folder / name, 0, OWN_NAME)
                 continue
             try:
-                files[f"{FILES}/{name}"] = self.reader.read(folder / name)
+                data = self.reader.read(folder / name)
             except Refused as refused:  # too large, not a file
                 problems.error(folder / name, 0, str(refused))
+                continue
             except OSError:
-                pass  # gone since the page was rendered: the next rebuild says so
+                continue  # gone since the page was rendered: the next rebuild says so
+            if name.lower().endswith(".svg"):  # opened on its own, it would run its script
+                cleaned = clean_svg(data)
+                for line, message in cleaned.problems:
+                    problems.warning(folder / name, line, message)
+                if cleaned.data is None:
+                    continue  # not published: the warning says why
+                data = cleaned.data
+            files[f"{FILES}/{name}"] = data
         self.output.replace(FILES_OWNER, files)
         self.site_problems["files"] = problems.items
 

@@ -6,7 +6,8 @@ run (`javascript:`, `vbscript:`, `data:`, however spelt), and no script but the
 theme's own `static/notes.js` and `static/search.js`. XML files (sitemap, feed) must
 parse, with no such URL either. The theme's `static/` files, the search index
 (`pagefind/`, Pagefind's) and the files copied from beside the articles (`_files/`,
-the editors' own files, published as they are) are not checked.
+the editors' own files: an SVG among them cleaned by svg.py, which test_svg.py
+checks) are not checked.
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ import pytest
 from conftest import Run, make_site, tree
 from output_safety import check_output
 
+from site_builder.svg import RUNS
+
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 # A value that closes a double-quoted attribute, then the element, then opens a script.
@@ -467,6 +469,10 @@ CASES: dict[str, Case] = {
             '<img src="../_files/pic.svg" alt="pic" />',
             '<a href="../_files/pic.svg">the file</a>',
         ),
+        diagnostics=(
+            f"seeds/pic.svg:1: warning: removed <script> ({RUNS})",
+            f"seeds/pic.svg:1: warning: removed onload= ({RUNS})",
+        ),
     ),
 }
 
@@ -491,10 +497,15 @@ def test_hostile_input_is_shown_and_never_run(tmp_path: Path, cli: Run, case: Ca
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted([*before, "_site"])
 
 
-def test_files_beside_the_articles_are_copied_as_they_are(tmp_path: Path, cli: Run) -> None:
+def test_an_svg_beside_the_articles_is_published_without_its_script(
+    tmp_path: Path, cli: Run
+) -> None:
     make_site(tmp_path, CASES["svg-beside-the-article"].files)
     assert cli("build").code == 0
-    assert (tmp_path / "_site" / "_files" / "pic.svg").read_bytes() == SVG
+    published = (tmp_path / "_site" / "_files" / "pic.svg").read_bytes()
+    assert b"<svg" in published
+    assert b"script" not in published
+    assert b"alert" not in published
     assert "<svg" not in (tmp_path / "_site" / "a" / "index.html").read_text(encoding="utf-8")
 
 

@@ -13,7 +13,8 @@ from conftest import GOOD, make_site, tree
 
 from site_builder import pages as pages_module
 from site_builder import site as site_module
-from site_builder.site import Project, Site, build_site
+from site_builder.site import BuildReport, Project, Site, build_site
+from site_builder.svg import RUNS
 
 FILES = {
     "site.toml": 'title = "Incremental"\nsite_url = "https://example.org/"\n',
@@ -533,3 +534,26 @@ def test_site_wide_pages_stop_while_their_terms_are_gathered(tmp_path: Path) -> 
     assert changed <= {"good/index.html", "good/annotations.jsonld", ".site-builder-manifest.json"}
     site.rebuild([], later=lambda: False)
     assert (root / "_site" / "terms" / "article" / "index.html").is_file()
+
+
+def test_an_edited_svg_is_cleaned_again_and_what_it_lost_told(site: Site, tmp_path: Path) -> None:
+    def told(report: BuildReport) -> list[str]:
+        return [d.message for d in report.diagnostics.items if d.path.name == "orbit.svg"]
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>'
+    linking = "---\ntitle: One\ndate: 2024-01-01\n---\n\n![orbit](orbit.svg)\n"
+    report = site.rebuild([edit(site, "seeds/orbit.svg", svg), edit(site, "seeds/one.md", linking)])
+    assert told(report) == []
+    copy = site.project.out / "_files" / "orbit.svg"
+    assert b"<circle" in copy.read_bytes()
+    report = site.rebuild(
+        [edit(site, "seeds/orbit.svg", svg.replace("<circle", "<script/><circle"))]
+    )
+    assert told(report) == [f"removed <script> ({RUNS})"]
+    assert b"script" not in copy.read_bytes()
+    assert b"<circle" in copy.read_bytes()
+    same_as_full_build(site, tmp_path)
+    report = site.rebuild([edit(site, "seeds/orbit.svg", "<svg")])
+    assert [message[:15] for message in told(report)] == ["not published: "]
+    assert not copy.exists()
+    same_as_full_build(site, tmp_path)

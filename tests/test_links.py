@@ -138,3 +138,42 @@ def test_a_draft_is_left_out_of_build_unless_asked_for(tmp_path: Path, cli: Run)
     assert "draft-mark" in (out / "index.html").read_text()
     assert cli("build").code == 0  # and gone again
     assert not (out / "wip").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("appendix.html", "an HTML file would run its script on the site"),
+        ("APPENDIX.HTM", "an HTML file would run its script on the site"),
+        ("page.xhtml", "an HTML file would run its script on the site"),
+        ("data.xml", "an XML file can run script on the site"),
+        ("style.xslt", "an XML file can run script on the site"),
+        ("feed.rss", "an XML file can run script on the site"),
+        ("orbit.svgz", "a compressed SVG cannot be cleaned of script (save it as .svg)"),
+    ],
+)
+def test_a_linked_document_is_not_published_and_its_words_stay(
+    tmp_path: Path, cli: Run, name: str, why: str
+) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/good.md": f"# Good\n\nTianwen-3.\n\nSee [the *appendix*]({name}#part) "
+            f"and ![a view]({name}).\n",
+            f"seeds/{name}": "<html><script>document.title='ran'</script></html>",
+        },
+    )
+    result = cli("build")
+    assert result.code == 0
+    assert result.diagnostics == [
+        f"seeds/good.md:5: warning: link to '{name}#part': not published: {why}; "
+        "the link is kept as text",
+        f"seeds/good.md:5: warning: link to '{name}': not published: {why}; "
+        "the image is left as written",
+    ]
+    assert f'<p>See the <em>appendix</em> and <img src="{name}" alt="a view" />.</p>' in page(
+        tmp_path, "good"
+    )
+    assert not (tmp_path / "_site" / "_files").exists()
+    assert cli("build", "--strict").code == 1

@@ -1170,3 +1170,13 @@ def test_an_error_while_answering_is_one_line(
     err = capfd.readouterr().err
     assert err.startswith("Traceback (most recent call last):")
     assert err.endswith("serving GET /page/: RuntimeError: boom \\x1b]0;retitled\\x07\n")
+
+
+def test_the_files_articles_link_to_run_no_script(served: Served) -> None:
+    (served.folder / "_files").mkdir()
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>'
+    (served.folder / "_files" / "orbit.svg").write_bytes(svg)
+    response = served.get("/_files/orbit.svg")
+    assert (response.status, response.body) == (200, svg)
+    assert response.header("Content-Security-Policy") == "sandbox"
+    assert served.get("/page/index.html").header("Content-Security-Policy") is None
