@@ -36,6 +36,7 @@ from urllib.parse import quote, unquote, urlsplit
 from . import terminal
 from .diagnostics import INTERNAL, printable
 from .links import FILES
+from .output import OWN
 
 EVENTS = "/__site-builder/events"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -411,6 +412,8 @@ class _Handler(BaseHTTPRequestHandler):
         parts = [part for part in decoded.split("/") if part]
         if any(part in (".", "..") for part in parts):
             return HTTPStatus.FORBIDDEN
+        if any(part.startswith(OWN) for part in parts):
+            return HTTPStatus.NOT_FOUND  # the builder's own records: never published either
         target = self.server.folder.joinpath(*parts)
         try:  # a name too long (ENAMETOOLONG), a loop, a file gone meanwhile: nothing to serve
             if path.endswith("/") and target.is_dir():

@@ -25,6 +25,7 @@ import pytest
 
 import site_builder.server
 from site_builder import terminal
+from site_builder.output import LOCK, MANIFEST
 from site_builder.server import EVENTS, DevServer
 
 TIMEOUT = 5.0  # seconds any single socket operation may take
@@ -1180,3 +1181,14 @@ def test_the_files_articles_link_to_run_no_script(served: Served) -> None:
     assert (response.status, response.body) == (200, svg)
     assert response.header("Content-Security-Policy") == "sandbox"
     assert served.get("/page/index.html").header("Content-Security-Policy") is None
+
+
+@pytest.mark.parametrize(
+    "name", [MANIFEST, LOCK, "page/.site-builder-tmp-1", "%2Esite-builder-manifest.json"]
+)
+def test_the_builders_own_records_are_not_served(served: Served, name: str) -> None:
+    # Never published (deploy and the Pages workflow leave them out), so never served:
+    # the lock names the command holding the folder, and its pid.
+    for own in (MANIFEST, LOCK, "page/.site-builder-tmp-1"):
+        (served.folder / own).write_text("{}\n")
+    assert served.get("/" + name).status == 404
