@@ -92,14 +92,16 @@ def named_slugs(names: Sequence[str], default: str) -> list[str]:
     digest of its name (`us-5e0c7a`), never a number that depends on the rest.
     """
     bases = [slugify(name.translate(SYMBOLS)) or default for name in names]
-    alike: dict[str, list[int]] = {}
+    first: dict[str, int] = {}  # each slug's first name
+    alike: dict[str, list[int]] = {}  # the slugs of more than one name: the names
     for index, base in enumerate(bases):
-        alike.setdefault(base, []).append(index)
-    taken = Ids(alike)
+        if base in first:
+            alike.setdefault(base, [first[base]]).append(index)
+        else:
+            first[base] = index
+    taken = Ids(first)
     slugs = list(bases)
     for base, indexes in alike.items():
-        if len(indexes) == 1:
-            continue
         keeper = min(indexes, key=lambda index: (_spelled_apart(names[index], base), index))
         for index in indexes:
             if index != keeper:

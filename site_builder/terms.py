@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple
 
 from .alphabet import Group, Key, group, initial, jump_bar, letter_id, sort_key
@@ -172,15 +173,12 @@ def collect_terms(
         if number % LOOK_EVERY == 0:
             look()
         keys[sort_key(group_[0].term)] = key
-    # The glossary's note speaks for the whole site; else the first article's.
-    chosen = [
-        next((n for n in notes[keys[k]] if n.glossary), notes[keys[k]][0]) for k in sorted(keys)
-    ]
+    groups_ = [notes[keys[k]] for k in sorted(keys)]
+    chosen = [_speaking(group_) for group_ in groups_]
     slugs = named_slugs([note.term for note in chosen], "term")
     entries = []
     split = len(notes) > ONE_PAGE
-    for number, (note, slug) in enumerate(zip(chosen, slugs, strict=True)):
-        group_ = notes[note.key]
+    for number, (note, group_, slug) in enumerate(zip(chosen, groups_, slugs, strict=True)):
         if number % LOOK_EVERY == 0:
             look()
         occurrences = tuple(found.get(note.key, ()))
@@ -188,7 +186,7 @@ def collect_terms(
             TermEntry(
                 term=note.term,
                 slug=slug,
-                aliases=tuple(dict.fromkeys(a for n in group_ for a in n.aliases)),
+                aliases=_aliases(group_),
                 definition=note,
                 occurrences=occurrences,
                 listing=_listing(note.term, bool(occurrences)) if split else OVERVIEW,
@@ -206,9 +204,27 @@ def collect_terms(
     )
 
 
+def _speaking(notes: Sequence[Note]) -> Note:
+    """Of a term's notes, the one its entry shows: the glossary's, which speaks for the
+    whole site; else the first article's."""
+    if len(notes) == 1:
+        return notes[0]
+    return next((note for note in notes if note.glossary), notes[0])
+
+
+def _aliases(notes: Sequence[Note]) -> tuple[str, ...]:
+    """The aliases of a term's notes, each once, in order."""
+    if len(notes) == 1 and not notes[0].aliases:  # most terms
+        return ()
+    return tuple(dict.fromkeys(alias for note in notes for alias in note.aliases))
+
+
 def _listing(term: str, used: bool) -> str:
     """The page of a split terms index that lists a term: its letter's (as `group` files it)."""
-    return f"{letter_id(initial(term)) if used else UNUSED}.html"
+    return f"{_letter_id(initial(term))}.html" if used else f"{UNUSED}.html"
+
+
+_letter_id = cache(letter_id)  # a few letters, for 150,000 terms
 
 
 def _deeper(html: str) -> str:
