@@ -28,10 +28,11 @@ from pathlib import Path
 
 # Runs as `python -I -S -c LAUNCHER PARENT PROGRAM ARGS...`, and becomes PROGRAM.
 LAUNCHER = """\
-import ctypes, os, signal, sys
+import os, signal, sys
 try:
+    import ctypes
     ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-except (OSError, AttributeError):
+except (ImportError, OSError, AttributeError):
     pass
 if os.getppid() != int(sys.argv[1]):
     sys.exit(1)  # the parent died before the signal was set
