@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from string import ascii_uppercase
 from typing import Generic, TypeVar
 
@@ -79,6 +80,7 @@ def group(items: Iterable[T], term: Callable[[T], str]) -> list[Group[T]]:
     return [Group(letter, letter_id(letter), tuple(found)) for letter, found in groups.items()]
 
 
+@cache  # a few letters, asked for by each of 150,000 terms
 def letter_id(letter: str) -> str:
     return "letter-" + ("other" if letter == OTHER else slugify(letter))
 

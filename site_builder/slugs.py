@@ -87,9 +87,9 @@ class Ids:
 def named_slugs(names: Sequence[str], default: str) -> list[str]:
     """A slug for each of `names` (distinct, in order) that stays while its name does,
     whatever names come or go: the name's own slug, its symbols spelled out (`C++` is
-    `c-plus-plus`). Of names that still slug alike (`US`, `U.S.`), the one spelled as
-    the slug (`us`) keeps it, else the first; each other gets a mark of its own, from a
-    digest of its name (`us-5e0c7a`), never a number that depends on the rest.
+    `c-plus-plus`). Of names that still slug alike (`U-S`, `U.S.`), the one spelled as
+    the slug (`u-s`) keeps it, else the first; each other gets a mark of its own, from a
+    digest of its name (`u-s-c4ae09`), never a number that depends on the rest.
     """
     bases = [slugify(name.translate(SYMBOLS)) or default for name in names]
     first: dict[str, int] = {}  # each slug's first name
@@ -111,15 +111,18 @@ def named_slugs(names: Sequence[str], default: str) -> list[str]:
 
 def _spelled_apart(name: str, slug: str) -> int:
     """0: the name is spelled as its slug (`tianwen-3`); 1: but for spaces; 2: otherwise."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
+    folded = _folded(name)
     if folded == slug:
         return 0
     return 1 if "-".join(folded.split()) == slug else 2
 
 
 def _mark(name: str) -> str:
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return hashlib.blake2b(folded.encode("utf-8"), digest_size=3).hexdigest()
+    return hashlib.blake2b(_folded(name).encode("utf-8"), digest_size=3).hexdigest()
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 def assign_pages(

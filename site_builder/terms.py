@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import NamedTuple
 
 from .alphabet import Group, Key, group, initial, jump_bar, letter_id, sort_key
@@ -221,10 +220,7 @@ def _aliases(notes: Sequence[Note]) -> tuple[str, ...]:
 
 def _listing(term: str, used: bool) -> str:
     """The page of a split terms index that lists a term: its letter's (as `group` files it)."""
-    return f"{_letter_id(initial(term))}.html" if used else f"{UNUSED}.html"
-
-
-_letter_id = cache(letter_id)  # a few letters, for 150,000 terms
+    return f"{letter_id(initial(term))}.html" if used else f"{UNUSED}.html"
 
 
 def _deeper(html: str) -> str:

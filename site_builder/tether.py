@@ -64,7 +64,8 @@ def scratch_folder(prefix: str) -> Iterator[Path]:
 def _remove_orphans(base: Path, prefix: str) -> None:
     """Remove this user's folders `PREFIX<pid>-...` whose process is gone."""
     try:
-        entries = [entry for entry in os.scandir(base) if entry.name.startswith(prefix)]
+        with os.scandir(base) as listing:
+            entries = [entry for entry in listing if entry.name.startswith(prefix)]
     except OSError:
         return
     for entry in entries:
