@@ -47,6 +47,7 @@ class OutputLock:
         self.folder = folder
         self.path = folder / LOCK
         self._handle: int | None = None  # open on the file while we hold the lock
+        self._made: list[Path] = []  # folders made for the file, deepest first
 
     def take(self, command: str) -> None:
         """Hold the lock (still held: nothing to do); an OutputError naming who holds it
@@ -78,12 +79,22 @@ class OutputLock:
             return
         if not self.lost():
             self.path.unlink(missing_ok=True)  # while held: no one is using it
+            # A command refused before writing (a broken site.toml) leaves no empty folder.
+            for folder in self._made:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break  # written in (or gone): kept
+        self._made = []
         self._drop()
 
     def _open(self) -> int | None:
         """The lock file open, made if need be; None when it cannot be (read-only)."""
+        missing = [self.folder, *self.folder.parents]
+        missing = missing[: next(i for i, f in enumerate(missing) if f.exists() or f == f.parent)]
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            self._made = self._made or missing
         except OSError as exc:
             if exc.errno in UNWRITABLE:
                 return None

@@ -213,6 +213,7 @@ class Site:
         self.output: Output = DryRun(project.out)  # the real one once a build writes
         self.lock = OutputLock(project.out)  # taken by a build that writes
         self.holder = ""  # the command keeping the lock between builds (holding_output)
+        self._claimed: list[str] | None = None  # what holding_output found in the folder
         self._glossary_path: Path | None = None
         self._same_file: frozenset[Path] = frozenset()  # sources that are one file: no pages
         self._glossary_digests: tuple[Glossary, str, dict[str, str]] | None = None
@@ -239,14 +240,36 @@ class Site:
 
     @contextmanager
     def holding_output(self, command: str) -> Iterator[None]:
-        """Keep the output folder locked (lock.py) from the first build inside to the end,
-        for `command`, so that what it writes between builds (the search index) is covered."""
+        """Keep the output folder locked (lock.py) from here to the end, for `command`, so
+        that what it writes between builds (the search index) is covered.
+
+        A folder the first build would refuse (OutputError) is refused here, before the
+        command says anything else: `serve` must not print its address, then fail."""
         self.holder = command
         try:
+            self._claimed = self._claim_output()
             yield
         finally:
             self.holder = ""
+            self._claimed = None
             self.lock.release()
+
+    def _fresh_claim(self) -> list[str] | None:
+        """What holding_output found in the output folder, if no build came between and the
+        folder has stayed locked since: then it need not be looked at again."""
+        claimed, self._claimed = self._claimed, None
+        return None if self.lock.lost() else claimed
+
+    def _claim_output(self) -> list[str]:
+        """Check the output folder's place, lock it, check what it holds: the files in it."""
+        project = self.project
+        check_output_place(
+            project.out,
+            project.root,
+            [project.source, project.templates, project.static, project.public, project.config],
+        )
+        self.lock.take(self.holder or "build")  # before looking: no one writes meanwhile
+        return check_output_dir(project.out)
 
     # The whole pipeline
 
@@ -264,13 +287,10 @@ class Site:
         self.theme = Theme(self.config, project.templates, self.reader)
         cache = cache_folder(project.root)
         if write:
-            check_output_place(
-                project.out,
-                project.root,
-                [project.source, project.templates, project.static, project.public, project.config],
+            listing = self._fresh_claim()
+            self.output = Output(
+                project.out, listing if listing is not None else self._claim_output()
             )
-            self.lock.take(self.holder or "build")  # before looking: no one writes meanwhile
-            self.output = Output(project.out, check_output_dir(project.out))
         else:
             self.output = DryRun(project.out)
         self.cache = PageCache.open(cache if write and self.use_cache else None)
@@ -316,6 +336,7 @@ class Site:
         whether those pages were made without errors (`serve` reloads them then).
         """
         started = time.perf_counter()
+        self._claimed = None  # a build after this one looks at the folder again
         self.reader.forget()
         changes = classify(changed, self.places)
         if changes.keys() & EVERYTHING or not self.output.intact() or self.lock.lost():

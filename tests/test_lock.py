@@ -186,3 +186,15 @@ def test_a_lost_lock_is_taken_again_or_the_cycle_says_who_has_it(tmp_path: Path)
         notes.write_text("## Mars\nThird.\n")
         running.wait_for(lambda: "Third." in running.page(), "the recovery")
         assert (out / LOCK).read_text() == f"{os.getpid()} watch\n"
+
+
+def test_the_folders_made_for_the_lock_go_with_it_unless_written_in(tmp_path: Path) -> None:
+    lock = OutputLock(tmp_path / "a" / "b" / "out")
+    lock.take("build")
+    assert (tmp_path / "a" / "b" / "out" / LOCK).is_file()
+    lock.release()  # as after a refused build: nothing written
+    assert list(tmp_path.iterdir()) == []
+    lock.take("build")
+    (tmp_path / "a" / "b" / "page.html").write_text("written")
+    lock.release()
+    assert tree(tmp_path) == {"a/b/page.html": b"written"}

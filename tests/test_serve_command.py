@@ -29,7 +29,9 @@ from conftest import GOOD, Run, make_site, tree
 from test_server import EventStream, open_events, send
 
 from site_builder.output import LOCK
+from site_builder.project import Project
 from site_builder.server import EVENTS, RELOAD_SCRIPT
+from site_builder.site import Site
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 SERVE = [sys.executable, "-m", "site_builder", "serve", "--source", "seeds", "--port", "0"]
@@ -411,6 +413,31 @@ def test_a_port_in_use_is_a_usage_error_and_leaves_nothing_behind(
     assert "Traceback" not in err
     assert "serving" not in out
     assert launch.temporary_folders() == []
+
+
+def test_an_output_folder_in_use_or_refused_is_an_error_before_serving(
+    tmp_path: Path, launch: Launcher
+) -> None:
+    root = good_site(tmp_path, {"mine/notes.txt": "not the builder's"})
+    held = Site(Project.at(root / "seeds", root / "_site"))
+    with held.holding_output("watch"):
+        process = launch.popen(root, "--out", "_site")
+        out, err = process.communicate(timeout=STARTUP)
+    assert process.returncode == 2
+    assert err.splitlines() == [
+        f"_site: error: is in use by site-builder watch (pid {os.getpid()}); stop it, "
+        "or build elsewhere with --out"
+    ]
+    assert out == ""  # never "serving" an address that then fails
+    process = launch.popen(root, "--out", "mine")
+    out, err = process.communicate(timeout=STARTUP)
+    assert process.returncode == 2
+    assert err.splitlines() == [
+        "mine: error: holds files site-builder did not write (notes.txt); "
+        "empty it or choose another output folder"
+    ]
+    assert out == ""
+    assert tree(root / "mine") == {"notes.txt": b"not the builder's"}
 
 
 def test_build_output_never_has_the_reload_script(tmp_path: Path, cli: Run) -> None:

@@ -42,22 +42,27 @@ def serve(
         try:
             temporary = None if out else Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
             project = Project.at(source, out or temporary)
-            try:
-                # Requests wait until the first build is written (the first `announce`).
-                server = DevServer(project.out, host, port, base_path, wait_for_build=True)
-            except OSError as exc:
-                where = printable(f"{host}:{port}")
-                print(f"error: cannot serve on {where}: {exc.strerror}", file=sys.stderr)
-                return EXIT_USAGE
-            with server.running(), Watcher(project, poll=poll) as watcher:
-                print(f"serving {printable(server.url)}", flush=True)
-                if open_browser:
-                    webbrowser.open(server.url)
-                # The first build shows its progress, as `build` does; rebuilds are quick.
-                site = Site(
-                    project, drafts=True, follow_symlinks=follow_symlinks, progress=progress_bar()
-                )
-                with site.holding_output("serve"), Indexer(site, print_diagnostics) as indexer:
+            # The first build shows its progress, as `build` does; rebuilds are quick.
+            site = Site(
+                project, drafts=True, follow_symlinks=follow_symlinks, progress=progress_bar()
+            )
+            # An output folder refused (or held by another command) ends it here, unserved.
+            with site.holding_output("serve"):
+                try:
+                    # Requests wait until the first build is written (the first `announce`).
+                    server = DevServer(project.out, host, port, base_path, wait_for_build=True)
+                except OSError as exc:
+                    where = printable(f"{host}:{port}")
+                    print(f"error: cannot serve on {where}: {exc.strerror}", file=sys.stderr)
+                    return EXIT_USAGE
+                with (
+                    server.running(),
+                    Watcher(project, poll=poll) as watcher,
+                    Indexer(site, print_diagnostics) as indexer,
+                ):
+                    print(f"serving {printable(server.url)}", flush=True)
+                    if open_browser:
+                        webbrowser.open(server.url)
                     loop = DevLoop(site, watcher, indexer.lock, on_made=server.reload)
 
                     def show(report: CycleReport) -> None:
