@@ -150,10 +150,12 @@ def _rel(attrs: Mapping[str, str | None]) -> str:
 # Then the text is what lies between them, split apart in C; `_TextParser`, in pure
 # Python, took longer than rendering the page. Anything else is left to it: a stray `<`,
 # the elements whose text is not plain (`<template>`, `<noscript>`, a script or style
-# with `<` or `&` in it), a newline the parser would drop after `<pre>`.
+# with `<` or `&` in it), a newline the parser would drop after `<pre>`. Possessive
+# quantifiers: a tag read another way on backtracking is left to `_TextParser` (its `<`
+# stays in the text), and a run of attribute text is taken whole, not a character a try.
 _MARKUP = re.compile(
     r"""(<(?:!--(?!-?>)[^<>]*-->|!doctype[^<>]*>"""
-    r"""|/?[a-z][^\s/>]*(?:[^<>"']|"[^"<>]*"|'[^'<>]*')*>))""",
+    r"""|/?[a-z][^\s/>]*+(?:[^<>"']++|"[^"<>]*+"|'[^'<>]*+')*+>))""",
     re.IGNORECASE,
 )
 _UNUSUAL = re.compile(

@@ -104,6 +104,7 @@ ORDINARY = [
 ODD = [
     "<", "<pre>", "<!-->", "<style>", "</style>", "<noscript>", "</noscript>", "<template>",
     "</template>", "<textarea>", "</textarea>", "<?x?>", "<div title=\"a>b\">", "\0",
+    "<a\"x y\">", "<b'c d'>",
 ]  # fmt: skip
 
 
