@@ -8,7 +8,8 @@ linked SVG is published as a copy made from an allowlist:
 
 - SVG's own elements that draw (shapes, text, paint, filters, markers, animation) and
   their presentation attributes; anything else, in SVG's namespace or another (an
-  editor's data: `inkscape:label`, `<sodipodi:namedview>`), is left out;
+  editor's data: `inkscape:label`, `<sodipodi:namedview>`), is left out, and told
+  unless it is a known drawing program's own (`EDITORS`);
 - `href` and `xlink:href` only to a `#fragment` of the file or a
   `data:image/(png|jpeg|gif|webp)` URL; `<animate>`/`<set>` that would change an href or
   an event attribute, `on*` attributes, `javascript:` anywhere, and CSS that loads from
@@ -55,6 +56,20 @@ ELEMENTS = _words(
     feDiffuseLighting feDisplacementMap feDistantLight feDropShadow feFlood feFuncA feFuncB
     feFuncG feFuncR feGaussianBlur feImage feMerge feMergeNode feMorphology feOffset
     fePointLight feSpecularLighting feSpotLight feTile feTurbulence"""
+)
+# The namespaces of drawing programs' own data (layers, guides, the document's licence),
+# which an SVG written by Inkscape or Illustrator always holds: left out as all that SVG
+# does not draw, but without a warning, which `--strict` (and `deploy`) would fail on.
+EDITORS = _words(
+    """http://www.inkscape.org/namespaces/inkscape
+    http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd
+    http://www.w3.org/1999/02/22-rdf-syntax-ns# http://creativecommons.org/ns#
+    http://web.resource.org/cc/ http://purl.org/dc/elements/1.1/
+    http://ns.adobe.com/AdobeIllustrator/10.0/ http://ns.adobe.com/Extensibility/1.0/
+    http://ns.adobe.com/Graphs/1.0/ http://ns.adobe.com/SaveForWeb/1.0/
+    http://ns.adobe.com/Variables/1.0/ http://ns.adobe.com/ImageReplacement/1.0/
+    http://ns.adobe.com/AdobeSVGViewerExtensions/3.0/ http://ns.adobe.com/xap/1.0/
+    http://www.bohemiancoding.com/sketch/ns http://www.serif.com/"""
 )
 NOT_CSS = frozenset({"id", "class", "lang", "role"})  # never read as CSS: a `\` is no escape
 ANIMATIONS = frozenset({"animate", "animateMotion", "animateTransform", "set"})
@@ -168,7 +183,7 @@ class _Cleaner:
         if uri != SVG_NS or local not in ELEMENTS or self.style is not None:
             if local in ("script", "foreignObject") or uri == "http://www.w3.org/1999/xhtml":
                 self.remove(f"<{shown}>", RUNS)
-            else:
+            elif uri not in EDITORS:
                 self.unseen.setdefault(f"<{shown}>", self.line)
             self.skipping = 1
             return
@@ -201,7 +216,8 @@ class _Cleaner:
         elif uri == "" and (local in ATTRIBUTES or local.startswith(("data-", "aria-"))):
             written = local
         else:
-            self.unseen.setdefault(shown, self.line)
+            if uri not in EDITORS:
+                self.unseen.setdefault(shown, self.line)
             return
         if "javascript:" in UNSEEN.sub("", value).lower():
             self.remove(f'{shown}="javascript:…"', RUNS)

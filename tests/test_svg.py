@@ -226,10 +226,10 @@ REMOVED = {
         b'<svg xmlns="http://www.w3.org/2000/svg" xml:base="http://e.example/"/>',
         f"removed xml:base= ({LOADS})",
     ),
-    "editor-data": (
-        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:i="http://www.inkscape.org/namespaces/'
-        b'inkscape"><i:grid/><g i:label="Layer 1"/></svg>',
-        "left out what an SVG image does not draw: <i:grid>, i:label",
+    "unknown-data": (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:i="http://mine.example/ns">'
+        b'<i:grid/><g i:label="Layer 1"/><video/></svg>',
+        "left out what an SVG image does not draw: <i:grid>, i:label, <video>",
     ),
 }
 
@@ -240,6 +240,82 @@ def test_each_thing_taken_out_is_told(svg: bytes, message: str) -> None:
     assert cleaned.data is not None
     assert any(text.startswith(message) for _, text in cleaned.problems), cleaned.problems
     for gone in (b"alert", b"script", b"e.example", b"evil", b"onclick"):
+        assert gone not in cleaned.data
+    ET.fromstring(cleaned.data)  # well-formed
+
+
+# As Inkscape 0.92 and 1.2 save a drawing ("Inkscape SVG"), and Illustrator exports one.
+INKSCAPE_092 = b"""<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!-- Created with Inkscape (http://www.inkscape.org/) -->
+<svg
+   xmlns:dc="http://purl.org/dc/elements/1.1/"
+   xmlns:cc="http://creativecommons.org/ns#"
+   xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+   xmlns:svg="http://www.w3.org/2000/svg"
+   xmlns="http://www.w3.org/2000/svg"
+   xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+   xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+   width="210mm" height="297mm" viewBox="0 0 210 297" version="1.1" id="svg8"
+   inkscape:version="0.92.4 (5da689c313, 2019-01-14)" sodipodi:docname="orbit.svg">
+  <defs id="defs2" />
+  <sodipodi:namedview id="base" pagecolor="#ffffff" inkscape:zoom="0.35"
+     inkscape:document-units="mm" showgrid="false" />
+  <metadata id="metadata5">
+    <rdf:RDF>
+      <cc:Work rdf:about="">
+        <dc:format>image/svg+xml</dc:format>
+        <dc:type rdf:resource="http://purl.org/dc/dcmitype/StillImage" />
+        <dc:title>Orbit</dc:title>
+      </cc:Work>
+    </rdf:RDF>
+  </metadata>
+  <g inkscape:label="Layer 1" inkscape:groupmode="layer" id="layer1">
+    <circle style="fill:#ff0000;stroke-width:0.26" id="path10" cx="60" cy="80" r="30" />
+    <path sodipodi:nodetypes="cc" inkscape:connector-curvature="0" d="M 10,10 90,90"
+       style="stroke:#000000" id="path12" />
+    <text xml:space="preserve" x="20" y="150" id="text14"><tspan sodipodi:role="line"
+       id="tspan16" x="20" y="150">Mars</tspan></text>
+  </g>
+</svg>
+"""
+INKSCAPE_12 = b"""<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<svg width="100mm" height="50mm" viewBox="0 0 100 50" version="1.1" id="svg5"
+   inkscape:version="1.2.2 (b0a8486541, 2022-12-01)" sodipodi:docname="orbit.svg"
+   xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+   xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+   xmlns="http://www.w3.org/2000/svg" xmlns:svg="http://www.w3.org/2000/svg">
+  <sodipodi:namedview id="namedview7" pagecolor="#ffffff" inkscape:showpageshadow="2"
+     inkscape:deskcolor="#d1d1d1" inkscape:document-units="mm">
+    <inkscape:page x="0" y="0" width="100" height="50" id="page9" />
+  </sodipodi:namedview>
+  <g inkscape:label="Layer 1" inkscape:groupmode="layer" id="layer1">
+    <rect style="fill:#0000ff" id="rect234" width="50" height="30" x="20" y="10" />
+  </g>
+</svg>
+"""
+ILLUSTRATOR = b"""<?xml version="1.0" encoding="utf-8"?>
+<!-- Generator: Adobe Illustrator 24.0.0, SVG Export Plug-In . SVG Version: 6.00 Build 0)  -->
+<svg version="1.1" id="Layer_1" xmlns="http://www.w3.org/2000/svg"
+    xmlns:xlink="http://www.w3.org/1999/xlink"
+    xmlns:i="http://ns.adobe.com/AdobeIllustrator/10.0/"
+    x="0px" y="0px" viewBox="0 0 100 50" style="enable-background:new 0 0 100 50;"
+    xml:space="preserve" i:extraneous="self">
+<style type="text/css">.st0{fill:#00FF00;}</style>
+<rect x="10" y="10" class="st0" width="40" height="20"/>
+</svg>
+"""
+
+
+@pytest.mark.parametrize(
+    ("svg", "drawn"),
+    [(INKSCAPE_092, b"<circle"), (INKSCAPE_12, b"<rect"), (ILLUSTRATOR, b'class="st0"')],
+    ids=["inkscape-0.92", "inkscape-1.2", "illustrator"],
+)
+def test_a_drawing_programs_own_data_goes_without_a_warning(svg: bytes, drawn: bytes) -> None:
+    cleaned = clean_svg(svg)
+    assert cleaned.problems == ()  # `--strict` and `deploy` take it as it is
+    assert cleaned.data is not None and drawn in cleaned.data
+    for gone in (b"inkscape:", b"sodipodi:", b"namedview", b"rdf:", b"dc:", b"i:extraneous"):
         assert gone not in cleaned.data
     ET.fromstring(cleaned.data)  # well-formed
 
