@@ -540,8 +540,9 @@ def _naming(exc: OSError, path: Path) -> OSError:
 
 
 def _files(folder: Path) -> Iterator[str]:
-    """Every file under the folder, by POSIX path relative to it, a .git folder left out
-    (symlinks are not followed: a symlink to a file counts as a file)."""
+    """Every file under the folder, by POSIX path relative to it, a .git folder left out.
+    Symlinks are not followed: any symlink (to a file, a folder, nowhere, itself), like
+    any other entry that is not a folder, counts as a file (none of ours is one)."""
     stack = [("", str(folder))]
     while stack:
         prefix, path = stack.pop()
@@ -554,7 +555,7 @@ def _files(folder: Path) -> Iterator[str]:
                 if entry.is_dir(follow_symlinks=False):
                     if not (prefix == "" and entry.name == GIT):
                         stack.append((f"{prefix}{entry.name}/", entry.path))
-                elif entry.is_file():
+                else:
                     yield prefix + entry.name
 
 

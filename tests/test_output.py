@@ -141,6 +141,22 @@ def test_a_stranger_added_to_a_built_site_is_refused(tmp_path: Path, cli: Run) -
     assert tree(tmp_path) == before
 
 
+@pytest.mark.parametrize("target", ["loop", "/nowhere", "..", "../seeds/good.md"])
+def test_a_symlink_in_the_output_folder_is_a_stranger(
+    tmp_path: Path, cli: Run, target: str
+) -> None:
+    """Whatever it leads to, even itself: never followed, never an internal error."""
+    two_articles(tmp_path)
+    assert cli("build").code == 0
+    os.symlink(target, tmp_path / "_site" / "good" / "loop")
+    result = cli("build")
+    assert result.err.splitlines() == [
+        "_site: error: holds files site-builder did not write (good/loop); "
+        "empty it or choose another output folder"
+    ]
+    assert result.code == 2
+
+
 def test_output_that_is_a_file_is_refused(tmp_path: Path, cli: Run) -> None:
     make_site(tmp_path, {**GOOD, "www": "a file"})
     result = cli("build", "--out", "www")
