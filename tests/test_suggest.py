@@ -198,6 +198,19 @@ def test_write_makes_the_notes_file_with_the_right_name(cli: Run, tmp_path: Path
     assert made.read_text() == "## European Space Agency\naliases: ESA\n"
 
 
+def test_write_to_a_notes_file_that_cannot_be_written_is_an_error_naming_it(
+    cli: Run, tmp_path: Path
+) -> None:
+    make_site(tmp_path, SITE)
+    (tmp_path / "seeds" / "launch.notes.md").mkdir()  # a folder by the notes file's name
+    result = cli("suggest", "seeds/launch.md", "--write")
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "seeds/launch.notes.md: error: cannot be written (Is a directory); nothing added"
+    ]
+    assert list((tmp_path / "seeds" / "launch.notes.md").iterdir()) == []
+
+
 def test_term_chooses_candidates_and_refuses_others(cli: Run, tmp_path: Path) -> None:
     make_site(tmp_path, SITE)
     notes = tmp_path / "seeds" / "launch.notes.md"

@@ -51,7 +51,15 @@ def suggest(
             return EXIT_INPUT
     print(table(article, candidates))
     if write and candidates:
-        append_headings(found.notes, candidates)
+        try:
+            append_headings(found.notes, candidates)
+        except OSError as exc:  # a folder by that name, a read-only file or disk
+            why = exc.strerror or str(exc)
+            print(
+                printable(f"{shown(found.notes)}: error: cannot be written ({why}); nothing added"),
+                file=sys.stderr,
+            )
+            return EXIT_INPUT
         count = len(candidates)
         heading = "heading" if count == 1 else "headings"
         print(f"added {count} {heading} to {shown(found.notes)}; {NEXT_STEP}")
