@@ -214,6 +214,7 @@ class Site:
         self.lock = OutputLock(project.out)  # taken by a build that writes
         self.holder = ""  # the command keeping the lock between builds (holding_output)
         self._claimed: list[str] | None = None  # what holding_output found in the folder
+        self._assets: dict[str, bytes] = {}  # what _write_assets wrote, by path
         self._glossary_path: Path | None = None
         self._same_file: frozenset[Path] = frozenset()  # sources that are one file: no pages
         self._glossary_digests: tuple[Glossary, str, dict[str, str]] | None = None
@@ -724,9 +725,10 @@ class Site:
         files = {f"static/{name}": data for name, data in static}
         files["static/pygments.css"] = pygments_css().encode()
         files[".nojekyll"] = b""
-        if self.config.domain and not self._in_public("CNAME"):
+        if self.config.domain:  # the domain the sitemap and feed name: a public/CNAME yields
             files["CNAME"] = f"{self.config.domain}\n".encode()
         self.output.replace(ASSETS, files)
+        self._assets = files
 
     def _write_files(self) -> None:
         """The files beside the articles that pages link to, under _files/; an SVG as
@@ -760,7 +762,8 @@ class Site:
         self.site_problems["files"] = problems.items
 
     def _write_public(self) -> None:
-        """public/ as it is, at the site's root; our own files win a clash, with a warning."""
+        """public/ as it is, at the site's root; our own files win a clash, with a warning
+        unless they are the same (a public/CNAME naming the `domain` of site.toml)."""
         problems = Diagnostics()
         files: dict[str, bytes] = {}
         for relative, path in self.reader.files(self.project.public, problems, _is_git):
@@ -768,13 +771,18 @@ class Site:
             if is_own(relative):
                 problems.warning(path, 0, OWN_NAME)
                 continue
-            if owner not in (None, PUBLIC_OWNER):
-                problems.warning(path, 0, f"the site has its own {relative}; this one is left out")
-                continue
             try:
-                files[relative] = self.reader.read(path)
+                data = self.reader.read(path)
             except Refused as refused:
                 problems.error(path, 0, str(refused))
+                continue
+            if owner not in (None, PUBLIC_OWNER):
+                if self._assets.get(relative) != data:
+                    problems.warning(
+                        path, 0, f"the site has its own {relative}; this one is left out"
+                    )
+                continue
+            files[relative] = data
         self.output.replace(PUBLIC_OWNER, files)
         self.site_problems["public"] = problems.items
 

@@ -615,6 +615,23 @@ def test_cname_holds_the_domain(published: Published) -> None:
     assert (published.out / "CNAME").read_text() == DOMAIN + "\n"
 
 
+@pytest.mark.parametrize("own", ["old.example.com\n", DOMAIN + "\n"], ids=["other", "same"])
+def test_a_public_cname_yields_to_the_domain(tmp_path: Path, own: str) -> None:
+    """The sitemap and feed name site.toml's domain: a CNAME naming another is left out
+    with a warning, as any file the site writes itself; one naming the same, quietly."""
+    seeds = copy_fixture(tmp_path)
+    (seeds.parent / "public" / "CNAME").write_text(own)
+    report = build(seeds, tmp_path / "out", "https://example.org/REPO/")
+    assert (tmp_path / "out" / "CNAME").read_text() == DOMAIN + "\n"
+    said = [d.format(tmp_path) for d in report.diagnostics.sorted() if "CNAME" in d.message]
+    if own == DOMAIN + "\n":
+        assert said == []
+    else:
+        assert said == [
+            "site/public/CNAME:1: warning: the site has its own CNAME; this one is left out"
+        ]
+
+
 def test_public_files_are_copied_to_the_site_root(published: Published) -> None:
     original = (FIXTURE / "public" / VERIFICATION).read_bytes()
     assert (published.out / VERIFICATION).read_bytes() == original
