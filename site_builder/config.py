@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import TypeVar, get_type_hints
 from urllib.parse import urlsplit
 
-from .diagnostics import shown
-from .reading import CONTROL, DEFAULT_MAX_MB, Reader, Refused
+from .diagnostics import Diagnostics, shown
+from .reading import CONTROL, DEFAULT_MAX_MB, Reader, Refused, decode
 
 CONFIG_FILE = "site.toml"
 TOML_PLACE = re.compile(r" \(at line (\d+), column \d+\)")
 DOMAIN = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE
 )
+LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a language tag (BCP 47), roughly
 
 
 T = TypeVar("T")
@@ -112,13 +113,19 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
     text = ""
     if os.path.lexists(path):
         try:
-            text = Reader().read(path).decode("utf-8-sig")
-            data = tomllib.loads(text)
+            raw = Reader().read(path)
         except Refused as refused:  # a FIFO named site.toml, a symlink loop
             raise ConfigError(f"{shown(path)}:1: error: {refused}") from None
         except OSError as exc:  # a file we may not read
             raise ConfigError(f"{shown(path)}:1: error: cannot be read: {exc.strerror}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems = Diagnostics()
+        decoded = decode(path, raw, problems)  # UTF-16, bytes not UTF-8: as sources say it
+        if decoded is None:
+            raise ConfigError(problems.items[0].format())
+        text = decoded
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             # tomllib puts the place at the end of its message: "... (at line 3, column 7)"
             where = TOML_PLACE.search(str(exc))
             line = where.group(1) if where else "1"
@@ -165,6 +172,12 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
         raise ConfigError(
             f"{origin}: error: option 'site_url' must be an absolute http(s) address such as "
             f"https://example.org/, not '{url}'"
+        )
+    language = str(values.get("language", "en"))
+    if not LANG.match(language):  # it goes into every page's <html lang>
+        raise ConfigError(
+            f"{shown(path)}:{_line_of(text, 'language')}: error: option 'language' must be a "
+            f"language tag such as en or fr-CA, not '{language}'"
         )
     domain = str(values.get("domain", ""))
     if domain and not DOMAIN.match(domain):

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from . import dates
 from .chrome import split_paragraphs, strip_chrome
-from .config import SiteConfig
+from .config import LANG, SiteConfig
 from .diagnostics import Diagnostics
 from .frontmatter import FrontMatter, split_front_matter
 from .notes import Note, parse_notes
@@ -50,7 +50,6 @@ KEYS = (
 )
 FLAGS = ("excerpt", "draft")
 WEIGHT = re.compile(r"^[+-]?[0-9]{1,9}$")  # a whole number; no sort key needs more digits
-LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 BOOLEAN = {"true": True, "yes": True, "false": False, "no": False}
 WORD = re.compile(r"[^\W_]+")  # letters and digits: `*Orbits*, briefly` is "orbits briefly"
 ANYWHERE = Reader()  # regular files under the size cap, wherever they are

@@ -276,6 +276,38 @@ def test_site_toml_option_of_the_wrong_type_is_a_usage_error(tmp_path: Path, cli
     assert result.code == 2
 
 
+@pytest.mark.parametrize("language", ["zz-!!", "<b>", "en_GB", "e"])
+def test_a_language_that_is_no_language_tag_is_a_usage_error(
+    tmp_path: Path, cli: Run, language: str
+) -> None:
+    """It would go into every page's <html lang>, which must be a language tag."""
+    make_site(tmp_path, {**GOOD, "site.toml": f'title = "Mine"\nlanguage = "{language}"\n'})
+    result = cli("check")
+    assert result.err.splitlines() == [
+        "site.toml:2: error: option 'language' must be a language tag such as en or fr-CA, "
+        f"not '{language}'"
+    ]
+    assert result.code == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ('title = "Mine"\n'.encode("utf-16"), "1: error: the file is UTF-16, not UTF-8"),
+        (b'title = "M\xffne"\n', "1: error: not valid UTF-8 (byte 0xff)"),
+    ],
+    ids=["utf-16", "latin-1"],
+)
+def test_a_site_toml_that_is_not_utf8_says_so(
+    tmp_path: Path, cli: Run, data: bytes, message: str
+) -> None:
+    make_site(tmp_path, GOOD)
+    (tmp_path / "site.toml").write_bytes(data)
+    result = cli("check")
+    assert result.err.startswith(f"site.toml:{message}")
+    assert result.code == 2
+
+
 @pytest.mark.parametrize("config", [None, 'title = "Mine"\nsite_url = "https://example.org/"\n'])
 def test_a_relative_site_url_option_is_reported_as_the_option(
     tmp_path: Path, cli: Run, config: str | None
