@@ -89,7 +89,8 @@ def parser() -> argparse.ArgumentParser:
         "--no-cache",
         dest="cache",
         action="store_false",
-        help="render every page afresh, neither reading nor writing .site-builder-cache/",
+        help="render every page afresh, neither reading nor writing the page cache "
+        "(in ~/.cache/site-builder/)",
     )
     build.add_argument(
         "--drafts", action="store_true", help="build the pages of drafts (draft: true) too"

@@ -518,9 +518,16 @@ def test_new_refuses_a_non_empty_folder_or_a_file(tmp_path: Path, cli: Run, exis
         (tmp_path / "taken").write_text("mine", encoding="utf-8")
     before = tree(tmp_path)
     result = cli("new", "taken")
-    assert result.err.splitlines() == ["taken: error: already exists and is not empty"]
+    said = "already exists and is not empty" if existing == "folder" else "is a file, not a folder"
+    assert result.err.splitlines() == [f"taken: error: {said}"]
     assert result.code == 2
     assert tree(tmp_path) == before
+
+
+def test_new_says_how_to_build_in_words_a_shell_takes(tmp_path: Path, cli: Run) -> None:
+    result = cli("new", "my site")
+    assert result.code == 0
+    assert "  site-builder build --source 'my site/seeds'" in result.out.splitlines()
 
 
 # The real entry points, once each.

@@ -9,6 +9,7 @@ that workflow installs.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -102,7 +103,10 @@ def running_site_builder() -> tuple[str, str | None]:
 
 def new(directory: Path) -> int:
     """Scaffold a site in `directory`, which must be missing or empty."""
-    if directory.is_file() or (directory.is_dir() and any(directory.iterdir())):
+    if directory.exists() and not directory.is_dir():
+        print(f"{printable(str(directory))}: error: is a file, not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    if directory.is_dir() and any(directory.iterdir()):
         shown = printable(str(directory))
         print(f"{shown}: error: already exists and is not empty", file=sys.stderr)
         return EXIT_USAGE
@@ -124,7 +128,7 @@ def new(directory: Path) -> int:
     directory = Path(printable(str(directory)))  # as shown from here on
     print(
         f"made a new site in {directory}; build it with:\n"
-        f"  site-builder build --source {directory / 'seeds'}\n"
+        f"  site-builder build --source {shlex.quote(str(directory / 'seeds'))}\n"
         f"to publish it, push it to a GitHub repository and set Settings > Pages > Source to\n"
         f'  "GitHub Actions": {WORKFLOW} then publishes every push to main.'
     )
