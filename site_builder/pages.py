@@ -91,7 +91,7 @@ class PageMaker:
     def _make(self, source: Source, diagnostics: Diagnostics) -> Made:
         theme = self.theme
         article = read_article(source, theme.config, diagnostics, theme.reader)
-        if article is None:
+        if article is None or article.broken:
             return Made(None, diagnostics.items)
         rendering = Diagnostics()  # errors in reading left a note out; these leave the page
         page = render_article(article, self.glossary, theme.note, rendering, self.links)

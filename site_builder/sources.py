@@ -97,6 +97,10 @@ class Article:
     body: str
     notes: tuple[Note, ...]
     body_line: int = 1  # the line of the source where `body` starts
+    # Front matter or note fields that could not be read (already reported): the article
+    # is read on, for the other problems of its fields to be told too, but gets no page
+    # (its last good output stays).
+    broken: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,8 @@ def peek_key(source: Source, inputs: str) -> str:
 def read_article(
     source: Source, config: SiteConfig, diagnostics: Diagnostics, reader: Reader = ANYWHERE
 ) -> Article | None:
-    """Read a source and its notes; None when either cannot be read or nothing is left."""
+    """Read a source and its notes; None when either cannot be read or nothing is left
+    (then the reasons are reported), and `broken` when fields of either were unreadable."""
     text = read_text(source.path, diagnostics, reader)
     notes_text = read_text(source.notes, diagnostics, reader) if source.notes else ""
     if text is None or notes_text is None:
@@ -193,8 +198,7 @@ def read_article(
     problems = [(source.path, line, msg) for line, msg in front.problems]
     if notes_file:
         problems += [(notes_file.path, line, msg) for line, msg in notes_file.front_matter.problems]
-    if problems or (notes_file and notes_file.broken_fields):
-        return None  # already reported; a page with broken input keeps its last good output
+    broken = bool(problems or (notes_file and notes_file.broken_fields))
     derived, body, skipped = _derive(kind, front.body)
     if not body.strip():
         diagnostics.error(
@@ -213,7 +217,8 @@ def read_article(
         meta = _metadata(source, meta, notes_file.front_matter, diagnostics, notes_file.path)
     meta = replace(meta, lang=meta.lang or config.language)
     notes = notes_file.written if notes_file else ()
-    return Article(source.path, source.notes, kind, meta, body, notes, front.body_line + skipped)
+    start = front.body_line + skipped
+    return Article(source.path, source.notes, kind, meta, body, notes, start, broken)
 
 
 def _derive(kind: str, body: str) -> tuple[Metadata, str, int]:

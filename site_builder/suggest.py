@@ -414,7 +414,7 @@ def suggest_for(
         diagnostics.error(article, 0, "not an article: a .md or .txt file of the source folder")
         return None
     read = read_article(source, config, diagnostics, reader)
-    if read is None:
+    if read is None or read.broken:
         return None
     if read.kind == "text":
         text = read_text(source.path, Diagnostics(), reader) or ""

@@ -159,6 +159,23 @@ def test_tags_that_are_a_mapping_stop_the_page(tmp_path: Path, cli: Run) -> None
     assert page_slugs(tmp_path / "_site") == {"good"}
 
 
+def test_a_field_that_stops_the_page_does_not_hide_the_other_fields_problems(
+    tmp_path: Path, cli: Run
+) -> None:
+    notes = "---\ndate: not-a-date\nweight: 1.5\ntags: [a, [b]]\n---\n## orbits\nPaths.\n"
+    article = "---\ntitle: Orbits\nlang: '!!'\n---\nLow orbits.\n"
+    make_site(tmp_path, {**GOOD, "seeds/orbits.md": article, "seeds/orbits.notes.md": notes})
+    result = cli("build")
+    assert [line.split(": ", 2)[:2] for line in result.diagnostics] == [
+        ["seeds/orbits.md:3", "warning"],  # lang
+        ["seeds/orbits.notes.md:2", "warning"],  # date
+        ["seeds/orbits.notes.md:3", "warning"],  # weight
+        ["seeds/orbits.notes.md:4", "error"],  # tags: no page
+    ]
+    assert result.code == 1
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
 def test_a_tag_page_goes_when_its_last_article_drops_the_tag(tmp_path: Path, cli: Run) -> None:
     make_site(tmp_path, {"seeds/orbits.md": ORBITS, "seeds/rockets.md": ROCKETS})
     assert cli("build").code == 0
