@@ -10,7 +10,8 @@ There chrome lines are dropped, and the first footer naming someone gives the
 publisher. Before the body, the first "By Name" line gives the author, and the
 first other line with a letter or digit is the title if it is alone in its
 block (not the first line of a stanza or wrapped paragraph; then there is no
-title). Unrecognised lines stay in the body.
+title), unless nothing else is left: then that line is the body, not its title.
+Unrecognised lines stay in the body.
 """
 
 import re
@@ -240,13 +241,15 @@ def strip_chrome(paragraphs: Sequence[Paragraph]) -> ScrapedText:
         if role == "keep":
             run = list(group)
             kept.append(Paragraph("\n".join(line.text for line in run), run[0].number))
+    title, author, footer = (taken.get(role) for role in ("title", "author", "publisher"))
+    if not kept and title is not None:  # a line alone is the text, not its title: kept
+        kept, title = [Paragraph(title.text, title.number)], None
     cut_off = _cut_off(kept[-1].text) if kept else None
     excerpt = cut_off is not None
     if cut_off is not None:
         last = kept.pop()
         if cut_off:  # a paragraph of only dots is only the mark
             kept.append(Paragraph(last.text[:cut_off], last.line))
-    title, author, footer = (taken.get(role) for role in ("title", "author", "publisher"))
     byline = _BYLINE.fullmatch(author.words) if author else None
     return ScrapedText(
         title=title.words if title else None,

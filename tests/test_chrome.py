@@ -290,6 +290,20 @@ def test_dots_inside_the_text_are_no_cut_off() -> None:
 # Real prose is never dropped
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["The launch slipped to Friday.\n", "Home | News\n\nThe launch slipped to Friday.\n"],
+    ids=["alone", "in-chrome"],
+)
+def test_a_line_alone_is_the_text_not_its_title(text: str) -> None:
+    """Taken as the title, it left nothing to read: its words are the body."""
+    result = scrape(text)
+    assert result.title is None
+    assert [(p.text, p.line) for p in result.paragraphs] == [
+        ("The launch slipped to Friday.", 3 if "Home" in text else 1)
+    ]
+
+
 def test_text_without_chrome_keeps_everything_and_guesses_no_title() -> None:
     result = scrape(page(PROSE_1, "Short line.", PROSE_2))
     assert result.title is None and result.title_line is None
@@ -374,10 +388,10 @@ def test_all_chrome() -> None:
     assert dropped_texts(result) == ["Menu", "Search", "We use cookies. Accept?", "7 0"]
 
 
-def test_no_body_paragraph_still_finds_title() -> None:
+def test_no_body_paragraph_keeps_the_line_that_would_be_the_title() -> None:
     result = scrape(page("Home", "Bridge Closed", "\u00a9 Harbour Gazette"))
-    assert (result.title, result.publisher) == ("Bridge Closed", "Harbour Gazette")
-    assert result.paragraphs == ()
+    assert (result.title, result.publisher) == (None, "Harbour Gazette")
+    assert [p.text for p in result.paragraphs] == ["Bridge Closed"]
 
 
 def test_text_of_only_dots() -> None:
