@@ -226,7 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return suggest(args.article, args.write, args.term, args.follow_symlinks)
         if not args.source.is_dir():
-            print(f"{shown(args.source)}: error: source folder not found", file=sys.stderr)
+            what = "is a file, not a folder" if args.source.exists() else "source folder not found"
+            print(f"{shown(args.source)}: error: {what}", file=sys.stderr)
             return EXIT_USAGE
         if args.command == "theme":
             from .commands.theme import eject

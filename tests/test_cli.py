@@ -385,6 +385,21 @@ def test_site_toml_errors_name_the_line_of_tables_and_dotted_keys(
     assert result.code == 2
 
 
+@pytest.mark.parametrize("command", ["build", "check", "watch", "serve"])
+def test_a_source_that_is_a_file_is_said_to_be_one(tmp_path: Path, cli: Run, command: str) -> None:
+    (tmp_path / "seeds").write_text("not a folder", encoding="utf-8")
+    result = cli(command, "--source", "seeds")
+    assert result.err.splitlines() == ["seeds: error: is a file, not a folder"]
+    assert result.code == 2
+
+
+def test_suggest_on_a_folder_says_it_is_one(tmp_path: Path, cli: Run) -> None:
+    (tmp_path / "seeds").mkdir()
+    result = cli("suggest", "seeds")
+    assert result.err.splitlines() == ["seeds: error: is a folder, not an article"]
+    assert result.code == 2
+
+
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_missing_source_folder_is_a_usage_error(tmp_path: Path, cli: Run, command: str) -> None:
     result = cli(command, "--source", "nowhere")

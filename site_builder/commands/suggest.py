@@ -23,7 +23,8 @@ def suggest(
     """List an article's candidate terms, ranked; with `write`, add their headings to its
     notes file (only those in `terms`, when any are named). The exit status."""
     if not article.is_file():
-        print(f"{shown(article)}: error: no such article", file=sys.stderr)
+        what = "is a folder, not an article" if article.is_dir() else "no such article"
+        print(f"{shown(article)}: error: {what}", file=sys.stderr)
         return EXIT_USAGE
     project = Project.at(article.parent)
     config = load_config(project.config)
