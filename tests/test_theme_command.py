@@ -76,5 +76,7 @@ def test_a_file_in_the_way_of_a_folder_is_an_error_at_each_file(tmp_path: Path, 
     make_site(tmp_path, {**GOOD, "templates": "not a folder"})
     result = cli("theme", "eject", "base.html", "site.css")
     assert result.code == 1
-    assert result.err.splitlines() == ["templates/base.html: error: cannot be written: File exists"]
+    assert result.err.splitlines() == [
+        "templates/base.html: error: cannot be written: templates is a file, not a folder"
+    ]
     assert result.out.splitlines()[0] == "copied static/site.css"

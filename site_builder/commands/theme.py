@@ -76,7 +76,10 @@ def eject(source: Path, names: Sequence[str]) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)  # refused when templates/ is a file
             created = create(target, files[relative].read_bytes())
         except OSError as exc:
-            print(f"{shown(target)}: error: cannot be written: {exc.strerror}", file=sys.stderr)
+            folders = [target.parent, *target.parent.parents]
+            blocking = next((f for f in folders if f.exists() and not f.is_dir()), None)
+            why = f"{shown(blocking)} is a file, not a folder" if blocking else exc.strerror
+            print(f"{shown(target)}: error: cannot be written: {why}", file=sys.stderr)
             failed += 1
             continue
         if not created:
