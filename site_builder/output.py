@@ -58,8 +58,9 @@ def check_output_place(out: Path, project: Path, protected: list[Path]) -> None:
     """Refuse an output folder that could overwrite the project, or that is a file."""
     target = out.resolve()
     if target == project.resolve() or target == Path(target.anchor):
+        place = "the project folder itself" if target == project.resolve() else "the root folder"
         raise OutputError(
-            f"{shown(out)}: error: refusing to write the site into the project folder itself; "
+            f"{shown(out)}: error: refusing to write the site into {place}; "
             "use a folder of its own such as _site"
         )
     for path in protected:

@@ -55,6 +55,7 @@ def text_of(path: Path) -> str:
             ".",
             f".: error: refusing to write the site into the project folder itself; {REFUSE_HINT}",
         ),
+        ("/", f"/: error: refusing to write the site into the root folder; {REFUSE_HINT}"),
         (
             "seeds",
             "seeds: error: refusing an output folder that holds or sits inside seeds; "
