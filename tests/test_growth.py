@@ -90,7 +90,7 @@ def page_work(folder: Path, files: Mapping[str, str], broken: Collection[str] = 
         for item in found.sources:
             article = read_article(item, config, diagnostics)
             if item.path.name in broken:
-                assert article is None
+                assert article is None or article.broken
                 continue
             assert article is not None, diagnostics.items
             theme.article(render_article(article, glossary, theme.note, diagnostics))

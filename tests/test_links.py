@@ -104,10 +104,12 @@ def test_nothing_outside_the_source_folder_is_copied(tmp_path: Path, cli: Run, l
 def test_a_symlink_out_of_the_source_folder_is_not_followed(tmp_path: Path, cli: Run) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
-    make_site(tmp_path, {**GOOD, "seeds/good.md": "# Good\n\nTianwen-3 [x](leak.txt).\n"})
+    # An image and another file (a .txt would be an article, read as the site's own).
+    make_site(
+        tmp_path, {**GOOD, "seeds/good.md": "# Good\n\nTianwen-3 ![x](leak.png) [y](leak.csv).\n"}
+    )
     os.symlink(secret, tmp_path / "seeds" / "leak.png")
-    os.symlink(secret, tmp_path / "seeds" / "leak.txt")
-    (tmp_path / "seeds" / "good.md").write_text("# Good\n\nTianwen-3 ![x](leak.png).\n")
+    os.symlink(secret, tmp_path / "seeds" / "leak.csv")
     cli("build")
     assert not (tmp_path / "_site" / "_files").exists()
     assert "secret" not in "".join(
