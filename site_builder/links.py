@@ -8,7 +8,9 @@ to work from an article page (`SLUG/index.html`):
 - any other file is copied into the site under `_files/` and linked there:
   `images/orbit.png` -> `../_files/images/orbit.png`;
 - a link that finds nothing is a warning at its file and line, and is left
-  as written;
+  as written; one to a file the system refuses to read (no permission on it or
+  on a folder on the way) is an error there, left as written the same way, so
+  no page links a copy that cannot be made;
 - a file a browser would open as a document able to run script (HTML, XML of any
   kind, a compressed SVG: `DOCUMENTS`) is never published: sources come from many
   hands, and such a file would run its script in the site's origin (on GitHub Pages,
@@ -25,6 +27,9 @@ are left alone. `_files` can never be a slug, so copies never meet pages.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +40,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from .diagnostics import Diagnostics
+from .reading import OPEN_FLAGS
 
 ENV_KEY = "links"
 FILES = "_files"  # where linked files go in the site: underscores never occur in slugs
@@ -54,6 +60,10 @@ DOCUMENTS = {
     **dict.fromkeys(_XML_TYPES.split(), _XML),
     ".svgz": "a compressed SVG cannot be cleaned of script (save it as .svg)",
 }
+FILE = ("file",)
+NOTHING = ("nothing",)
+# What the system says when no file can be at a path (those Path.is_file takes as False).
+NO_FILE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.ENAMETOOLONG})
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: one per build, cheap to hash
@@ -70,12 +80,13 @@ class SourceLinks:
 
     def state(self, name: str) -> tuple[str, ...]:
         """What a link to a folder-relative name finds: a page (and its slug), an article
-        without a page, a file, or nothing. A page's markup depends on no more."""
+        without a page, a file, a file it cannot read (and why), or nothing. A page's
+        markup depends on no more."""
         if name in self.pages:
             return ("page", self.pages[name])
         if name in self.sources:
             return ("source",)
-        return ("file",) if (self.folder / name).is_file() else ("nothing",)
+        return look_up(self.folder / name)
 
 
 @dataclass
@@ -166,7 +177,8 @@ def resolve(url: str, state: LinkState, line: int, image: bool = False) -> str |
             state.path, line, f"link to '{url}': that article has no page (a draft, or broken)"
         )
         return url
-    if not target.is_file():
+    found = look_up(target)
+    if found == NOTHING:
         what = "article" if target.suffix in (".md", ".txt") and "/" not in relative else "file"
         state.problems.warning(
             state.path, line, f"link to '{url}': no {what} '{relative}' in the source folder"
@@ -179,5 +191,22 @@ def resolve(url: str, state: LinkState, line: int, image: bool = False) -> str |
             state.path, line, f"link to '{url}': not published: {refused}; {kept}"
         )
         return url if image else None
+    if found != FILE:  # a copy could not be made: a link to it would find nothing
+        state.problems.error(
+            state.path, line, f"link to '{url}': cannot read '{relative}': {found[1]}"
+        )
+        return url
     state.files.add(relative)
     return f"{PAGE_ROOT}{FILES}/{quote(relative)}{suffix}"
+
+
+def look_up(path: Path) -> tuple[str, ...]:
+    """What a link finds at a path: a file, nothing, or ("unreadable", why) when the system
+    refuses to read it (no permission on it, or on a folder on the way)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return NOTHING
+        os.close(os.open(path, OPEN_FLAGS))  # permission to read is only known by trying
+    except OSError as exc:
+        return NOTHING if exc.errno in NO_FILE else ("unreadable", exc.strerror or str(exc))
+    return FILE

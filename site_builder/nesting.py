@@ -9,7 +9,7 @@ parser gives up, so whatever it would drop is an error at that line.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.parser_block import ParserBlock
 from markdown_it.rules_block import StateBlock
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 
 MAX_NESTING = 100  # levels; markdown-it's CommonMark preset reads 20 (lists nested 10 deep)
 ENV_KEY = "too_deep"
@@ -60,3 +60,8 @@ def report_too_deep(
     for line in lines:
         diagnostics.error(path, first_line + line, TOO_DEEP)
     return bool(lines)
+
+
+def lost_text(diagnostics: Iterable[Diagnostic]) -> bool:
+    """Whether any of these is report_too_deep's: a page made from that parse lacks text."""
+    return any(diagnostic.message == TOO_DEEP for diagnostic in diagnostics)

@@ -21,6 +21,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics
 from .glossary import Glossary
 from .links import SourceLinks
+from .nesting import lost_text
 from .output import put
 from .reading import Reader
 from .render import RenderedArticle, render_article
@@ -93,10 +94,10 @@ class PageMaker:
         article = read_article(source, theme.config, diagnostics, theme.reader)
         if article is None or article.broken:
             return Made(None, diagnostics.items)
-        rendering = Diagnostics()  # errors in reading left a note out; these leave the page
+        rendering = Diagnostics()  # errors in reading left a note out; lost text leaves the page
         page = render_article(article, self.glossary, theme.note, rendering, self.links)
         diagnostics.extend(rendering)
-        if rendering.errors:
+        if lost_text(rendering.errors):  # a link to a file it cannot read is left as written
             return Made(None, diagnostics.items)
         files = article_files(page, self.theme.article(page), self.links)
         for relative, data in files.items():

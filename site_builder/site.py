@@ -368,13 +368,13 @@ class Site:
             and dirty <= self._published.keys()
             and placed_before == [_placed(entry) for entry in dirty]
         )
-        if same:
-            publishable = self._publishing  # the same pages at the same addresses
-        else:
-            publishable = self._publishable()
-            self.links = self._links(publishable)
+        publishable = self._publishing if same else self._publishable()  # same: same addresses
         folder = self.places.source
         files = {path.relative_to(folder).as_posix() for path in changes.get(Kind.FILE, ())}
+        if not same or files:
+            # Anew for changed files too: a note's body is rendered once for each
+            # SourceLinks (render._note_body), and what its links find may have changed.
+            self.links = self._links(publishable)
         linking = self._linking_to(_moved(old_links, self.links) | files) - dirty
         linked_before |= {entry: _linked(entry) for entry in linking}
         self._peek(linking)  # their pages link to pages or files that came, went or moved

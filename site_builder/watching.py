@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from watchdog.events import (
+    DirAttribEvent,
     DirCreatedEvent,
     DirDeletedEvent,
     DirModifiedEvent,
     DirMovedEvent,
+    FileAttribEvent,
     FileClosedEvent,
     FileCreatedEvent,
     FileDeletedEvent,
@@ -46,15 +48,18 @@ SETTLED = 0.002  # seconds without events that end a burst whose files are all w
 LONGEST_BURST = 0.5  # seconds: a stream of events never delays a build longer
 POLL_INTERVAL = 0.2  # seconds between scans when polling
 # Our own builds open and read the sources: only events that change something count.
+# A file or folder's permissions do (chmod): they decide whether it can be read at all.
 EVENTS = [
     FileCreatedEvent,
     FileDeletedEvent,
     FileModifiedEvent,
     FileMovedEvent,
     FileClosedEvent,
+    FileAttribEvent,
     DirCreatedEvent,
     DirDeletedEvent,
     DirMovedEvent,
+    DirAttribEvent,
 ]
 # A poll compares listings: a folder that became a file reusing its inode looks like
 # that folder modified, and nothing else tells of it.

@@ -109,6 +109,23 @@ class Result:
 
 Run = Callable[..., Result]
 
+# Root reads any file whatever its permissions: as root, a command `unprivileged` runs
+# lacks the capabilities that override them, so that they bind it as they bind a user.
+UNPRIVILEGED = (
+    ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+)
+
+
+def unprivileged(*args: str) -> list[str]:
+    """The command line of `site-builder ARGS...`, bound by file permissions even as root."""
+    return [*UNPRIVILEGED, sys.executable, "-m", "site_builder", *args]
+
+
+def run_unprivileged(root: Path, *args: str) -> Result:
+    """`site-builder ARGS...` run in `root` by a process bound by file permissions."""
+    done = subprocess.run(unprivileged(*args), cwd=root, capture_output=True, text=True)
+    return Result(done.returncode, done.stdout, done.stderr)
+
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:

@@ -412,6 +412,23 @@ def test_a_file_appearing_beside_the_articles_clears_the_link_warning(
     same_as_full_build(site, tmp_path)
 
 
+def test_a_file_appearing_beside_the_articles_is_published_by_a_notes_link(
+    site: Site, tmp_path: Path
+) -> None:
+    out = site.project.out
+    report = site.rebuild(
+        [edit(site, "seeds/one.notes.md", "## Mars\nRed. ![map](images/map.png)\n")]
+    )
+    assert [d.message for d in report.diagnostics.warnings] == [
+        "link to 'images/map.png': no file 'images/map.png' in the source folder"
+    ]
+    (site.project.source / "images").mkdir()
+    report = site.rebuild([edit(site, "seeds/images/map.png", "drawn")])
+    assert report.diagnostics.items == [] and report.pages == 1
+    assert 'src="../_files/images/map.png"' in (out / "one" / "index.html").read_text()
+    assert (out / "_files" / "images" / "map.png").read_text() == "drawn"
+
+
 def test_a_notes_file_turned_into_a_folder_and_back(site: Site, tmp_path: Path) -> None:
     notes = site.project.source / "one.notes.md"
     notes.unlink()

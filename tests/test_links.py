@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import GOOD, Run, make_site
+from conftest import GOOD, Run, make_site, run_unprivileged
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
@@ -90,6 +90,37 @@ def test_a_link_to_a_draft_is_a_warning_and_copies_nothing(tmp_path: Path, cli: 
     assert not (tmp_path / "_site" / "_files").exists()
     assert cli("build", "--drafts").diagnostics == []
     assert 'href="../plan/index.html"' in page(tmp_path, "good")
+
+
+@pytest.mark.parametrize("unreadable", ["images/orbit.png", "images"], ids=["file", "folder"])
+def test_a_linked_file_the_system_refuses_to_read_is_an_error_at_its_line(
+    tmp_path: Path, unreadable: str
+) -> None:
+    article = "---\ntitle: Good\n---\n\nThe Tianwen-3 orbit.\n\n![The orbit](images/orbit.png)\n"
+    make_site(tmp_path, {**GOOD, "seeds/good.md": article, "seeds/images/orbit.png": PNG})
+    copy = tmp_path / "_site" / "_files" / "images" / "orbit.png"
+    assert run_unprivileged(tmp_path, "build", "--strict").code == 0  # cached: readable
+    assert copy.read_bytes() == PNG
+    path = tmp_path / "seeds" / unreadable
+    mode = path.stat().st_mode
+    path.chmod(0)
+    try:
+        built, checked = (run_unprivileged(tmp_path, *args) for args in (["build"], ["check"]))
+    finally:
+        path.chmod(mode)
+    message = "link to 'images/orbit.png': cannot read 'images/orbit.png': Permission denied"
+    assert built.diagnostics == checked.diagnostics == [f"seeds/good.md:7: error: {message}"]
+    assert (built.code, checked.code) == (1, 1)
+    assert built.out.startswith("built 1 page, 1 note, 0 warnings, 1 error in ")
+    html = page(tmp_path, "good")  # built with its words, the image left as written
+    assert "orbit.</p>" in html and "Tianwen-3</a>" in html
+    assert '<img src="images/orbit.png" alt="The orbit" />' in html
+    assert "_files" not in html and not copy.parent.exists()
+    # Readable again: the next build publishes it.
+    result = run_unprivileged(tmp_path, "build", "--strict")
+    assert (result.code, result.diagnostics) == (0, [])
+    assert 'src="../_files/images/orbit.png"' in page(tmp_path, "good")
+    assert copy.read_bytes() == PNG
 
 
 @pytest.mark.parametrize("link", ["../site.toml", "../../etc/passwd", "/etc/passwd"])

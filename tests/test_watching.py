@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_site, tree
+from conftest import make_site, tree, unprivileged
 
 from site_builder import watching
 from site_builder.devloop import SWITCH_INTERVAL, CycleReport, DevLoop
@@ -628,8 +628,11 @@ class WatchCommand:
 
 
 @contextlib.contextmanager
-def watch_command(root: Path, *args: str, ignore: tuple[int, ...] = ()) -> Iterator[WatchCommand]:
-    """`watch` started in `root`, once it watches; `ignore`: signals it inherits ignored."""
+def watch_command(
+    root: Path, *args: str, ignore: tuple[int, ...] = (), bound: bool = False
+) -> Iterator[WatchCommand]:
+    """`watch` started in `root`, once it watches; `ignore`: signals it inherits ignored;
+    `bound`: bound by file permissions even as root (conftest.unprivileged)."""
 
     def signals() -> None:
         # Background processes may inherit SIGINT ignored: give it what a terminal gives.
@@ -637,8 +640,9 @@ def watch_command(root: Path, *args: str, ignore: tuple[int, ...] = ()) -> Itera
         for number in ignore:
             signal.signal(number, signal.SIG_IGN)
 
+    arguments = ["watch", *args]
     process = subprocess.Popen(
-        [sys.executable, "-m", "site_builder", "watch", *args],
+        unprivileged(*arguments) if bound else [sys.executable, "-m", "site_builder", *arguments],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -686,6 +690,36 @@ def test_the_watch_command_prints_a_line_a_rebuild_and_stops_on_ctrl_c(tmp_path:
         assert watching.stop(signal.SIGINT) == 0
         assert time.monotonic() - started < 2  # "within a second", with room for a busy CI
         assert "Traceback" not in watching.stderr
+
+
+@pytest.mark.parametrize("unreadable", ["images/orbit.png", "images"], ids=["file", "folder"])
+def test_a_linked_file_made_unreadable_and_readable_again_is_told_then_published(
+    tmp_path: Path, unreadable: str
+) -> None:
+    linking = "# One\n\nMars and Venus.\n\n![orbit](images/orbit.png)\n"
+    files = {**FILES, "seeds/one.md": linking, "seeds/images/orbit.png": "drawn"}
+    root = make_site(tmp_path / "site", files)
+    path, copy = root / "seeds" / unreadable, root / "_site" / "_files" / "images" / "orbit.png"
+    page, mode = root / "_site" / "one" / "index.html", path.stat().st_mode
+    changed = rf"seeds/{re.escape(unreadable)} changed: 1 page in \d+ ms"
+    with watch_command(root, bound=True) as watching:
+        assert copy.read_text() == "drawn"
+        path.chmod(0)  # a permission changed: no other event tells of it
+        try:
+            watching.line(changed + r" \(1 errors, 0 warnings\)")
+            assert 'src="images/orbit.png"' in page.read_text()
+            assert not copy.exists()
+        finally:
+            path.chmod(mode)
+        watching.line(changed)
+        assert copy.read_text() == "drawn"
+        assert 'src="../_files/images/orbit.png"' in page.read_text()
+        assert watching.stop() == 0
+    assert watching.stderr.splitlines() == [
+        "seeds/one.md:5: error: link to 'images/orbit.png': cannot read 'images/orbit.png': "
+        "Permission denied",
+        "stopped",
+    ]
 
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
