@@ -26,15 +26,17 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from .alphabet import sort_key
 from .excerpts import MAX_EXCERPTS, Excerpt, excerpt
 from .matching import BARRIER, SPACE, Neighbours, TermTrie, find_terms, term_tokens
 from .notes import NEAR_WINDOW, Note
 from .placing import RULE as PLACE_NOTES
 from .placing import note_link, placing_plugin
-from .slugs import Ids, slugify, taken_ids
+from .slugs import named_slugs, taken_ids
 
 ENV_KEY = "anchoring"
 RUN_TYPES = ("text", "softbreak", "hardbreak")
+PREFIX = "note-"  # of every note's id
 
 # A note's markup from the note, its id, its links' ids and the document's env.
 NoteRenderer = Callable[[Note, str, Sequence[str], EnvType], str]
@@ -59,13 +61,13 @@ class Anchoring:
     # Each term found, as the text spells it: a shorter term inside it was not found
     # there (the longest wins), which a warning about that term says (render.py).
     found: list[tuple[str, Note]] = field(default_factory=list)
-    _ids: Ids = field(default_factory=Ids)
+    _reserved: set[str] = field(default_factory=set)  # ids other rules gave out
     # `at: near`: the paragraph last asked about, and the words of each `near` phrase.
     _context: tuple[str, Neighbours] | None = None
     _phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def occurrence(self, note: Note, context: str, start: int, end: int) -> str | None:
-        """Count one occurrence of a note's term; the id of its link if it carries the note."""
+    def carries(self, note: Note, context: str, start: int, end: int) -> bool:
+        """Count one occurrence of a note's term; whether it carries the note (a link)."""
         key = note.key
         count = self.counts[key] = self.counts.get(key, 0) + 1
         placement = note.placement
@@ -77,14 +79,28 @@ class Anchoring:
             carries = key not in self.refs and self._near(placement.near, context, start, end)
         else:
             carries = True
-        if not carries:
-            return None
-        refs = self.refs.setdefault(key, [])
-        if not refs:
-            self.note_ids[key] = self._ids.unique("note-" + (slugify(note.term) or "term"))
+        if carries and key not in self.refs:
+            self.refs[key] = []
             self.placed.append(note)
+        return carries
+
+    def name_notes(self) -> None:
+        """Each placed note's id: `note-` and its term's slug, as a term's page gets it
+        (slugs.named_slugs), so that no note's id depends on which others the page has;
+        in the order of the terms pages, kept out of the ids the footnotes took."""
+        notes = sorted(self.placed, key=lambda note: sort_key(note.term))
+        taken = {id_.removeprefix(PREFIX) for id_ in self._reserved if id_.startswith(PREFIX)}
+        slugs = named_slugs([note.term for note in notes], "term", taken)
+        for note, slug in zip(notes, slugs, strict=True):
+            self.note_ids[note.key] = PREFIX + slug
+
+    def link(self, note: Note, context: str, start: int, end: int) -> str:
+        """The id of the next link to a named note, which its term at context[start:end] is."""
+        key = note.key
+        refs = self.refs[key]
         # Slugs never hold "--", so "ref-x--2" cannot clash with the id of another term.
-        ref_id = "ref" + self.note_ids[key][4:] + (f"--{len(refs) + 1}" if refs else "")
+        ref_id = "ref-" + self.note_ids[key].removeprefix(PREFIX)
+        ref_id += f"--{len(refs) + 1}" if refs else ""
         refs.append(ref_id)
         if len(refs) <= MAX_EXCERPTS:
             self.excerpts.setdefault(key, []).append(excerpt(ref_id, context, start, end))
@@ -100,7 +116,7 @@ class Anchoring:
 
     def reserve(self, ids: Iterable[str]) -> None:
         """Keep note ids that other rules gave out (footnotes) from the terms' notes."""
-        self._ids.update(ids)
+        self._reserved.update(ids)
 
 
 def anchoring_plugin(md: MarkdownIt, *, render_note: NoteRenderer) -> None:
@@ -188,6 +204,7 @@ def _find(runs: Sequence[_Run], anchoring: Anchoring) -> None:
     texts = [run.text for run in runs]
     starts = list(accumulate((len(text) + len(BARRIER) for text in texts), initial=0))
     text = BARRIER.join(texts)
+    carriers = []  # (run, start, end, note) of each term that links to its note
     for match in find_terms(text, anchoring.tries):
         note = match.value
         if note.glossary and note.key in anchoring.excluded:
@@ -196,15 +213,18 @@ def _find(runs: Sequence[_Run], anchoring: Anchoring) -> None:
         number = bisect_right(starts, match.start) - 1
         run, start = runs[number], match.start - starts[number]
         end = start + match.end - match.start
-        first = note.key not in anchoring.refs
-        ref = anchoring.occurrence(note, run.context, run.start + start, run.start + end)
-        if ref is not None:
-            aside = None
-            if first:
-                aside = Token("term_note", "aside", 0)
-                aside.meta = {"note": note}
-            run.marks.append((start, 1, _term_open(anchoring.note_ids[note.key], ref, aside)))
-            run.marks.append((end, 0, Token("term_close", "a", -1)))
+        if anchoring.carries(note, run.context, run.start + start, run.start + end):
+            carriers.append((run, start, end, note))
+    anchoring.name_notes()  # once every note the page shows is known
+    for run, start, end, note in carriers:
+        first = not anchoring.refs[note.key]
+        ref = anchoring.link(note, run.context, run.start + start, run.start + end)
+        aside = None
+        if first:
+            aside = Token("term_note", "aside", 0)
+            aside.meta = {"note": note}
+        run.marks.append((start, 1, _term_open(anchoring.note_ids[note.key], ref, aside)))
+        run.marks.append((end, 0, Token("term_close", "a", -1)))
 
 
 def _split(run: _Run) -> list[Token]:

@@ -6,7 +6,7 @@ permalink, which the theme shows on hover and focus:
     <h2 id="low-earth-orbit">Low Earth orbit<a class="heading-link" href="#low-earth-orbit"
       aria-label="Link to this section: Low Earth orbit">#</a></h2>
 
-A repeated heading gets `-2`, `-3`..., as repeated note ids and slugs do. No space
+A repeated heading gets `-2`, `-3`..., in the order of the page. No space
 comes before the link, so the `#` never wraps alone onto a line of its own.
 
 mdit-py-plugins' anchors plugin was the candidate; its permalink has no

@@ -84,28 +84,34 @@ class Ids:
         return candidate
 
 
-def named_slugs(names: Sequence[str], default: str) -> list[str]:
+def named_slugs(names: Sequence[str], default: str, taken: Collection[str] = ()) -> list[str]:
     """A slug for each of `names` (distinct, in order) that stays while its name does,
     whatever names come or go: the name's own slug, its symbols spelled out (`C++` is
     `c-plus-plus`). Of names that still slug alike (`U-S`, `U.S.`), the one spelled as
     the slug (`u-s`) keeps it, else the first; each other gets a mark of its own, from a
-    digest of its name (`u-s-c4ae09`), never a number that depends on the rest.
+    digest of its name (`u-s-c4ae09`), never a number that depends on the rest. A slug
+    in `taken` (given out elsewhere, as a page's footnotes' ids are) is no name's: each
+    name of it gets its mark.
     """
     bases = [slugify(name.translate(SYMBOLS)) or default for name in names]
     first: dict[str, int] = {}  # each slug's first name
-    alike: dict[str, list[int]] = {}  # the slugs of more than one name: the names
+    alike: dict[str, list[int]] = {}  # the slugs of more than one name, or taken: the names
     for index, base in enumerate(bases):
         if base in first:
             alike.setdefault(base, [first[base]]).append(index)
         else:
             first[base] = index
-    taken = Ids(first)
+            if base in taken:
+                alike[base] = [index]
+    ids = Ids([*first, *taken])
     slugs = list(bases)
     for base, indexes in alike.items():
-        keeper = min(indexes, key=lambda index: (_spelled_apart(names[index], base), index))
+        keeper = None
+        if base not in taken:
+            keeper = min(indexes, key=lambda index: (_spelled_apart(names[index], base), index))
         for index in indexes:
             if index != keeper:
-                slugs[index] = taken.unique(f"{base}-{_mark(names[index])}")
+                slugs[index] = ids.unique(f"{base}-{_mark(names[index])}")
     return slugs
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -16,6 +17,7 @@ from site_builder.diagnostics import Diagnostics
 from site_builder.glossary import Glossary, build_trie
 from site_builder.notes import Note, parse_notes
 from site_builder.render import NoteBody, article_parser, render_article, text_parser
+from site_builder.slugs import _mark
 from site_builder.sources import Article, Metadata
 
 NOTES = Path("seeds/article.notes.md")
@@ -386,19 +388,62 @@ def test_note_ids_do_not_depend_on_position_or_other_notes() -> None:
 
 
 def test_terms_that_slugify_alike_get_unique_ids() -> None:
+    # Symbols are spelled out, as in the terms pages' slugs (slugs.named_slugs).
     rendered, anchoring = anchor("## C++\nn\n\n## C\nn\n\n## C#\nn\n", "C++, C and C#.\n")
-    assert [a.attrs["id"] for a in outline(rendered).asides] == ["note-c", "note-c-2", "note-c-3"]
-    assert [a.attrs["data-note"] for a in outline(rendered).links] == [
-        "note-c",
-        "note-c-2",
-        "note-c-3",
-    ]
-    assert anchoring.refs == {"c++": ["ref-c"], "c": ["ref-c-2"], "c#": ["ref-c-3"]}
+    ids = ["note-c-plus-plus", "note-c", "note-c-sharp"]
+    assert [a.attrs["id"] for a in outline(rendered).asides] == ids
+    for attribute in ("data-note", "aria-describedby"):
+        assert [a.attrs[attribute] for a in outline(rendered).links] == ids
+    assert [a.attrs["href"] for a in outline(rendered).links] == ["#" + id_ for id_ in ids]
+    assert anchoring.refs == {"c++": ["ref-c-plus-plus"], "c": ["ref-c"], "c#": ["ref-c-sharp"]}
+
+
+def test_adding_a_note_that_slugs_alike_renames_no_other() -> None:
+    # QA's cases: `C++` was `note-c` until a note on `C` came and took it as `note-c`,
+    # moving `C++` to `note-c-2`; `U.S.` moved to `note-u-s-2` when `U-S` came first.
+    alone, _ = anchor("## C++\nPlus plus.\n", "C and C++ are languages.\n")
+    both, _ = anchor("## C++\nPlus plus.\n\n## C\nThe C.\n", "C and C++ are languages.\n")
+    assert [a.attrs["id"] for a in outline(alone).asides] == ["note-c-plus-plus"]
+    assert [a.attrs["id"] for a in outline(both).asides] == ["note-c", "note-c-plus-plus"]
+    text = "U-S and U.S. alike.\n"
+    alone, _ = anchor("## U.S.\nu\n", text)
+    both, _ = anchor("## U.S.\nu\n\n## U-S\nu\n", text)
+    assert [a.attrs["id"] for a in outline(alone).asides] == ["note-u-s"]
+    # Only one of them can be `note-u-s`: the one spelled so. The other takes a mark of
+    # its own spelling, not a number that counts the notes before it.
+    marked = "note-u-s-" + _mark("U.S.")
+    assert [a.attrs["id"] for a in outline(both).asides] == ["note-u-s", marked]
+
+
+ALIKE = ("C", "C++", "C#", "U.S.", "U-S", "U S")
+
+
+def test_a_notes_id_stays_whatever_other_notes_the_page_has() -> None:
+    # As tests/test_slugs.py asks of the terms pages: a note's id is its term's own, and
+    # only a term not spelled as its slug (`U.S.`, `U S`) moves, between its bare slug
+    # and its mark, as the term spelled so (`U-S`) comes or goes; never to a number.
+    text = "C, C++, C#, U.S., U-S and U S.\n"
+    fixed = {"C": "note-c", "C++": "note-c-plus-plus", "C#": "note-c-sharp", "U-S": "note-u-s"}
+    own = {name: {"note-u-s", "note-u-s-" + _mark(name)} for name in ("U.S.", "U S")}
+    for size in range(1, len(ALIKE) + 1):
+        for some in itertools.combinations(ALIKE, size):
+            rendered, anchoring = anchor("".join(f"## {term}\nn\n\n" for term in some), text)
+            ids = {note.term: anchoring.note_ids[note.key] for note in anchoring.placed}
+            assert sorted(ids) == sorted(some)
+            parsed = outline(rendered)
+            assert sorted(a.attrs["id"] for a in parsed.asides) == sorted(ids.values())
+            assert len(set(ids.values())) == size, ids
+            for term, id_ in ids.items():
+                assert id_ == fixed[term] if term in fixed else id_ in own[term], (some, ids)
+            for link_ in parsed.links:
+                assert link_.attrs["id"] == "ref-" + link_.attrs["data-note"].removeprefix("note-")
 
 
 def test_term_without_slug_characters_gets_an_id() -> None:
-    rendered, _ = anchor("## ++\nn\n", "a ++ b\n")
-    assert f"a {link('term', '++')} b" in rendered
+    rendered, _ = anchor("## ¿?\nn\n", "a ¿? b\n")
+    assert f"a {link('term', '¿?')} b" in rendered
+    rendered, _ = anchor("## ++\nn\n", "a ++ b\n")  # its symbols are spelled out
+    assert f"a {link('plus-plus', '++')} b" in rendered
 
 
 def test_every_term_link_points_to_an_existing_note() -> None:

@@ -403,8 +403,9 @@ CASES: dict[str, Case] = {
         ),
         (
             '<h2 id="section-note-fn-1">',
-            '<a class="term" href="#note-fn-1-2" id="ref-fn-1-2" data-note="note-fn-1-2" '
-            'aria-describedby="note-fn-1-2">fn 1</a>',
+            # The term takes the mark of its own spelling (slugs.named_slugs).
+            '<a class="term" href="#note-fn-1-12f759" id="ref-fn-1-12f759" '
+            'data-note="note-fn-1-12f759" aria-describedby="note-fn-1-12f759">fn 1</a>',
             '<a class="term" href="#note-fn-1" id="ref-fn-1" data-note="note-fn-1" '
             'aria-describedby="note-fn-1">',
             '<aside class="note" id="note-main" role="note"',

@@ -41,6 +41,16 @@ def test_of_names_that_slug_alike_the_one_spelled_so_keeps_the_slug() -> None:
     assert named_slugs(["Tianwen 3", "Tianwen-3"], "t")[1] == "tianwen-3"
 
 
+def test_a_slug_taken_elsewhere_is_no_names() -> None:
+    # A page's footnotes took `fn-1` (as `note-fn-1`): the term `fn 1` takes its mark.
+    taken = {"fn-1", "mars-x"}
+    assert named_slugs(["fn 1", "Mars", "FN-1"], "term", taken) == [
+        "fn-1-" + _mark("fn 1"),
+        "mars",
+        "fn-1-" + _mark("FN-1"),
+    ]
+
+
 def test_a_name_keeps_its_slug_whatever_other_names_come_or_go() -> None:
     # The old numbering in order renamed `C++` from c-2 to c-3 when `C#` came. Now a
     # name moves only between its slug and its own mark, and only if not spelled so.
