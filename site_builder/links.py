@@ -8,9 +8,9 @@ to work from an article page (`SLUG/index.html`):
 - any other file is copied into the site under `_files/` and linked there:
   `images/orbit.png` -> `../_files/images/orbit.png`;
 - a link that finds nothing is a warning at its file and line, and is left
-  as written; one to a file the system refuses to read (no permission on it or
-  on a folder on the way) is an error there, left as written the same way, so
-  no page links a copy that cannot be made;
+  as written; one to a file that cannot be published (the system refuses to read
+  it, or the site does: too large) is an error there, left as written the same
+  way, so no page links a copy that cannot be made;
 - a file a browser would open as a document able to run script (HTML, XML of any
   kind, a compressed SVG: `DOCUMENTS`) is never published: sources come from many
   hands, and such a file would run its script in the site's origin (on GitHub Pages,
@@ -40,7 +40,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from .diagnostics import Diagnostics
-from .reading import OPEN_FLAGS
+from .reading import OPEN_FLAGS, Reader, Refused
 
 ENV_KEY = "links"
 FILES = "_files"  # where linked files go in the site: underscores never occur in slugs
@@ -73,10 +73,18 @@ class SourceLinks:
     folder: Path  # resolved
     pages: Mapping[str, str]  # a source's file name -> the slug of its page
     sources: frozenset[str] = frozenset()  # every source's file name, with a page or not
+    # What the site may read: a file it refuses (too large, say) is not published.
+    reader: Reader = field(default_factory=Reader)
 
     @classmethod
-    def of(cls, folder: Path, pages: Mapping[str, str], sources: frozenset[str]) -> SourceLinks:
-        return cls(folder.resolve(), dict(pages), sources)
+    def of(
+        cls,
+        folder: Path,
+        pages: Mapping[str, str],
+        sources: frozenset[str],
+        reader: Reader | None = None,
+    ) -> SourceLinks:
+        return cls(folder.resolve(), dict(pages), sources, reader or Reader())
 
     def state(self, name: str) -> tuple[str, ...]:
         """What a link to a folder-relative name finds: a page (and its slug), an article
@@ -86,7 +94,7 @@ class SourceLinks:
             return ("page", self.pages[name])
         if name in self.sources:
             return ("source",)
-        return look_up(self.folder / name)
+        return look_up(self.folder / name, self.reader)
 
 
 @dataclass
@@ -177,7 +185,7 @@ def resolve(url: str, state: LinkState, line: int, image: bool = False) -> str |
             state.path, line, f"link to '{url}': that article has no page (a draft, or broken)"
         )
         return url
-    found = look_up(target)
+    found = look_up(target, state.links.reader)
     if found == NOTHING:
         what = "article" if target.suffix in (".md", ".txt") and "/" not in relative else "file"
         state.problems.warning(
@@ -193,20 +201,29 @@ def resolve(url: str, state: LinkState, line: int, image: bool = False) -> str |
         return url if image else None
     if found != FILE:  # a copy could not be made: a link to it would find nothing
         state.problems.error(
-            state.path, line, f"link to '{url}': cannot read '{relative}': {found[1]}"
+            state.path,
+            line,
+            f"link to '{url}': '{relative}' {found[1]}",
         )
         return url
     state.files.add(relative)
     return f"{PAGE_ROOT}{FILES}/{quote(relative)}{suffix}"
 
 
-def look_up(path: Path) -> tuple[str, ...]:
-    """What a link finds at a path: a file, nothing, or ("unreadable", why) when the system
-    refuses to read it (no permission on it, or on a folder on the way)."""
+def look_up(path: Path, reader: Reader) -> tuple[str, ...]:
+    """What a link finds at a path: a file, nothing (a folder or a pipe is no file), or
+    ("refused", why) when no copy can be made: the system refuses to read it (no
+    permission on it, or on a folder on the way), or the site does (larger than
+    max_file_mb)."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return NOTHING
+        reader.check(path)
         os.close(os.open(path, OPEN_FLAGS))  # permission to read is only known by trying
+    except Refused as refused:
+        return ("refused", str(refused))
     except OSError as exc:
-        return NOTHING if exc.errno in NO_FILE else ("unreadable", exc.strerror or str(exc))
+        if exc.errno in NO_FILE:
+            return NOTHING
+        return ("refused", f"cannot be read ({exc.strerror or exc})")
     return FILE

@@ -797,7 +797,7 @@ class Site:
             if entry.peek is not None
         }
         names = frozenset(path.name for path in self.entries)
-        return SourceLinks.of(self.project.source, pages, names)
+        return SourceLinks.of(self.project.source, pages, names, self.reader)
 
     def _linking_to(self, names: set[str]) -> set[Entry]:
         """Entries whose pages link to any of these names in the source folder, or into them."""

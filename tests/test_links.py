@@ -108,7 +108,7 @@ def test_a_linked_file_the_system_refuses_to_read_is_an_error_at_its_line(
         built, checked = (run_unprivileged(tmp_path, *args) for args in (["build"], ["check"]))
     finally:
         path.chmod(mode)
-    message = "link to 'images/orbit.png': cannot read 'images/orbit.png': Permission denied"
+    message = "link to 'images/orbit.png': 'images/orbit.png' cannot be read (Permission denied)"
     assert built.diagnostics == checked.diagnostics == [f"seeds/good.md:7: error: {message}"]
     assert (built.code, checked.code) == (1, 1)
     assert built.out.startswith("built 1 page, 1 note, 0 warnings, 1 error in ")

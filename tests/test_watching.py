@@ -716,8 +716,8 @@ def test_a_linked_file_made_unreadable_and_readable_again_is_told_then_published
         assert 'src="../_files/images/orbit.png"' in page.read_text()
         assert watching.stop() == 0
     assert watching.stderr.splitlines() == [
-        "seeds/one.md:5: error: link to 'images/orbit.png': cannot read 'images/orbit.png': "
-        "Permission denied",
+        "seeds/one.md:5: error: link to 'images/orbit.png': 'images/orbit.png' cannot be read "
+        "(Permission denied)",
         "stopped",
     ]
 
