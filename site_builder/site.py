@@ -748,8 +748,11 @@ class Site:
             except Refused as refused:  # too large, not a file
                 problems.error(folder / name, 0, str(refused))
                 continue
-            except OSError:
+            except FileNotFoundError:
                 continue  # gone since the page was rendered: the next rebuild says so
+            except OSError as exc:  # unreadable since: its page links a copy not made
+                problems.error(folder / name, 0, f"cannot be read ({exc.strerror or exc})")
+                continue
             if name.lower().endswith(".svg"):  # opened on its own, it would run its script
                 cleaned = clean_svg(data)
                 for line, message in cleaned.problems:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import GOOD, Run, make_site, run_unprivileged
 
+from site_builder.reading import Reader
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
@@ -90,6 +92,27 @@ def test_a_link_to_a_draft_is_a_warning_and_copies_nothing(tmp_path: Path, cli: 
     assert not (tmp_path / "_site" / "_files").exists()
     assert cli("build", "--drafts").diagnostics == []
     assert 'href="../plan/index.html"' in page(tmp_path, "good")
+
+
+def test_a_linked_file_unreadable_by_the_time_it_is_copied_is_an_error_at_it(
+    tmp_path: Path, cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readable as its page was made, refused as it is copied: said, never passed over."""
+    article = "# Good\n\nThe Tianwen-3 orbit.\n\n![The orbit](images/orbit.png)\n"
+    make_site(tmp_path, {**GOOD, "seeds/good.md": article, "seeds/images/orbit.png": PNG})
+    read = Reader.read
+
+    def refusing(self: Reader, path: Path) -> bytes:
+        if path.name == "orbit.png":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read(self, path)
+
+    monkeypatch.setattr(Reader, "read", refusing)
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/images/orbit.png:1: error: cannot be read (Permission denied)"
+    ]
+    assert result.code == 1
 
 
 @pytest.mark.parametrize("unreadable", ["images/orbit.png", "images"], ids=["file", "folder"])
