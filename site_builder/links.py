@@ -88,8 +88,8 @@ class SourceLinks:
 
     def state(self, name: str) -> tuple[str, ...]:
         """What a link to a folder-relative name finds: a page (and its slug), an article
-        without a page, a file, a file it cannot read (and why), or nothing. A page's
-        markup depends on no more."""
+        without a page, a file, a file that cannot be published (and why), or nothing. A
+        page's markup depends on no more."""
         if name in self.pages:
             return ("page", self.pages[name])
         if name in self.sources:
