@@ -7,7 +7,8 @@ linked like the rest), makes them notes like the notes on terms:
 
 - each definition leaves the token stream; its blocks become the children of
   one `footnote_note` token (its first block is the gloss), numbered in the
-  order of first reference, with the id `note-fn-` and the label's slug;
+  order of first reference, with the id `note-fn-` and the label's slug, made
+  as a term's note's is (`_name`);
 - each reference becomes a link to its note, the one an anchored term gets:
   term_open, footnote_mark (the number, as `<sup>`), term_close; the first one
   carries the note, which `placing.py` puts after the block that holds it;
@@ -33,13 +34,15 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .alphabet import sort_key
 from .anchoring import term_link_attrs
 from .diagnostics import Diagnostics
 from .notes import Note, Placement
 from .placing import note_link, placing_plugin
-from .slugs import Ids, slugify, taken_ids
+from .slugs import Ids, named_slugs, taken_ids
 
 ENV_KEY = "footnote_notes"
+PREFIX = "note-fn-"  # of every footnote's note id
 BREAKS = ("softbreak", "hardbreak")
 
 # One footnote's note as HTML: the note, its gloss and the rest as HTML, its id
@@ -64,6 +67,7 @@ class _Definition:
     line: int  # in the markdown, from 0
     tokens: list[Token]
     note: Token | None = None  # the note, once something references it
+    id: str = ""  # its note's (footnote_notes names every definition before linking)
 
 
 def footnotes_plugin(md: MarkdownIt) -> None:
@@ -88,6 +92,7 @@ def footnote_notes(state: StateCore) -> None:
     tokens, definitions = _take_definitions(state.tokens, footnotes)
     state.tokens = tokens
     ids = taken_ids(state.env)
+    _name(definitions, ids)
     for token in tokens:
         if token.type == "inline" and token.children:
             token.children = _link_references(token, definitions, footnotes, ids)
@@ -101,6 +106,16 @@ def footnote_notes(state: StateCore) -> None:
                 footnotes.first_line + definition.line,
                 f"footnote [^{definition.label}] is never referenced; it is left out of the page",
             )
+
+
+def _name(definitions: dict[str, _Definition], ids: Ids) -> None:
+    """Each definition's note id: `note-fn-` and its label's slug, made as a term's note's
+    is (slugs.named_slugs) among every label the page defines, in the terms pages' order,
+    so that no footnote's id depends on which others the page has or references."""
+    labels = sorted(definitions, key=sort_key)
+    taken = {id_.removeprefix(PREFIX) for id_ in ids if id_.startswith(PREFIX)}
+    for label, slug in zip(labels, named_slugs(labels, "note", taken), strict=True):
+        definitions[label].id = PREFIX + slug
 
 
 def _take_definitions(
@@ -182,7 +197,8 @@ def _reference(
         path = footnotes.path
         note = Note(number, (), Placement(), "", path, line, body_line=line, footnote=True)
         footnotes.notes.append(note)
-        note_id = ids.unique("note-fn-" + (slugify(definition.label) or "note"))
+        note_id = definition.id
+        ids.update([note_id])  # given out: no later rule's (terms' notes) to give
         aside = definition.note = Token("footnote_note", "aside", 0)
         aside.children = definition.tokens
         aside.meta = {"note": note, "id": note_id, "refs": []}

@@ -197,7 +197,28 @@ def test_footnote_ids_never_clash_with_term_note_ids() -> None:
 def test_labels_without_slug_characters_and_alike_get_unique_ids() -> None:
     rendered = article_parser().render("A[^*] B[^A] C[^a]\n\n[^*]: x\n[^A]: y\n[^a]: z\n")
     ids = [aside.attrs["id"] for aside in outline(rendered).asides]
-    assert ids == ["note-fn-note", "note-fn-a", "note-fn-a-2"]
+    assert ids == ["note-fn-note", "note-fn-a", "note-fn-a-" + _mark("a")]
+
+
+def test_a_footnote_keeps_its_id_whatever_other_footnotes_the_page_gains() -> None:
+    """As a term's note: only a label spelled otherwise than its slug (`a_b`) can move,
+    between its bare slug and its own mark; none is ever numbered by page order."""
+
+    def ids(labels: list[str]) -> dict[str, str]:
+        text = " ".join(f"w[^{label}]" for label in labels) + "\n\n"
+        text += "".join(f"[^{label}]: Note {number}.\n" for number, label in enumerate(labels))
+        asides = outline(article_parser().render(text)).asides
+        return dict(zip(labels, (aside.attrs["id"] for aside in asides), strict=True))
+
+    assert ids(["C++", "1"]) == {"C++": "note-fn-c-plus-plus", "1": "note-fn-1"}
+    assert ids(["C", "C++", "1", "a-b"]) == {
+        "C": "note-fn-c",
+        "C++": "note-fn-c-plus-plus",
+        "1": "note-fn-1",
+        "a-b": "note-fn-a-b",
+    }
+    assert ids(["a_b"]) == {"a_b": "note-fn-a-b"}
+    assert ids(["a_b", "a-b"]) == {"a_b": "note-fn-a-b-" + _mark("a_b"), "a-b": "note-fn-a-b"}
 
 
 # what stays as written
