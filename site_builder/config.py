@@ -173,7 +173,7 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
             f"{origin}: error: option 'site_url' must be an absolute http(s) address such as "
             f"https://example.org/, not '{url}'"
         )
-    language = str(values.get("language", "en"))
+    language = str(values.get("language", SiteConfig.language))
     if not LANG.match(language):  # it goes into every page's <html lang>
         raise ConfigError(
             f"{shown(path)}:{_line_of(text, 'language')}: error: option 'language' must be a "
