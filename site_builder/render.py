@@ -164,7 +164,7 @@ def render_article(
             anchoring.note_ids[note.key],
             tuple(anchoring.refs[note.key]),
             tuple(anchoring.excerpts.get(note.key, ())),
-            NoteBody(note_body.gloss, note_body.detail),
+            NoteBody(note_body.gloss, note_body.detail, targets=note_body.targets),
         )
         for note, note_body in zip(anchoring.placed, bodies, strict=True)
     )

@@ -54,7 +54,7 @@ from .pages import Made, PageMaker, article_paths
 from .parallel import make_pages, map_forked
 from .project import Project as Project  # re-exported: where a site's parts live
 from .reading import Reader, Refused
-from .render import RenderedArticle, pygments_css
+from .render import NoteBody, RenderedArticle, pygments_css, render_note_body
 from .slugs import assign_pages
 from .sources import Peek, Source, peek_article, peek_key, read_article, read_text
 from .svg import clean_svg
@@ -399,6 +399,7 @@ class Site:
             or glossary_changed
             or bool(newly)
             or shown_before != [_shown(entry.page) for entry in dirty]
+            or (bool(files) and any(_within(t, files) for t in self._glossary_targets()))
         )
         if due and later():
             self._site_pages_due = True  # after the changes waiting
@@ -408,8 +409,8 @@ class Site:
             self._site_stages(write)
         # The files beside the articles: listing what every page links to is O(site).
         if (
-            files
-            or added_or_removed
+            self.links is not old_links  # files or pages came, went or moved
+            or glossary_changed
             or newly
             or any(_linked(entry) != linked for entry, linked in linked_before.items())
         ):
@@ -707,6 +708,7 @@ class Site:
             self._glossary_notes()[0],
             sorted(self.links.pages.items()),
             sorted(self.links.sources),
+            sorted((name, self.links.state(name)) for name in self._glossary_targets()),
             pages,
         )
         last, self.cache.site = self.cache.site, site
@@ -734,8 +736,11 @@ class Site:
         """The files beside the articles that pages link to, under _files/; an SVG as
         svg.py cleans it (what it took out, or why it refused the file, are warnings)."""
         folder = self.links.folder
+        glossary = self._glossary_bodies()
+        self.site_problems["glossary links"] = [d for body in glossary for d in body.problems]
         linked = sorted(
             {name for e in self.entries.values() if e.summary for name in e.summary.files}
+            | {name for body in glossary for name in body.files}
         )
         files = {}
         problems = Diagnostics()
@@ -811,6 +816,15 @@ class Site:
             for e in self.entries.values()
             if e.summary and any(_within(target, names) for target in e.summary.targets)
         }
+
+    def _glossary_bodies(self) -> list[NoteBody]:
+        """The glossary's notes as their terms' pages show them: what they link to is
+        published, and what they fail to find is told, whether the term occurs or not."""
+        return [render_note_body(note, self.links) for note in self.glossary.notes]  # (cached)
+
+    def _glossary_targets(self) -> set[str]:
+        """Every name the glossary's notes link to."""
+        return {target for body in self._glossary_bodies() for target in body.targets}
 
     def _owner(self, path: Path) -> str:
         """A source's name in the output manifest (Project.owner), worked out once a build."""
@@ -928,7 +942,10 @@ def _shown(page: RenderedArticle | None) -> tuple[object, ...] | None:
     if page is None:
         return None
     notes = tuple((note.key, note.term, note.aliases, note.body) for note in page.article.notes)
-    places = tuple((place.note.key, place.refs, place.excerpts) for place in page.places)
+    # A note's body as rendered: where its links lead changes with pages and files elsewhere.
+    places = tuple(
+        (place.note.key, place.refs, place.excerpts, place.body) for place in page.places
+    )
     return (page.article.meta, page.opening, page.note_count, notes, places)
 
 

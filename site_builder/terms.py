@@ -68,6 +68,9 @@ class TermEntry:
     listing: str = OVERVIEW  # the page in terms/ that lists it
     shown: NoteBody | None = field(default=None, compare=False, repr=False)  # on a page
     links: SourceLinks | None = field(default=None, compare=False, repr=False)
+    # What its note's links lead to (links.py): a page made again when it changes, or its
+    # links would still lead where they did (a page since renamed, a file not there then).
+    reaches: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def listed(self) -> tuple[Occurrence, ...]:
@@ -181,6 +184,7 @@ def collect_terms(
         if number % LOOK_EVERY == 0:
             look()
         occurrences = tuple(found.get(note.key, ()))
+        body = shown.get(note)
         entries.append(
             TermEntry(
                 term=note.term,
@@ -189,8 +193,9 @@ def collect_terms(
                 definition=note,
                 occurrences=occurrences,
                 listing=_listing(note.term, bool(occurrences)) if split else OVERVIEW,
-                shown=shown.get(note),
+                shown=body,
                 links=links,
+                reaches=_reaches(note, body, links),
             )
         )
     used = [entry for entry in entries if entry.occurrences]
@@ -209,6 +214,18 @@ def _speaking(notes: Sequence[Note]) -> Note:
     if len(notes) == 1:
         return notes[0]
     return next((note for note in notes if note.glossary), notes[0])
+
+
+def _reaches(
+    note: Note, body: NoteBody | None, links: SourceLinks | None
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What each name a note links to finds now, in order of name."""
+    if links is None:
+        return ()
+    targets = (body or render_note_body(note, links)).targets  # (rendered once: cached)
+    if not targets:  # most notes
+        return ()
+    return tuple((name, links.state(name)) for name in sorted(targets))
 
 
 def _aliases(notes: Sequence[Note]) -> tuple[str, ...]:

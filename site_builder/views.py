@@ -124,5 +124,5 @@ def _index_shows(terms: TermsIndex, part: str | None) -> object:
         terms.keys,
         bool(terms.unused),
         counts,
-        [(e.term, e.slug, e.aliases, e.definition, e.listed, e.unlisted) for e in shown],
+        [(e.term, e.slug, e.aliases, e.definition, e.reaches, e.listed, e.unlisted) for e in shown],
     )

@@ -17,11 +17,14 @@ from site_builder.cache import INDEX, PAGES, cache_folder
 from site_builder.site import BuildReport, Project, build_site
 
 ARTICLES = {
-    "seeds/_glossary.md": "## orbit\nA path around a body.\n\n## lander\nIt sets down.\n",
+    "seeds/_glossary.md": (
+        "## orbit\nA path around a body.\n\n## lander\nIt sets down.\n\n"
+        "## comet\nIce, as [a photo](comet.jpg) shows.\n"  # occurs nowhere: a term page alone
+    ),
     "seeds/one.md": "# One\n\nThe orbit of Tianwen-3, and [two](two.md) and [a map](map.png).\n",
     "seeds/one.notes.md": "## Tianwen-3\nA mission to Mars.\n",
     "seeds/two.md": "# Two\n\nA rover on Mars, and a probe.\n",
-    "seeds/two.notes.md": "## rover\nIt drives.\n",
+    "seeds/two.notes.md": "## rover\nIt drives: [the plan](plan.pdf), [three](three.md).\n",
     "seeds/three.md": "# Three\n\nNothing to note here but a lander.\n",
 }
 
@@ -81,6 +84,14 @@ EDITS: list[tuple[str, Edit, set[str]]] = [
         write("seeds/two.md", "---\ndraft: true\n---\nA rover.\n"),
         {"one"},
     ),
+    # What a note's links lead to shows on its term's page too, not only on the article's.
+    ("a file a note links to appears", write("seeds/plan.pdf", "%PDF-1.4"), {"two"}),
+    (
+        "a page a note links to moves",
+        write("seeds/three.md", "---\nslug: trois\n---\n# Three\n\nBut a lander.\n"),
+        {"two", "trois"},
+    ),
+    ("a file only the glossary links to appears", write("seeds/comet.jpg", "JFIF"), set()),
     ("settings", write("site.toml", 'title = "Readings"\n'), {"one", "two", "three"}),
     (
         "a template",

@@ -426,7 +426,33 @@ def test_a_file_appearing_beside_the_articles_is_published_by_a_notes_link(
     report = site.rebuild([edit(site, "seeds/images/map.png", "drawn")])
     assert report.diagnostics.items == [] and report.pages == 1
     assert 'src="../_files/images/map.png"' in (out / "one" / "index.html").read_text()
+    assert 'src="../../_files/images/map.png"' in (out / "terms/mars/index.html").read_text()
     assert (out / "_files" / "images" / "map.png").read_text() == "drawn"
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_term_page_follows_a_page_its_note_links_to(site: Site, tmp_path: Path) -> None:
+    site.rebuild([edit(site, "seeds/one.notes.md", "## Mars\nRed, as [two](two.md) says.\n")])
+    two = "---\ntitle: Two\nslug: deux\n---\n\nA rocket, and Venus.\n"
+    site.rebuild([edit(site, "seeds/two.md", two)])
+    assert (
+        'href="../../deux/index.html"' in (site.project.out / "terms/mars/index.html").read_text()
+    )
+    same_as_full_build(site, tmp_path)
+
+
+def test_a_file_only_a_glossary_note_links_to_reaches_its_term_page(
+    site: Site, tmp_path: Path
+) -> None:
+    glossary = FILES["seeds/_glossary.md"] + "\n## comet\nIce, as [a photo](comet.jpg) shows.\n"
+    site.rebuild([edit(site, "seeds/_glossary.md", glossary)])
+    page = site.project.out / "terms/comet/index.html"
+    assert 'href="comet.jpg"' in page.read_text()  # left as written: no such file
+    report = site.rebuild([edit(site, "seeds/comet.jpg", "JFIF")])
+    assert report.pages == 0
+    assert 'href="../../_files/comet.jpg"' in page.read_text()
+    assert (site.project.out / "_files/comet.jpg").read_text() == "JFIF"
+    same_as_full_build(site, tmp_path)
 
 
 def test_a_notes_file_turned_into_a_folder_and_back(site: Site, tmp_path: Path) -> None:

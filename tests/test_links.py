@@ -76,6 +76,28 @@ def test_links_that_find_nothing_are_warnings_at_their_line(tmp_path: Path, cli:
     assert cli("check").diagnostics == result.diagnostics
 
 
+def test_a_glossary_note_found_nowhere_has_its_links_published_and_checked(
+    tmp_path: Path, cli: Run
+) -> None:
+    # Its term's page shows it all the same: what it links to must be there.
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/_glossary.md": "## comet\nIce.\n\n![A comet](comet.png) and [y](gone.pdf)\n",
+            "seeds/comet.png": PNG,
+        },
+    )
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/_glossary.md:4: warning: link to 'gone.pdf': no file 'gone.pdf' in the source folder"
+    ]
+    term = (tmp_path / "_site" / "terms" / "comet" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../../_files/comet.png"' in term
+    assert (tmp_path / "_site" / "_files" / "comet.png").read_bytes() == PNG
+    assert cli("check").diagnostics == result.diagnostics
+
+
 def test_a_link_to_a_draft_is_a_warning_and_copies_nothing(tmp_path: Path, cli: Run) -> None:
     make_site(
         tmp_path,
