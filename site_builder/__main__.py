@@ -276,7 +276,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .commands.check import check
 
         return check(args.source, args.strict, args.follow_symlinks)
-    except (ConfigError, OutputError) as exc:
+    except ConfigError as exc:  # a line a problem, each printable
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except OutputError as exc:
         print(printable(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:  # Ctrl-C before watching began (say, during the first build)

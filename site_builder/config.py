@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar, get_type_hints
 from urllib.parse import urlsplit
 
-from .diagnostics import Diagnostics, shown
+from .diagnostics import Diagnostics, printable, shown
 from .reading import CONTROL, DEFAULT_MAX_MB, Reader, Refused, decode
 
 CONFIG_FILE = "site.toml"
@@ -29,7 +29,11 @@ T = TypeVar("T")
 
 
 class ConfigError(Exception):
-    """The configuration cannot be used; the message names the file, line and option."""
+    """The configuration cannot be used; the message names the file, line and option, a
+    line for each problem (each printable: no value can fake a line of its own)."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(printable(problem) for problem in problems))
 
 
 def setting(default: T, doc: str) -> T:
@@ -111,6 +115,8 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
     the file's. Errors name where the value came from: the file's line, or --site-url."""
     values: dict[str, str | int | bool] = {}
     text = ""
+    problems = Diagnostics()  # every bad option, told together
+    told: list[str] = []
     if os.path.lexists(path):
         try:
             raw = Reader().read(path)
@@ -118,7 +124,6 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
             raise ConfigError(f"{shown(path)}:1: error: {refused}") from None
         except OSError as exc:  # a file we may not read
             raise ConfigError(f"{shown(path)}:1: error: cannot be read: {exc.strerror}") from None
-        problems = Diagnostics()
         decoded = decode(path, raw, problems)  # UTF-16, bytes not UTF-8: as sources say it
         if decoded is None:
             raise ConfigError(problems.items[0].format())
@@ -135,56 +140,61 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
             line = _line_of(text, key)
             if key not in OPTIONS:
                 known = ", ".join(sorted(OPTIONS))
-                raise ConfigError(
-                    f"{shown(path)}:{line}: error: unknown option '{key}' (known: {known})"
-                )
-            if key in SWITCHES:
+                problems.error(path, line, f"unknown option '{key}' (known: {known})")
+            elif key in SWITCHES:
                 if not isinstance(value, bool):
-                    raise ConfigError(
-                        f"{shown(path)}:{line}: error: option '{key}' must be true or false "
-                        f"(without quotes), such as {key} = false"
+                    problems.error(
+                        path,
+                        line,
+                        f"option '{key}' must be true or false (without quotes), "
+                        f"such as {key} = false",
                     )
                 values[key] = value
             elif key in WHOLE_NUMBERS:
                 if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                    raise ConfigError(
-                        f"{shown(path)}:{line}: error: option '{key}' must be a whole number, "
-                        f"1 or more, such as {key} = {getattr(SiteConfig, key)}"
+                    problems.error(
+                        path,
+                        line,
+                        f"option '{key}' must be a whole number, 1 or more, "
+                        f"such as {key} = {getattr(SiteConfig, key)}",
                     )
                 values[key] = value
             elif not isinstance(value, str):
-                raise ConfigError(f"{shown(path)}:{line}: error: option '{key}' must be a string")
+                problems.error(path, line, f"option '{key}' must be a string")
             elif control := CONTROL.search(value):  # a TOML escape such as "\u0007"
                 code = ord(control.group())
-                raise ConfigError(
-                    f"{shown(path)}:{line}: error: option '{key}' holds control character "
-                    f"U+{code:04X}"
-                )
+                problems.error(path, line, f"option '{key}' holds control character U+{code:04X}")
             else:
                 values[key] = value.strip()
     if site_url is not None:
         values["site_url"] = site_url.strip()
     url = str(values.get("site_url", ""))
     if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
-        origin = (
-            "--site-url" if site_url is not None else f"{shown(path)}:{_line_of(text, 'site_url')}"
-        )
-        raise ConfigError(
-            f"{origin}: error: option 'site_url' must be an absolute http(s) address such as "
+        message = (
+            "option 'site_url' must be an absolute http(s) address such as "
             f"https://example.org/, not '{url}'"
         )
-    language = str(values.get("language", SiteConfig.language))
-    if not LANG.match(language):  # it goes into every page's <html lang>
-        raise ConfigError(
-            f"{shown(path)}:{_line_of(text, 'language')}: error: option 'language' must be a "
-            f"language tag such as en or fr-CA, not '{language}'"
+        if site_url is None:
+            problems.error(path, _line_of(text, "site_url"), message)
+        else:  # not in the file: said first
+            told.append(f"--site-url: error: {message}")
+    language = values.get("language", SiteConfig.language)
+    if isinstance(language, str) and not LANG.match(language):  # it goes into <html lang>
+        problems.error(
+            path,
+            _line_of(text, "language"),
+            f"option 'language' must be a language tag such as en or fr-CA, not '{language}'",
         )
-    domain = str(values.get("domain", ""))
-    if domain and not DOMAIN.match(domain):
-        raise ConfigError(
-            f"{shown(path)}:{_line_of(text, 'domain')}: error: option 'domain' must be a host "
-            f"name such as readings.example.org, not '{domain}'"
+    domain = values.get("domain", "")
+    if isinstance(domain, str) and domain and not DOMAIN.match(domain):
+        problems.error(
+            path,
+            _line_of(text, "domain"),
+            f"option 'domain' must be a host name such as readings.example.org, not '{domain}'",
         )
+    told += [problem.format() for problem in sorted(problems.items, key=lambda p: p.line)]
+    if told:  # all of them at once, in the order of the file's lines
+        raise ConfigError(*told)
     return SiteConfig(**values)  # type: ignore[arg-type]
 
 

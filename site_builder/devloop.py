@@ -23,7 +23,7 @@ from pathlib import Path
 from types import FrameType
 
 from .config import ConfigError
-from .diagnostics import INTERNAL, Severity, shown
+from .diagnostics import INTERNAL, Severity, printable, shown
 from .output import OutputError
 from .site import BuildReport, Site
 from .watching import Watcher
@@ -39,7 +39,7 @@ class CycleReport:
 
     changes: frozenset[Path] = frozenset()  # what set it off; empty for the first build
     build: BuildReport | None = None
-    problem: str = ""  # when nothing was built: `path:line: error: message`, or an internal error
+    problem: str = ""  # nothing was built: `path:line: error: message` (a line each), or why
     detail: str = ""  # the traceback of an internal error, shown with --debug
     # Output files written anew or removed since `on_made` was told of the pages (None:
     # any may have been, by a full build).
@@ -49,7 +49,7 @@ class CycleReport:
     def errors(self) -> list[str]:
         """The errors an open page shows over itself: `path:line: error: message`."""
         if self.build is None:
-            return [self.problem]
+            return self.problem.split("\n")  # site.toml's problems, all of them
         return [
             problem.format()
             for problem in self.build.diagnostics.sorted()
@@ -101,7 +101,7 @@ class DevLoop:
             if not source.is_dir():
                 self.stale = True
                 problem = f"{shown(source)}: error: source folder not found; waiting for it"
-                return CycleReport(changes, problem=problem)
+                return CycleReport(changes, problem=printable(problem))
             with self.lock, _uncollected_until_kept():
                 self.site.output.take_renewed()  # the search index, written between cycles
                 if self.stale:
@@ -115,16 +115,19 @@ class DevLoop:
                 self._untold = set()
         except fatal:
             raise
-        except (ConfigError, OutputError) as exc:
+        except ConfigError as exc:  # a line a problem, each printable
             self.stale = True
             return CycleReport(changes, problem=str(exc))
+        except OutputError as exc:
+            self.stale = True
+            return CycleReport(changes, problem=printable(str(exc)))
         except Exception as exc:  # no input should get here: say so, and go on
             self.stale = True
             said = str(exc).splitlines()
             what = type(exc).__name__ + (f": {said[0]}" if said else "")
             return CycleReport(
                 changes,
-                problem=f"error: {INTERNAL}: {what}",
+                problem=printable(f"error: {INTERNAL}: {what}"),
                 detail="".join(traceback.format_exception(exc)),
             )
         self.stale = False

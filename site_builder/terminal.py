@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .diagnostics import Severity, printable, printable_lines, shown
+from .diagnostics import Severity, printable_lines, shown
 from .site import BuildReport
 
 if TYPE_CHECKING:  # `build` and `check` need no watcher loaded
@@ -94,11 +94,11 @@ def cycle_line(report: CycleReport) -> str:
     """One line a cycle: what changed, how many pages, milliseconds; or what went wrong."""
     result = report.build
     if not report.changes:  # the first build
-        return summary(result, "built") if result else printable(report.problem)
+        return summary(result, "built") if result else printable_lines(report.problem)
     names = sorted(shown(path) for path in report.changes)
     what = names[0] + (f" and {len(names) - 1} more" if len(names) > 1 else "")
     if result is None:
-        return f"{what} changed: {printable(report.problem)}"
+        return f"{what} changed: {printable_lines(report.problem)}"  # a line a problem
     problems = len(result.diagnostics.errors), len(result.diagnostics.warnings)
     scope = "full rebuild, " if result.full else ""
     return (

@@ -24,6 +24,7 @@ import pytest
 from conftest import make_site, tree, unprivileged
 
 from site_builder import watching
+from site_builder.config import OPTIONS
 from site_builder.devloop import SWITCH_INTERVAL, CycleReport, DevLoop
 from site_builder.site import BuildReport, Project, Site
 from site_builder.watching import Watcher
@@ -568,6 +569,15 @@ def test_site_toml_turned_into_a_folder_is_reported_and_restoring_it_recovers(
     config.write_text('title = "Restored"\n')
     either.wait_for(lambda: "Restored" in either.page(), "the restored site.toml")
     assert "While site.toml is a folder." in either.page()
+
+
+def test_every_problem_of_an_edited_site_toml_reaches_the_open_page(either: Running) -> None:
+    either.site.project.config.write_text('title = 7\nbogus = "x"\n')
+    reported = either.reported(lambda r: r.build is None, "the configuration errors")
+    assert [error.split(": error: ")[1] for error in reported.errors] == [
+        "option 'title' must be a string",
+        f"unknown option 'bogus' (known: {', '.join(sorted(OPTIONS))})",
+    ]
 
 
 def test_an_exception_in_a_rebuild_is_one_line_and_the_next_save_recovers(
