@@ -34,7 +34,7 @@ from typing import Generic, TypeVar, cast
 T = TypeVar("T")
 
 # A word (or a run of white space, or one other character); `\w` leaves out combining
-# marks (accents, Indic vowel signs), which token_starts glues to their word.
+# marks (accents, Indic vowel signs) and soft hyphens, which token_starts glues to their word.
 TOKEN = re.compile(r"(\w+)|(\s+)|[^\w\s]")
 TOKEN_IS_WORD = re.compile(r"\w")
 WORD_SPLIT = re.compile(r"(\w+)")
@@ -58,8 +58,10 @@ FOLD = str.maketrans(
         "\u2012": "-",
         "\u2013": "-",  # ‐ ‑ ‒ –
         "\u2212": "-",  # minus sign
+        "\u00ad": None,  # a soft hyphen: a place a word may break, unseen where it does not
     }
 )
+SOFT_HYPHEN = "\u00ad"  # within a word, part of it (token_starts), as a reader sees it
 SPACE = " "
 
 
@@ -67,7 +69,8 @@ def fold(token: str) -> str:
     """The comparison form of one token: white space as one space, case and variants folded."""
     if token.isspace():
         return SPACE
-    return unicodedata.normalize("NFKC", token).casefold().translate(FOLD)
+    # (A soft hyphen alone, with no word to be part of, stays itself: never an empty token.)
+    return unicodedata.normalize("NFKC", token).casefold().translate(FOLD) or token
 
 
 def token_starts(text: str) -> array[int]:
@@ -79,7 +82,10 @@ def token_starts(text: str) -> array[int]:
     for match in TOKEN.finditer(text):
         start = match.start()
         group = match.lastindex
-        wordish = group == 1 or (group is None and unicodedata.category(text[start])[0] == "M")
+        wordish = group == 1 or (
+            group is None
+            and (text[start] == SOFT_HYPHEN or unicodedata.category(text[start])[0] == "M")
+        )
         if not (glue and wordish):
             starts.append(start)
         glue = wordish
@@ -219,7 +225,8 @@ def _spans(text: str, automata: Sequence[TermTrie[T]]) -> list[tuple[int, int]] 
     term starting at a word lies within the punctuation before it and the next
     `_most_words` words, so those stretches, merged, hold every match. (It cannot
     tell when a term has no word, or where folding one word is not folding its
-    characters: combining marks and conjoining jamo, which compose with a neighbour.)
+    characters: combining marks and conjoining jamo, which compose with a neighbour,
+    and soft hyphens, which join two runs of word characters into one word.)
     """
     if any(trie._wordless for trie in automata):
         return None
@@ -252,8 +259,13 @@ def _spans(text: str, automata: Sequence[TermTrie[T]]) -> list[tuple[int, int]] 
 
 @cache
 def _composes(char: str) -> bool:
-    """Whether a character may compose with its neighbours when folded."""
-    return unicodedata.category(char)[0] == "M" or any(low <= char <= high for low, high in JAMO)
+    """Whether a character may compose with its neighbours when folded (or, a soft
+    hyphen, join the words either side into one)."""
+    return (
+        char == SOFT_HYPHEN
+        or unicodedata.category(char)[0] == "M"
+        or any(low <= char <= high for low, high in JAMO)
+    )
 
 
 def _matches(text: str, automata: Sequence[TermTrie[T]]) -> list[Match[T]]:

@@ -169,6 +169,21 @@ def test_combining_marks_belong_to_their_word(term: str, text: str) -> None:
     assert find_terms(text, [trie(term)]) == []
 
 
+@pytest.mark.parametrize(
+    ("term", "text", "expected"),
+    [
+        ("heliopause", "the helio\u00adpause in 2012", ["helio\u00adpause"]),
+        ("helio\u00adpause", "the heliopause", ["heliopause"]),
+        ("Tianwen-3", "Tian\u00adwen-3", ["Tian\u00adwen-3"]),
+        ("helio", "the helio\u00adpause", []),  # a part of the word a reader sees
+        ("a b", "a \u00ad b", []),  # a soft hyphen alone is a mark, not nothing
+    ],
+)
+def test_a_soft_hyphen_is_part_of_its_word(term: str, text: str, expected: list[str]) -> None:
+    # Scraped text carries &shy;: the reader sees one word, and so does matching.
+    assert [text[m.start : m.end] for m in find_terms(text, [trie(term)])] == expected
+
+
 # case and typographic variants
 
 
