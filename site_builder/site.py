@@ -818,9 +818,12 @@ class Site:
         }
 
     def _glossary_bodies(self) -> list[NoteBody]:
-        """The glossary's notes as their terms' pages show them: what they link to is
-        published, and what they fail to find is told, whether the term occurs or not."""
-        return [render_note_body(note, self.links) for note in self.glossary.notes]  # (cached)
+        """The glossary's notes that link, as their terms' pages show them: what they link
+        to is published, and what they fail to find is told, whether the term occurs or
+        not. (Every link and image starts with '['; rendering all of a 10,000-term
+        glossary to find the few that link took a warm build from 2 s to 3.)"""
+        notes = [note for note in self.glossary.notes if "[" in note.body]
+        return [render_note_body(note, self.links) for note in notes]  # (cached)
 
     def _glossary_targets(self) -> set[str]:
         """Every name the glossary's notes link to."""
