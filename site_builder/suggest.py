@@ -1,7 +1,9 @@
 """Candidate terms for an article's notes: what an editor would likely annotate next.
 
-Read from the article's text as it is published (front matter and site chrome left
-out), each kind of candidate in one pass over its words:
+Read from the article's text as it is published and as a note finds it: front matter
+and site chrome left out, and of a markdown article only the runs of text that
+anchoring reads (anchoring.text_runs: no headings, code, links, images or footnotes,
+and no run spans two blocks). Each kind of candidate in one pass over their words:
 
 1. quoted phrases: one to six words between straight or curly double quotes
    ("big but not strong", “no end”); single quotes are left alone, since they
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 
+from .anchoring import text_runs
 from .chrome import split_paragraphs, strip_chrome
 from .config import SiteConfig
 from .diagnostics import Diagnostics
@@ -44,6 +47,7 @@ from .discover import NOTES_SUFFIX, discover
 from .matching import TermTrie, find_terms, term_key
 from .notes import Note, parse_notes
 from .reading import Reader
+from .render import article_parser
 from .sources import ANYWHERE, read_article, read_text
 
 # A word (letters and digits, apostrophes inside: `China's`) or any one other character.
@@ -421,7 +425,7 @@ def suggest_for(
         paragraphs = strip_chrome(split_paragraphs(text)).paragraphs
         passages = [Passage(paragraph.text, paragraph.line) for paragraph in paragraphs]
     else:
-        passages = [Passage(read.body, read.body_line)]
+        passages = published_text(read.body, read.body_line)
     own = _notes_of(source.notes, reader) if source.notes else ()
     glossary = found.glossary
     known = (
@@ -432,6 +436,14 @@ def suggest_for(
             known += [(note, other.notes.name) for note in _notes_of(other.notes, reader)]
     notes = source.notes or folder / f"{source.name}{NOTES_SUFFIX}"
     return Suggestions(article, notes, tuple(suggest(passages, own, known)))
+
+
+def published_text(markdown: str, first_line: int) -> list[Passage]:
+    """The runs of a markdown article's text that a note can be anchored in, read as
+    anchoring reads them (outside headings, code, links, images and footnotes, never
+    across two blocks), each with the line of the source file it starts on."""
+    tokens = article_parser().parse(markdown, {})
+    return [Passage(text, first_line + line) for text, line in text_runs(tokens)]
 
 
 def _notes_of(path: Path | None, reader: Reader, glossary: bool = False) -> tuple[Note, ...]:

@@ -231,3 +231,43 @@ def test_only_articles_are_read(cli: Run, tmp_path: Path, name: str) -> None:
     result = cli("suggest", f"seeds/{name}")
     assert result.code != 0
     assert result.out == ""
+
+
+# Only the text a note can anchor in: never headings, code, links, images or footnotes
+
+PUBLISHED: dict[str, str | bytes] = {
+    "seeds/centres.md": (
+        "---\ntitle: Title Here\n---\n"  # lines 1-3
+        "# Title Here\n\n"  # 4
+        "## The European Space Agency Plan\n\n"  # 6
+        "Some text about [Jet Propulsion Laboratory](https://jpl.nasa.gov) and\n"  # 8
+        "`Deep Space Network` code, ![Johnson Space Center](photo.png) and\n"  # 9
+        "https://example.com/Stennis-Space-Center too.[^1]\n\n"  # 10
+        "```\nGoddard Space Flight Center\n```\n\n"  # 12-14
+        "Real text:\n"  # 16
+        "Kennedy Space Center hosts launches.\n\n"  # 17
+        "| Site | Use |\n| --- | --- |\n| Wallops Flight Facility | rockets |\n\n"  # 19-21
+        "[^1]: Said by Glenn Research Center.\n"  # 23
+    ),
+    "seeds/photo.png": b"",
+}
+
+
+def test_candidates_come_only_from_text_a_note_can_anchor_in(cli: Run, tmp_path: Path) -> None:
+    make_site(tmp_path, PUBLISHED)
+    result = cli("suggest", "seeds/centres.md")
+    assert result.code == 0, result.err
+    assert listed(result.out) == {
+        "Kennedy Space Center": (1, 17, "name"),
+        "Wallops Flight Facility": (1, 21, "name"),
+    }
+
+
+def test_every_candidate_written_and_noted_is_found_by_check(cli: Run, tmp_path: Path) -> None:
+    make_site(tmp_path, PUBLISHED)
+    assert cli("suggest", "seeds/centres.md", "--write").code == 0
+    notes = tmp_path / "seeds" / "centres.notes.md"
+    notes.write_text(notes.read_text().replace("\n## ", "\nA place.\n\n## ") + "A place.\n")
+    result = cli("check")
+    assert result.code == 0, result.err
+    assert result.diagnostics == []
