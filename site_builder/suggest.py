@@ -13,7 +13,11 @@ and no run spans two blocks). Each kind of candidate in one pass over their word
    (`Made in China 2025`), or one word capitalised inside (`DeepSeek`). A sentence's
    first word counts only when it is not a common word (`The`, `Meanwhile`, or any
    word the text also writes in lower case); a possessive ends a name (`Xi
-   Jinping's plan`); a hyphenated word is no part of one;
+   Jinping's plan`); a hyphenated word is no part of one. `and the` parts two names
+   (`the Soviet Union and the United States`), while an `and` before a capital is
+   the name's own (`China Aerospace Science and Technology Corporation`); a run of
+   more than eight words is cut at every connector into the names it holds, and a
+   piece still that long (a headline in title case) is none;
 3. acronyms: a word of two or more capitals (`CNSA`), with its expansion when the
    text gives it in the usual way, "Chinese National Space Administration (CNSA)":
    words before the bracket whose initials hold the acronym's letters in order;
@@ -57,7 +61,7 @@ OPENING_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201d"}
 HYPHENS = "-\u2010\u2011"
 STOPS = ".!?:;"
 MAX_QUOTED_WORDS = 6
-MAX_NAME_WORDS = 8  # a longer run of capitals is a headline, not a name
+MAX_NAME_WORDS = 8  # a longer run of capitals holds several names, or is a headline
 MAX_ACRONYM = 10  # letters: longer runs of capitals are shouting, not acronyms
 # fmt: off
 CONNECTORS = frozenset({
@@ -284,17 +288,12 @@ def _names(text: str, words: Sequence[_Word], lower: set[str]) -> Iterator[str]:
         if run and run[0].initial:
             opening = run[0].text.lower()
             first += opening in COMMON or opening in lower
-        while first < last and not _capitalised(run[first].text):
-            first += 1
         while first < last and run[last - 1].text in CONNECTORS:
-            last -= 1
+            last -= 1  # "... and the" before a lower-case word: not the name's length
         parts = run[first:last]
         run.clear()
-        capitals = sum(1 for p in parts if _capitalised(p.text))
-        if len(parts) > MAX_NAME_WORDS:
-            return
-        if capitals >= 2 or (capitals == 1 and len(parts) == 1 and _camel(parts[0].text)):
-            yield text[parts[0].start : parts[-1].end]
+        for piece in _held_names(parts):
+            yield text[piece[0].start : piece[-1].end]
 
     for index, word in enumerate(words):
         token = word.text
@@ -318,6 +317,39 @@ def _names(text: str, words: Sequence[_Word], lower: set[str]) -> Iterator[str]:
         else:
             yield from close()
     yield from close()
+
+
+def _held_names(run: Sequence[_Word]) -> Iterator[Sequence[_Word]]:
+    """The names in a run of capitalised words and connectors, cut where one name ends
+    and the next begins: at `and the` ("the Soviet Union and the United States"; a
+    name's own `and` is followed by a capital: "National Aeronautics and Space
+    Administration"), and, in a run longer than MAX_NAME_WORDS, at every connector. A
+    piece still that long (a headline in title case) is no name."""
+    long = len(run) > MAX_NAME_WORDS
+    start = 0
+    for index, word in enumerate(run):
+        follows = run[index + 1].text if index + 1 < len(run) else ""
+        if word.text in CONNECTORS and (long or (word.text == "and" and follows == "the")):
+            yield from _name(run[start:index])
+            start = index + 1
+    yield from _name(run[start:])
+
+
+def _name(piece: Sequence[_Word]) -> Iterator[Sequence[_Word]]:
+    """The piece without the connectors around it, when it names something: two
+    capitalised words or more, or one capitalised inside, and no more than
+    MAX_NAME_WORDS words."""
+    first, last = 0, len(piece)
+    while first < last and not _capitalised(piece[first].text):
+        first += 1
+    while first < last and piece[last - 1].text in CONNECTORS:
+        last -= 1
+    parts = piece[first:last]
+    capitals = sum(1 for p in parts if _capitalised(p.text))
+    if len(parts) > MAX_NAME_WORDS:
+        return
+    if capitals >= 2 or (capitals == 1 and len(parts) == 1 and _camel(parts[0].text)):
+        yield parts
 
 
 def _is_acronym(token: str) -> bool:

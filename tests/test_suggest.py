@@ -54,6 +54,33 @@ def test_names_of_several_capitalised_words() -> None:
     }
 
 
+def test_a_long_run_of_capitals_is_cut_at_its_connectors_into_the_names_it_holds() -> None:
+    text = (
+        "Engineers from the Kennedy Space Center and the Jet Propulsion Laboratory and "
+        "DeepSeek met on Monday."
+    )
+    assert kinds(text) == {
+        "Kennedy Space Center": "name",
+        "Jet Propulsion Laboratory": "name",
+        "DeepSeek": "name",
+    }
+    # A title-case headline holds no connector to cut at: no name.
+    assert kinds("Read: Engineers Meet Rocket Makers Near Florida Launch Site Amid Storms") == {}
+
+
+def test_and_the_parts_two_names_and_a_plain_and_joins_one() -> None:
+    text = (
+        "After the Soviet Union and the United States came the China Aerospace Science "
+        "and Technology Corporation, and the National Aeronautics and Space Administration."
+    )
+    assert kinds(text) == {
+        "Soviet Union": "name",
+        "United States": "name",
+        "China Aerospace Science and Technology Corporation": "name",
+        "National Aeronautics and Space Administration": "name",
+    }
+
+
 def test_a_common_word_starting_a_sentence_is_no_part_of_a_name() -> None:
     text = "Today Chinese analysts agree. Some Long March rockets fly. Tianjin Port is busy."
     assert kinds(text) == {"Long March": "name", "Tianjin Port": "name"}
