@@ -16,7 +16,7 @@ for and what was found (`Anchoring`). The rule runs before `place_notes`.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -148,11 +148,7 @@ def anchor_terms(state: StateCore) -> None:
     if not isinstance(anchoring, Anchoring):
         return
     anchoring.reserve(taken_ids(state.env))
-    layouts: list[tuple[Token, list[Token | _Run]]] = []
-    for index, token in enumerate(state.tokens):
-        in_heading = index > 0 and state.tokens[index - 1].type == "heading_open"
-        if token.type == "inline" and not in_heading:
-            layouts.append((token, _pieces(token)))
+    layouts = _layouts(state.tokens)
     runs = [piece for _, pieces in layouts for piece in pieces if isinstance(piece, _Run)]
     _find(runs, anchoring)
     for inline, pieces in layouts:
@@ -164,6 +160,26 @@ def anchor_terms(state: StateCore) -> None:
             ]
 
 
+def text_runs(tokens: Sequence[Token]) -> Iterator[tuple[str, int]]:
+    """The runs of text a term can be anchored in, as a parsed document's tokens give
+    them (outside headings, code, links, images and footnotes; none spans two blocks),
+    each with the line of the markdown it starts on, from 0. For `suggest`."""
+    for inline, pieces in _layouts(tokens):
+        first = inline.map[0] if inline.map else 0
+        for piece in pieces:
+            if isinstance(piece, _Run):
+                yield piece.text, first + piece.line
+
+
+def _layouts(tokens: Sequence[Token]) -> list[tuple[Token, list[Token | _Run]]]:
+    """Each inline token outside headings, with its pieces."""
+    return [
+        (token, _pieces(token))
+        for index, token in enumerate(tokens)
+        if token.type == "inline" and not (index and tokens[index - 1].type == "heading_open")
+    ]
+
+
 @dataclass
 class _Run:
     """Text and line breaks between other inline tokens (code, links, emphasis)."""
@@ -171,6 +187,7 @@ class _Run:
     tokens: list[Token]
     start: int  # where it starts in its paragraph's text
     context: str  # the paragraph's text, for `at: near`
+    line: int  # the line of its block it starts on, from 0
     marks: list[tuple[int, int, Token]] = field(default_factory=list)  # (at, closes first, token)
 
     @property
@@ -184,11 +201,11 @@ def _pieces(inline: Token) -> list[Token | _Run]:
     context = "".join(map(plain_text, children))
     pieces: list[Token | _Run] = []
     run: _Run | None = None
-    offset = link_depth = 0
+    offset = link_depth = line = 0
     for child in children:
         if child.type in RUN_TYPES and link_depth == 0:
             if run is None:
-                run = _Run([], offset, context)
+                run = _Run([], offset, context, line)
                 pieces.append(run)
             run.tokens.append(child)
         else:
@@ -196,7 +213,13 @@ def _pieces(inline: Token) -> list[Token | _Run]:
             link_depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
             pieces.append(child)
         offset += len(plain_text(child))
+        line += _breaks(child)
     return pieces
+
+
+def _breaks(token: Token) -> int:
+    """The line breaks a token holds, those in an image's text too."""
+    return plain_text(token).count("\n") + sum(map(_breaks, token.children or ()))
 
 
 def _find(runs: Sequence[_Run], anchoring: Anchoring) -> None:

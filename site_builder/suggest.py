@@ -1,7 +1,9 @@
 """Candidate terms for an article's notes: what an editor would likely annotate next.
 
-Read from the article's text as it is published (front matter and site chrome left
-out), each kind of candidate in one pass over its words:
+Read from the article's text as it is published and as a note finds it: front matter
+and site chrome left out, and of a markdown article only the runs of text that
+anchoring reads (anchoring.text_runs: no headings, code, links, images or footnotes,
+and no run spans two blocks). Each kind of candidate in one pass over their words:
 
 1. quoted phrases: one to six words between straight or curly double quotes
    ("big but not strong", “no end”); single quotes are left alone, since they
@@ -11,7 +13,11 @@ out), each kind of candidate in one pass over its words:
    (`Made in China 2025`), or one word capitalised inside (`DeepSeek`). A sentence's
    first word counts only when it is not a common word (`The`, `Meanwhile`, or any
    word the text also writes in lower case); a possessive ends a name (`Xi
-   Jinping's plan`); a hyphenated word is no part of one;
+   Jinping's plan`); a hyphenated word is no part of one. `and the` parts two names
+   (`the Soviet Union and the United States`), while an `and` before a capital is
+   the name's own (`China Aerospace Science and Technology Corporation`); a run of
+   more than eight words is cut at every connector into the names it holds, and a
+   piece still that long (a headline in title case) is none;
 3. acronyms: a word of two or more capitals (`CNSA`), with its expansion when the
    text gives it in the usual way, "Chinese National Space Administration (CNSA)":
    words before the bracket whose initials hold the acronym's letters in order;
@@ -37,6 +43,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 
+from .anchoring import text_runs
 from .chrome import split_paragraphs, strip_chrome
 from .config import SiteConfig
 from .diagnostics import Diagnostics
@@ -44,6 +51,7 @@ from .discover import NOTES_SUFFIX, discover
 from .matching import TermTrie, find_terms, term_key
 from .notes import Note, parse_notes
 from .reading import Reader
+from .render import article_parser
 from .sources import ANYWHERE, read_article, read_text
 
 # A word (letters and digits, apostrophes inside: `China's`) or any one other character.
@@ -53,7 +61,7 @@ OPENING_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201d"}
 HYPHENS = "-\u2010\u2011"
 STOPS = ".!?:;"
 MAX_QUOTED_WORDS = 6
-MAX_NAME_WORDS = 8  # a longer run of capitals is a headline, not a name
+MAX_NAME_WORDS = 8  # a longer run of capitals holds several names, or is a headline
 MAX_ACRONYM = 10  # letters: longer runs of capitals are shouting, not acronyms
 # fmt: off
 CONNECTORS = frozenset({
@@ -280,17 +288,12 @@ def _names(text: str, words: Sequence[_Word], lower: set[str]) -> Iterator[str]:
         if run and run[0].initial:
             opening = run[0].text.lower()
             first += opening in COMMON or opening in lower
-        while first < last and not _capitalised(run[first].text):
-            first += 1
         while first < last and run[last - 1].text in CONNECTORS:
-            last -= 1
+            last -= 1  # "... and the" before a lower-case word: not the name's length
         parts = run[first:last]
         run.clear()
-        capitals = sum(1 for p in parts if _capitalised(p.text))
-        if len(parts) > MAX_NAME_WORDS:
-            return
-        if capitals >= 2 or (capitals == 1 and len(parts) == 1 and _camel(parts[0].text)):
-            yield text[parts[0].start : parts[-1].end]
+        for piece in _held_names(parts):
+            yield text[piece[0].start : piece[-1].end]
 
     for index, word in enumerate(words):
         token = word.text
@@ -314,6 +317,39 @@ def _names(text: str, words: Sequence[_Word], lower: set[str]) -> Iterator[str]:
         else:
             yield from close()
     yield from close()
+
+
+def _held_names(run: Sequence[_Word]) -> Iterator[Sequence[_Word]]:
+    """The names in a run of capitalised words and connectors, cut where one name ends
+    and the next begins: at `and the` ("the Soviet Union and the United States"; a
+    name's own `and` is followed by a capital: "National Aeronautics and Space
+    Administration"), and, in a run longer than MAX_NAME_WORDS, at every connector. A
+    piece still that long (a headline in title case) is no name."""
+    long = len(run) > MAX_NAME_WORDS
+    start = 0
+    for index, word in enumerate(run):
+        follows = run[index + 1].text if index + 1 < len(run) else ""
+        if word.text in CONNECTORS and (long or (word.text == "and" and follows == "the")):
+            yield from _name(run[start:index])
+            start = index + 1
+    yield from _name(run[start:])
+
+
+def _name(piece: Sequence[_Word]) -> Iterator[Sequence[_Word]]:
+    """The piece without the connectors around it, when it names something: two
+    capitalised words or more, or one capitalised inside, and no more than
+    MAX_NAME_WORDS words."""
+    first, last = 0, len(piece)
+    while first < last and not _capitalised(piece[first].text):
+        first += 1
+    while first < last and piece[last - 1].text in CONNECTORS:
+        last -= 1
+    parts = piece[first:last]
+    capitals = sum(1 for p in parts if _capitalised(p.text))
+    if len(parts) > MAX_NAME_WORDS:
+        return
+    if capitals >= 2 or (capitals == 1 and len(parts) == 1 and _camel(parts[0].text)):
+        yield parts
 
 
 def _is_acronym(token: str) -> bool:
@@ -421,7 +457,7 @@ def suggest_for(
         paragraphs = strip_chrome(split_paragraphs(text)).paragraphs
         passages = [Passage(paragraph.text, paragraph.line) for paragraph in paragraphs]
     else:
-        passages = [Passage(read.body, read.body_line)]
+        passages = published_text(read.body, read.body_line)
     own = _notes_of(source.notes, reader) if source.notes else ()
     glossary = found.glossary
     known = (
@@ -432,6 +468,14 @@ def suggest_for(
             known += [(note, other.notes.name) for note in _notes_of(other.notes, reader)]
     notes = source.notes or folder / f"{source.name}{NOTES_SUFFIX}"
     return Suggestions(article, notes, tuple(suggest(passages, own, known)))
+
+
+def published_text(markdown: str, first_line: int) -> list[Passage]:
+    """The runs of a markdown article's text that a note can be anchored in, read as
+    anchoring reads them (outside headings, code, links, images and footnotes, never
+    across two blocks), each with the line of the source file it starts on."""
+    tokens = article_parser().parse(markdown, {})
+    return [Passage(text, first_line + line) for text, line in text_runs(tokens)]
 
 
 def _notes_of(path: Path | None, reader: Reader, glossary: bool = False) -> tuple[Note, ...]:

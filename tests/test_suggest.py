@@ -54,6 +54,33 @@ def test_names_of_several_capitalised_words() -> None:
     }
 
 
+def test_a_long_run_of_capitals_is_cut_at_its_connectors_into_the_names_it_holds() -> None:
+    text = (
+        "Engineers from the Kennedy Space Center and the Jet Propulsion Laboratory and "
+        "DeepSeek met on Monday."
+    )
+    assert kinds(text) == {
+        "Kennedy Space Center": "name",
+        "Jet Propulsion Laboratory": "name",
+        "DeepSeek": "name",
+    }
+    # A title-case headline holds no connector to cut at: no name.
+    assert kinds("Read: Engineers Meet Rocket Makers Near Florida Launch Site Amid Storms") == {}
+
+
+def test_and_the_parts_two_names_and_a_plain_and_joins_one() -> None:
+    text = (
+        "After the Soviet Union and the United States came the China Aerospace Science "
+        "and Technology Corporation, and the National Aeronautics and Space Administration."
+    )
+    assert kinds(text) == {
+        "Soviet Union": "name",
+        "United States": "name",
+        "China Aerospace Science and Technology Corporation": "name",
+        "National Aeronautics and Space Administration": "name",
+    }
+
+
 def test_a_common_word_starting_a_sentence_is_no_part_of_a_name() -> None:
     text = "Today Chinese analysts agree. Some Long March rockets fly. Tianjin Port is busy."
     assert kinds(text) == {"Long March": "name", "Tianjin Port": "name"}
@@ -231,3 +258,43 @@ def test_only_articles_are_read(cli: Run, tmp_path: Path, name: str) -> None:
     result = cli("suggest", f"seeds/{name}")
     assert result.code != 0
     assert result.out == ""
+
+
+# Only the text a note can anchor in: never headings, code, links, images or footnotes
+
+PUBLISHED: dict[str, str | bytes] = {
+    "seeds/centres.md": (
+        "---\ntitle: Title Here\n---\n"  # lines 1-3
+        "# Title Here\n\n"  # 4
+        "## The European Space Agency Plan\n\n"  # 6
+        "Some text about [Jet Propulsion Laboratory](https://jpl.nasa.gov) and\n"  # 8
+        "`Deep Space Network` code, ![Johnson Space Center](photo.png) and\n"  # 9
+        "https://example.com/Stennis-Space-Center too.[^1]\n\n"  # 10
+        "```\nGoddard Space Flight Center\n```\n\n"  # 12-14
+        "Real text:\n"  # 16
+        "Kennedy Space Center hosts launches.\n\n"  # 17
+        "| Site | Use |\n| --- | --- |\n| Wallops Flight Facility | rockets |\n\n"  # 19-21
+        "[^1]: Said by Glenn Research Center.\n"  # 23
+    ),
+    "seeds/photo.png": b"",
+}
+
+
+def test_candidates_come_only_from_text_a_note_can_anchor_in(cli: Run, tmp_path: Path) -> None:
+    make_site(tmp_path, PUBLISHED)
+    result = cli("suggest", "seeds/centres.md")
+    assert result.code == 0, result.err
+    assert listed(result.out) == {
+        "Kennedy Space Center": (1, 17, "name"),
+        "Wallops Flight Facility": (1, 21, "name"),
+    }
+
+
+def test_every_candidate_written_and_noted_is_found_by_check(cli: Run, tmp_path: Path) -> None:
+    make_site(tmp_path, PUBLISHED)
+    assert cli("suggest", "seeds/centres.md", "--write").code == 0
+    notes = tmp_path / "seeds" / "centres.notes.md"
+    notes.write_text(notes.read_text().replace("\n## ", "\nA place.\n\n## ") + "A place.\n")
+    result = cli("check")
+    assert result.code == 0, result.err
+    assert result.diagnostics == []
