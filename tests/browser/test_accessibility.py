@@ -201,7 +201,8 @@ NOTE_TEXT = """
 (selector) => [...document.querySelectorAll(selector)].map((term) => {
   const note = document.getElementById(term.dataset.note);
   const body = note.querySelector(':scope > :not(.note-term)');
-  return {id: note.id, term: term.textContent, body: body.textContent};
+  return {id: note.id, term: term.textContent, body: body.textContent,
+          heading: note.querySelector('.note-term').textContent};
 })
 """
 
@@ -225,6 +226,22 @@ def test_each_term_announces_its_note(
         opening = " ".join(re.findall(r"\w+", note["body"])[:8])
         description = " ".join(re.findall(r"\w+", ax_value(node, "description")))
         assert opening in description, (note["id"], opening, description)
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("size", SIZES, ids=size_id)
+@pytest.mark.parametrize("path", ARTICLES)
+def test_each_terms_description_has_a_word_break_after_the_notes_term(
+    open_page: OpenPage, path: str, size: tuple[int, int], js: bool
+) -> None:
+    # At rest on wide screens the note's term runs into its gloss on one line; read
+    # aloud they must still be two words ("DeepSeek A Chinese…", not "DeepSeekA Chinese…").
+    page = open_page(path, *size, js=js)
+    for node, note in zip(ax_nodes(page, TERMS), page.evaluate(NOTE_TEXT, TERMS), strict=True):
+        heading = re.findall(r"\w+", note["heading"])
+        opening = heading + re.findall(r"\w+", note["body"])[:1]
+        description = re.findall(r"\w+", ax_value(node, "description"))
+        assert description[: len(opening)] == opening, (note["id"], description[:8])
 
 
 @pytest.mark.parametrize("path", ARTICLES)
