@@ -7,6 +7,7 @@
 // clicked, or the note itself) is shown whole, level with its term's line,
 // and its neighbours make room; Esc, leaving or blurring returns to rest.
 // Narrow screens: a term toggles its note open and closed in place.
+// A link to a note (#note-…) shows it as activating its term would.
 //
 // Layout discipline, after gwern.net's sidenotes.js: every trigger (resize,
 // fonts, images, a change of active note) only asks for a layout; one layout
@@ -67,6 +68,8 @@
   }
 
   function layout() {
+    // Called directly, it stands for the frame's layout already asked for.
+    cancelAnimationFrame(frame);
     frame = 0;
     const moving = animate && !reducedMotion.matches;
     animate = false;
@@ -304,6 +307,21 @@
     }, LEAVE_GRACE_MS);
   }
 
+  // The note a link leads to (search results link to notes) is shown whole:
+  // opened in place on narrow screens, beside its term on wide ones, placed
+  // at once rather than moved there. Returns it, or null.
+  function followHash() {
+    let id = location.hash.slice(1);
+    try { id = decodeURIComponent(id); } catch { /* a malformed fragment: no note's */ }
+    const item = byId.get(id);
+    if (!item) return null;
+    item.toggle.open = true;
+    activate(item.id, "term", true);
+    animate = false;
+    layout();
+    return item;
+  }
+
   function describeState() {
     for (const item of notes) {
       for (const term of item.terms) {
@@ -390,6 +408,10 @@
   document.fonts?.addEventListener?.("loadingdone", () => schedule());
   document.fonts?.ready.then(() => schedule());
   window.addEventListener("load", () => schedule());
+  // On load the browser scrolls to the note in its place; on a change of
+  // hash it has already scrolled to where the note was before it moved.
+  window.addEventListener("hashchange", () => followHash()?.note.scrollIntoView());
   describeState();
   layout();
+  followHash();
 })();
