@@ -34,7 +34,7 @@
   // Browsers without ::details-content cannot show a closed note in the margin: open them.
   const showsClosedContent = CSS.supports("selector(::details-content)");
 
-  const notes = []; // {id, toggle, note, gloss, more, terms}
+  const notes = []; // {id, toggle, note, gloss, more, terms, opener}
   const byId = new Map();
   for (const toggle of body.querySelectorAll("details.note-toggle")) {
     const note = toggle.querySelector(".note");
@@ -45,6 +45,7 @@
       id: note.id, toggle, note, terms,
       gloss: note.querySelector(".note-gloss"),
       more: note.querySelector(".note-more"),
+      opener: terms[0], // the term focus goes back to when the note closes
     };
     notes.push(item);
     byId.set(note.id, item);
@@ -307,6 +308,13 @@
     }, LEAVE_GRACE_MS);
   }
 
+  // A closing note's close button hides, and Esc closes a note from inside
+  // it: keyboard focus goes back to its term, not to the top of the page.
+  function close(item) {
+    if (item.toggle.contains(document.activeElement)) item.opener.focus();
+    item.toggle.open = false;
+  }
+
   // The note a link leads to (search results link to notes) is shown whole:
   // opened in place on narrow screens, beside its term on wide ones, placed
   // at once rather than moved there. Returns it, or null.
@@ -335,6 +343,11 @@
   for (const item of notes) {
     const {id, toggle, note, terms} = item;
     toggle.addEventListener("toggle", () => { describeState(); schedule(); });
+    toggle.querySelector(":scope > summary")?.addEventListener("click", (event) => {
+      if (!toggle.open) return;
+      event.preventDefault();
+      close(item);
+    });
     for (const term of terms) {
       term.addEventListener("mouseenter", () => {
         clearTimeout(leaveTimer);
@@ -343,7 +356,7 @@
         intentTimer = setTimeout(() => activate(id, "term"), HOVER_INTENT_MS);
       });
       term.addEventListener("mouseleave", leaveSoon);
-      term.addEventListener("focus", () => activate(id, "term"));
+      term.addEventListener("focus", () => { item.opener = term; activate(id, "term"); });
       term.addEventListener("click", (event) => {
         if (wide.matches) {
           // The note is already beside the term: no jump to it.

@@ -89,6 +89,15 @@ def term_of(page: Page, note_id: str) -> Any:
     return page.locator(f'a.term[data-note="{note_id}"]').first
 
 
+def tab_until(page: Page, selector: str) -> None:
+    """Press Tab until the focused element matches selector."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
 # Keyboard
 
 
@@ -141,6 +150,21 @@ def test_narrow_with_js_space_opens_a_note_and_closes_it_again(open_page: OpenPa
     page.keyboard.press(" ")
     expect(note).to_be_hidden()
     expect(term).to_have_attribute("aria-expanded", "false")
+
+
+def test_narrow_with_js_the_close_control_gives_focus_back_to_the_term(
+    open_page: OpenPage,
+) -> None:
+    page = open_page(SEED_PAGE, *NARROW_SIZE)
+    note, term = page.locator("#note-deepseek"), term_of(page, "note-deepseek")
+    tab_to(page, "note-deepseek")
+    page.keyboard.press("Enter")
+    expect(note).to_be_visible()
+    tab_until(page, "details:has(> #note-deepseek) > summary")
+    page.keyboard.press("Enter")
+    expect(note).to_be_hidden()
+    expect(term).to_have_attribute("aria-expanded", "false")
+    expect(term).to_be_focused()
 
 
 @pytest.mark.parametrize("path", ARTICLES)
