@@ -400,6 +400,8 @@
   });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && active) {
+      const item = byId.get(active.id);
+      if (!wide.matches && item.toggle.open) close(item);
       deactivate();
       return;
     }

@@ -152,6 +152,26 @@ def test_narrow_with_js_space_opens_a_note_and_closes_it_again(open_page: OpenPa
     expect(term).to_have_attribute("aria-expanded", "false")
 
 
+def test_narrow_with_js_escape_closes_the_open_note_and_focus_stays_on_its_term(
+    open_page: OpenPage,
+) -> None:
+    page = open_page(SEED_PAGE, *NARROW_SIZE)
+    note, term = page.locator("#note-deepseek"), term_of(page, "note-deepseek")
+    tab_to(page, "note-deepseek")
+    page.keyboard.press("Enter")
+    expect(note).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(note).to_be_hidden()
+    expect(term).to_have_attribute("aria-expanded", "false")
+    expect(term).to_be_focused()
+    # From inside the note (its link back to the text), focus goes back to the term.
+    page.keyboard.press("Enter")
+    tab_until(page, "#note-deepseek a")
+    page.keyboard.press("Escape")
+    expect(note).to_be_hidden()
+    expect(term).to_be_focused()
+
+
 def test_narrow_with_js_the_close_control_gives_focus_back_to_the_term(
     open_page: OpenPage,
 ) -> None:
