@@ -7,6 +7,7 @@
 // clicked, or the note itself) is shown whole, level with its term's line,
 // and its neighbours make room; Esc, leaving or blurring returns to rest.
 // Narrow screens: a term toggles its note open and closed in place.
+// A link to a note (#note-…) shows it as activating its term would.
 //
 // Layout discipline, after gwern.net's sidenotes.js: every trigger (resize,
 // fonts, images, a change of active note) only asks for a layout; one layout
@@ -33,7 +34,7 @@
   // Browsers without ::details-content cannot show a closed note in the margin: open them.
   const showsClosedContent = CSS.supports("selector(::details-content)");
 
-  const notes = []; // {id, toggle, note, gloss, more, terms}
+  const notes = []; // {id, toggle, note, gloss, more, terms, opener}
   const byId = new Map();
   for (const toggle of body.querySelectorAll("details.note-toggle")) {
     const note = toggle.querySelector(".note");
@@ -44,6 +45,7 @@
       id: note.id, toggle, note, terms,
       gloss: note.querySelector(".note-gloss"),
       more: note.querySelector(".note-more"),
+      opener: terms[0], // the term focus goes back to when the note closes
     };
     notes.push(item);
     byId.set(note.id, item);
@@ -67,6 +69,8 @@
   }
 
   function layout() {
+    // Called directly, it stands for the frame's layout already asked for.
+    cancelAnimationFrame(frame);
     frame = 0;
     const moving = animate && !reducedMotion.matches;
     animate = false;
@@ -304,6 +308,28 @@
     }, LEAVE_GRACE_MS);
   }
 
+  // A closing note's close button hides, and Esc closes a note from inside
+  // it: keyboard focus goes back to its term, not to the top of the page.
+  function close(item) {
+    if (item.toggle.contains(document.activeElement)) item.opener.focus();
+    item.toggle.open = false;
+  }
+
+  // The note a link leads to (search results link to notes) is shown whole:
+  // opened in place on narrow screens, beside its term on wide ones, placed
+  // at once rather than moved there. Returns it, or null.
+  function followHash() {
+    let id = location.hash.slice(1);
+    try { id = decodeURIComponent(id); } catch { /* a malformed fragment: no note's */ }
+    const item = byId.get(id);
+    if (!item) return null;
+    item.toggle.open = true;
+    activate(item.id, "term", true);
+    animate = false;
+    layout();
+    return item;
+  }
+
   function describeState() {
     for (const item of notes) {
       for (const term of item.terms) {
@@ -317,6 +343,11 @@
   for (const item of notes) {
     const {id, toggle, note, terms} = item;
     toggle.addEventListener("toggle", () => { describeState(); schedule(); });
+    toggle.querySelector(":scope > summary")?.addEventListener("click", (event) => {
+      if (!toggle.open) return;
+      event.preventDefault();
+      close(item);
+    });
     for (const term of terms) {
       term.addEventListener("mouseenter", () => {
         clearTimeout(leaveTimer);
@@ -325,7 +356,7 @@
         intentTimer = setTimeout(() => activate(id, "term"), HOVER_INTENT_MS);
       });
       term.addEventListener("mouseleave", leaveSoon);
-      term.addEventListener("focus", () => activate(id, "term"));
+      term.addEventListener("focus", () => { item.opener = term; activate(id, "term"); });
       term.addEventListener("click", (event) => {
         if (wide.matches) {
           // The note is already beside the term: no jump to it.
@@ -369,6 +400,8 @@
   });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && active) {
+      const item = byId.get(active.id);
+      if (!wide.matches && item.toggle.open) close(item);
       deactivate();
       return;
     }
@@ -390,6 +423,10 @@
   document.fonts?.addEventListener?.("loadingdone", () => schedule());
   document.fonts?.ready.then(() => schedule());
   window.addEventListener("load", () => schedule());
+  // On load the browser scrolls to the note in its place; on a change of
+  // hash it has already scrolled to where the note was before it moved.
+  window.addEventListener("hashchange", () => followHash()?.note.scrollIntoView());
   describeState();
   layout();
+  followHash();
 })();

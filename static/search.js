@@ -65,8 +65,10 @@
       const links = [...list.querySelectorAll("a")];
       const at = links.indexOf(document.activeElement);
       if (event.key === "Escape") {
-        if (!panel.hidden) close(); else input.value = "";
+        // Focus first: the box's focus handler opens the results Esc closes.
+        const shown = !panel.hidden;
         input.focus();
+        if (shown) close(); else input.value = "";
       } else if (event.key === "ArrowDown" && links.length) {
         open(); // closed by Esc: the results come back
         links[Math.min(at + 1, links.length - 1)].focus();

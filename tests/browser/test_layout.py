@@ -8,7 +8,7 @@ import statistics
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from .conftest import HARD_PAGE, NARROW, SEED_PAGE, WIDE, OpenPage
 from .geometry import chars_per_line, measure, overlaps, settle
@@ -171,3 +171,32 @@ def test_narrow_tapping_a_footnotes_number_opens_it_whole_below_its_paragraph(
     assert not note["clipped"]
     assert note["box"]["top"] >= note["term"]["bottom"]
     assert note["box"]["top"] - note["block"]["bottom"] <= 40
+
+
+# A link to a note (a search result's, a permalink) shows it whole, as activating its
+# term does: on load, and when the fragment changes under an open page.
+
+LINKED = "note-made-in-china-2025"  # long: a list in its detail
+LINKED_NEXT = "note-deepseek"
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("size", WIDE + NARROW, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_link_to_a_note_shows_it_whole_on_load_and_when_the_fragment_changes(
+    open_page: OpenPage, size: tuple[int, int], js: bool
+) -> None:
+    page = open_page(f"{SEED_PAGE}#{LINKED}", *size, js=js)
+    for note_id in (LINKED, LINKED_NEXT):
+        if note_id == LINKED_NEXT:
+            page.evaluate(f"location.hash = '#{note_id}'")
+        if js:
+            settle(page)
+        note = _note_state(page, note_id)
+        assert note["visible"], note_id
+        assert not note["clipped"], note_id
+        expect(page.locator(f"#{note_id}")).to_be_in_viewport()
+        if js and size in WIDE:
+            # Beside its term, the other notes out of its way, the one linked before at rest.
+            assert abs(note["box"]["top"] - note["term"]["top"]) <= LEVEL, note_id
+            assert_apart(measure(page))
+            expect(page.locator("aside.note.is-open")).to_have_count(1)

@@ -99,6 +99,22 @@ def test_the_box_works_by_keyboard(open_page: OpenPage) -> None:
     expect(page.locator("#note-deepseek")).to_be_in_viewport()
 
 
+def test_one_escape_from_a_result_closes_the_results_back_in_the_box(
+    open_page: OpenPage,
+) -> None:
+    page = open_page(SEED_PAGE, 1280, 900)
+    box = page.get_by_role("searchbox", name="Search the readings")
+    box.focus()
+    page.keyboard.type("sputnik")
+    expect(page.locator(".search-status")).to_contain_text("found", timeout=WAIT_MS)
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(HITS).first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#site-search-results")).to_be_hidden()
+    expect(box).to_be_focused()
+    expect(box).to_have_value("sputnik")
+
+
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_axe_finds_no_violations_in_the_results(open_page: OpenPage, color_scheme: str) -> None:
     assert AXE.exists(), f"{AXE} is missing: run `npm ci`"
