@@ -17,7 +17,9 @@ from typing import Any
 
 import jinja2
 import markupsafe
+from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, Diagnostics, Severity
@@ -34,6 +36,8 @@ THEME = Path(__file__).parent / "theme"
 SOURCE_CHECKOUT = Path(__file__).parent.parent  # where templates/ sits in a git checkout
 THEME_READER = Reader(follow_symlinks=True)  # the default theme is ours, wherever it is
 LOOK_CHUNKS = 256  # pieces of a page's output between looks (render_template)
+MAX_POWER = 100  # the largest exponent a template may raise a number to
+MAX_REPEATED = 1_000_000  # the longest string or list a template may make with `*`
 
 
 def default_theme(part: str) -> Path:
@@ -55,14 +59,53 @@ class TemplateFailure(Exception):
         self.diagnostic = diagnostic
 
 
-class _Environment(jinja2.Environment):
-    """Jinja's environment, with each template's globals one plain dict."""
+class _Environment(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, with each template's globals one plain dict.
+
+    Templates come from the site's repository, which many may push to, and CI builds
+    it: they may read what they are given, never reach Python's internals (a
+    template's `lipsum.__globals__` led to `os.popen`), change what they are given,
+    or make a string or number too large to hold."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._safe: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # Jinja's answer depends on the object's type and the name alone (a name with an
+        # underscore, a function's internals, a method that changes a list): asked for
+        # each attribute a page's templates read, it cost a third of a term page's render.
+        key = (type(obj), attr)
+        safe = self._safe.get(key)
+        if safe is None:
+            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
+            raise SecurityError(f"a power of more than {MAX_POWER} is not allowed")
+        if operator == "*":
+            size = _repeated(left, right) or _repeated(right, left)
+            if size > MAX_REPEATED:
+                raise SecurityError(f"a value of more than {MAX_REPEATED:,} items is not allowed")
+        return super().call_binop(context, operator, left, right)
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         # Jinja chains a template's globals over the environment's, and every render copies
         # them: iterating the chain took longer than filling a note's template. Ours are
         # all set before the first template loads (Theme.__init__), as Jinja asks.
         return {**self.globals, **(d or {})}
+
+
+def _repeated(sequence: Any, times: Any) -> int:
+    """How long `sequence * times` would be, when it repeats a sequence (0: it does not)."""
+    if isinstance(sequence, (str, list, tuple)) and isinstance(times, int):
+        return len(sequence) * times
+    return 0
 
 
 def render_template(
@@ -84,12 +127,21 @@ def render_template(
     except jinja2.TemplateSyntaxError as exc:
         where, line, message = exc.filename or exc.name or name, exc.lineno, exc.message
         raise TemplateFailure(_error(where, line, message or "template syntax error")) from None
-    except jinja2.TemplateError as exc:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_template(f.filename)]
+    except Exception as exc:
+        stack = traceback.extract_tb(exc.__traceback__)
+        if isinstance(exc, RecursionError):  # a layout extending or including itself
+            message = "it extends, includes or calls itself without end"
+        elif isinstance(exc, (jinja2.TemplateError, OverflowError)) or _is_template(
+            stack[-1].filename
+        ):  # raised by Jinja, its sandbox (range(10**9)), or the template's code: {{ 1 / 0 }}
+            message = str(exc)
+        else:
+            raise  # raised by our code, which the template called: an internal error
+        frames = [frame for frame in stack if _is_template(frame.filename)]
         frame = frames[-1] if frames else None
         where = frame.filename if frame else name
         line = (frame.lineno or 0) if frame else 0
-        raise TemplateFailure(_error(where, line, f"template error: {exc}")) from None
+        raise TemplateFailure(_error(where, line, f"template error: {message}")) from None
 
 
 def _looking(pieces: Iterator[str], look: Callable[[], None]) -> Iterator[str]:

@@ -51,6 +51,51 @@ def test_a_site_layout_filling_base_blocks_reaches_every_page(tmp_path: Path) ->
         assert "<p>A. Editor</p>" in footer and 'class="licence"' in footer, name
 
 
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        # What reached os.popen before templates were sandboxed.
+        (
+            'lipsum.__globals__["__builtins__"]["__import__"]("os").popen("true")',
+            "access to attribute '__globals__' of 'function' object is unsafe.",
+        ),
+        ("''.__class__.__mro__", "access to attribute '__class__' of 'str' object is unsafe."),
+        ("site.__init__", "access to attribute '__init__' of 'SiteConfig' object is unsafe."),
+        ("[1].append(2)", "access to attribute 'append' of 'list' object is unsafe."),
+        ('"x" * 100000000', "a value of more than 1,000,000 items is not allowed"),
+        ("10 ** 100000000", "a power of more than 100 is not allowed"),
+        (
+            "range(1000000000)|list",
+            "Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).",
+        ),
+        ("1 / 0", "division by zero"),
+    ],
+)
+def test_a_template_is_sandboxed_and_what_it_may_not_do_is_an_error_at_its_line(
+    tmp_path: Path, expression: str, message: str
+) -> None:
+    # Templates come from a repository many may push to, and CI builds it.
+    layout = (
+        f'{{% extends "base.html" %}}\n{{% block head %}}{{{{ {expression} }}}}{{% endblock %}}\n'
+    )
+    root = make_site(tmp_path, {**GOOD, "templates/layout.html": layout})
+    report = build_site(Project.at(root / "seeds"))
+    assert {d.format(root) for d in report.diagnostics.items} == {
+        f"templates/layout.html:2: error: template error: {message}"
+    }
+    assert not (root / "_site" / "good").exists()
+
+
+def test_a_layout_that_extends_itself_is_an_error_at_it(tmp_path: Path) -> None:
+    layout = '{% extends "layout.html" %}\n'
+    root = make_site(tmp_path, {**GOOD, "templates/layout.html": layout})
+    report = build_site(Project.at(root / "seeds"))
+    assert {d.format(root) for d in report.diagnostics.items} == {
+        "templates/layout.html:1: error: template error: it extends, includes or calls "
+        "itself without end"
+    }
+
+
 def test_without_a_site_layout_the_blocks_add_nothing(tmp_path: Path) -> None:
     root = make_site(tmp_path, TAGGED)
     build_site(Project.at(root / "seeds"))
