@@ -22,6 +22,8 @@ TOML_PLACE = re.compile(r" \(at line (\d+), column \d+\)")
 DOMAIN = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE
 )
+# The characters an address may hold unescaped (RFC 3986: unreserved, reserved, and %).
+ADDRESS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a language tag (BCP 47), roughly
 
 
@@ -61,7 +63,8 @@ class SiteConfig:
     site_url: str = setting(
         "",
         "Absolute http(s) address the site is published at, e.g. "
-        "`https://user.github.io/repo/`. Enables sitemap.xml, feed.xml, robots.txt and "
+        "`https://user.github.io/repo/`: a host and a path, with no query, fragment or space. "
+        "Enables sitemap.xml, feed.xml, robots.txt and "
         "canonical links, and a 404 page that works at any depth; `--site-url` overrides it. "
         "Empty: links stay relative and those files are left out.",
     )
@@ -169,10 +172,11 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
     if site_url is not None:
         values["site_url"] = site_url.strip()
     url = str(values.get("site_url", ""))
-    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+    if url and not _is_address(url):
         message = (
             "option 'site_url' must be an absolute http(s) address such as "
-            f"https://example.org/, not '{url}'"
+            f"https://example.org/, not '{url}' (a host and a path: no user name, query, "
+            "fragment or space, other characters percent-encoded)"
         )
         if site_url is None:
             problems.error(path, _line_of(text, "site_url"), message)
@@ -196,6 +200,20 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
     if told:  # all of them at once, in the order of the file's lines
         raise ConfigError(*told)
     return SiteConfig(**values)  # type: ignore[arg-type]
+
+
+def _is_address(url: str) -> bool:
+    """Whether a site's address is one every page's address can be made from by adding
+    a path: http(s), a host (and a valid port), a path, nothing after it, and only
+    characters an address holds as it is (ADDRESS)."""
+    if not ADDRESS.fullmatch(url) or "?" in url or "#" in url:
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port out of range raises)
+    except ValueError:  # "http://[", "https://x.org:99999/"
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.username
 
 
 def _line_of(text: str, key: str) -> int:

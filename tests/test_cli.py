@@ -15,6 +15,9 @@ from site_builder.sources import KEYS
 
 KNOWN_KEYS = ", ".join(KEYS)
 KNOWN_OPTIONS = ", ".join(sorted(OPTIONS))
+ADDRESS_RULE = (
+    " (a host and a path: no user name, query, fragment or space, other characters percent-encoded)"
+)
 INDENTED = (
     "; an indented line goes on with the value above it: start each key at the beginning "
     "of its line"
@@ -264,7 +267,7 @@ def test_every_bad_site_toml_option_is_told_at_once(tmp_path: Path, cli: Run) ->
     result = cli("build", "--site-url", "ftp://x")
     assert result.err.splitlines() == [
         "--site-url: error: option 'site_url' must be an absolute http(s) address such as "
-        "https://example.org/, not 'ftp://x'",
+        f"https://example.org/, not 'ftp://x'{ADDRESS_RULE}",
         "site.toml:2: error: option 'language' must be a language tag such as en or fr-CA, "
         "not 'zz-!!'",
         f"site.toml:3: error: unknown option 'bogus' (known: {KNOWN_OPTIONS})",
@@ -335,10 +338,34 @@ def test_a_relative_site_url_option_is_reported_as_the_option(
     result = cli("build", "--site-url", "example.org")
     assert result.err.splitlines() == [
         "--site-url: error: option 'site_url' must be an absolute http(s) address such as "
-        "https://example.org/, not 'example.org'"
+        f"https://example.org/, not 'example.org'{ADDRESS_RULE}"
     ]
     assert result.code == 2
     assert not (tmp_path / "_site").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://x.org/r/#frag",  # every page's address would follow the fragment
+        "https://x.org/r/?q=1",
+        "https://x.org/a b/",
+        "https://x.org/r/?q=<b>",
+        "https://u:p@x.org/",
+        "https://x.org:99999/",
+        "http://[",  # urlsplit raised: an internal error
+    ],
+)
+def test_a_site_url_no_page_address_can_be_made_from_is_an_error(
+    tmp_path: Path, cli: Run, url: str
+) -> None:
+    make_site(tmp_path, GOOD)
+    result = cli("build", "--site-url", url)
+    assert result.err.splitlines() == [
+        "--site-url: error: option 'site_url' must be an absolute http(s) address such as "
+        f"https://example.org/, not '{url}'{ADDRESS_RULE}"
+    ]
+    assert result.code == 2
 
 
 def test_a_relative_site_url_in_site_toml_names_its_line(tmp_path: Path, cli: Run) -> None:
@@ -346,7 +373,7 @@ def test_a_relative_site_url_in_site_toml_names_its_line(tmp_path: Path, cli: Ru
     result = cli("build")
     assert result.err.splitlines() == [
         "site.toml:3: error: option 'site_url' must be an absolute http(s) address such as "
-        "https://example.org/, not 'example.org'"
+        f"https://example.org/, not 'example.org'{ADDRESS_RULE}"
     ]
     assert result.code == 2
     # A good --site-url wins over the file's.
