@@ -22,6 +22,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .config import SiteConfig
+from .deadline import Deadline, TimeUp
 from .diagnostics import Diagnostic, Diagnostics, Severity
 from .listing import reading_list, shown_date
 from .notes import Note
@@ -37,6 +38,9 @@ SOURCE_CHECKOUT = Path(__file__).parent.parent  # where templates/ sits in a git
 THEME_READER = Reader(follow_symlinks=True)  # the default theme is ours, wherever it is
 LOOK_CHUNKS = 256  # pieces of a page's output between looks (render_template)
 MAX_POWER = 100  # the largest exponent a template may raise a number to
+# The longest a template may render (deadline.py): a page takes milliseconds, the
+# largest of the terms index (a letter's, at 10,000 articles) a second.
+RENDER_SECONDS = 60
 MAX_REPEATED = 1_000_000  # the longest string or list a template may make with `*`
 
 
@@ -72,6 +76,9 @@ class _Environment(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._safe: dict[tuple[type, str], bool] = {}
+        # A render that ran out of time (RENDER_SECONDS): every later one fails at once
+        # with it, or a layout looping without end would take that long for every page.
+        self.stuck: Diagnostic | None = None
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         # Jinja's answer depends on the object's type and the name alone (a name with an
@@ -109,7 +116,7 @@ def _repeated(sequence: Any, times: Any) -> int:
 
 
 def render_template(
-    env: jinja2.Environment,
+    env: _Environment,
     name: str,
     look: Callable[[], None] | None = None,
     **context: object,
@@ -119,11 +126,14 @@ def render_template(
     `look` is called every LOOK_CHUNKS pieces of output, and may raise to stop: a letter's
     page of the terms index takes a second to render at 10,000 articles, which a save
     made meanwhile would wait for."""
+    if env.stuck is not None:
+        raise TemplateFailure(env.stuck)
     try:
-        template = env.get_template(name)
-        if look is None:
-            return template.render(**context)
-        return "".join(_looking(template.generate(**context), look))
+        with Deadline(RENDER_SECONDS):
+            template = env.get_template(name)
+            if look is None:
+                return template.render(**context)
+            return "".join(_looking(template.generate(**context), look))
     except jinja2.TemplateSyntaxError as exc:
         where, line, message = exc.filename or exc.name or name, exc.lineno, exc.message
         raise TemplateFailure(_error(where, line, message or "template syntax error")) from None
@@ -131,6 +141,8 @@ def render_template(
         stack = traceback.extract_tb(exc.__traceback__)
         if isinstance(exc, RecursionError):  # a layout extending or including itself
             message = "it extends, includes or calls itself without end"
+        elif isinstance(exc, TimeUp):
+            message = f"rendering took over {RENDER_SECONDS} s (a loop without end?)"
         elif isinstance(exc, (jinja2.TemplateError, OverflowError)) or _is_template(
             stack[-1].filename
         ):  # raised by Jinja, its sandbox (range(10**9)), or the template's code: {{ 1 / 0 }}
@@ -141,7 +153,10 @@ def render_template(
         frame = frames[-1] if frames else None
         where = frame.filename if frame else name
         line = (frame.lineno or 0) if frame else 0
-        raise TemplateFailure(_error(where, line, f"template error: {message}")) from None
+        failure = _error(where, line, f"template error: {message}")
+        if isinstance(exc, TimeUp):
+            env.stuck = failure
+        raise TemplateFailure(failure) from None
 
 
 def _looking(pieces: Iterator[str], look: Callable[[], None]) -> Iterator[str]:

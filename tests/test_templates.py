@@ -86,6 +86,21 @@ def test_a_template_is_sandboxed_and_what_it_may_not_do_is_an_error_at_its_line(
     assert not (root / "_site" / "good").exists()
 
 
+def test_a_template_that_loops_without_end_is_stopped_with_an_error_at_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nested loops call nothing the sandbox counts: 10**10 steps, hours of a CI build.
+    monkeypatch.setattr(site_builder.theme, "RENDER_SECONDS", 1)
+    loops = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    layout = f'{{% extends "base.html" %}}\n{{% block head %}}{loops}{{% endblock %}}\n'
+    root = make_site(tmp_path, {**GOOD, "templates/layout.html": layout})
+    report = build_site(Project.at(root / "seeds"))
+    assert {d.format(root) for d in report.diagnostics.items} == {
+        "templates/layout.html:2: error: template error: rendering took over 1 s "
+        "(a loop without end?)"
+    }
+
+
 def test_a_layout_that_extends_itself_is_an_error_at_it(tmp_path: Path) -> None:
     layout = '{% extends "layout.html" %}\n'
     root = make_site(tmp_path, {**GOOD, "templates/layout.html": layout})
