@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from .conftest import CODE_PAGE, HARD_PAGE, ROOT, SEED_PAGE, OpenPage
 
@@ -152,14 +152,21 @@ def test_narrow_with_js_space_opens_a_note_and_closes_it_again(open_page: OpenPa
     expect(term).to_have_attribute("aria-expanded", "false")
 
 
+def opened_by_keyboard(open_page: OpenPage, note_id: str) -> tuple[Page, Locator, Locator]:
+    """The seed page on a narrow screen with a note opened from its term by keyboard:
+    the page, the note and the term."""
+    page = open_page(SEED_PAGE, *NARROW_SIZE)
+    note, term = page.locator(f"#{note_id}"), term_of(page, note_id)
+    tab_to(page, note_id)
+    page.keyboard.press("Enter")
+    expect(note).to_be_visible()
+    return page, note, term
+
+
 def test_narrow_with_js_escape_closes_the_open_note_and_focus_stays_on_its_term(
     open_page: OpenPage,
 ) -> None:
-    page = open_page(SEED_PAGE, *NARROW_SIZE)
-    note, term = page.locator("#note-deepseek"), term_of(page, "note-deepseek")
-    tab_to(page, "note-deepseek")
-    page.keyboard.press("Enter")
-    expect(note).to_be_visible()
+    page, note, term = opened_by_keyboard(open_page, "note-deepseek")
     page.keyboard.press("Escape")
     expect(note).to_be_hidden()
     expect(term).to_have_attribute("aria-expanded", "false")
@@ -175,11 +182,7 @@ def test_narrow_with_js_escape_closes_the_open_note_and_focus_stays_on_its_term(
 def test_narrow_with_js_the_close_control_gives_focus_back_to_the_term(
     open_page: OpenPage,
 ) -> None:
-    page = open_page(SEED_PAGE, *NARROW_SIZE)
-    note, term = page.locator("#note-deepseek"), term_of(page, "note-deepseek")
-    tab_to(page, "note-deepseek")
-    page.keyboard.press("Enter")
-    expect(note).to_be_visible()
+    page, note, term = opened_by_keyboard(open_page, "note-deepseek")
     tab_until(page, "details:has(> #note-deepseek) > summary")
     page.keyboard.press("Enter")
     expect(note).to_be_hidden()
