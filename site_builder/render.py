@@ -188,6 +188,13 @@ def render_article(
     )
 
 
+def may_link(note: Note) -> bool:
+    """Whether a note's markdown can link to anything in the source folder: every link
+    and image starts with '[' (an autolink names a scheme, so it is never ours). Notes
+    without one need not be rendered to learn what they link to."""
+    return "[" in note.body
+
+
 def render_note_body(note: Note, links: SourceLinks | None = None) -> NoteBody:
     """A note's own markdown as HTML (notes are not anchored themselves), linking from
     a page one folder down from the site's root (an article's)."""

@@ -54,7 +54,7 @@ from .pages import Made, PageMaker, article_paths
 from .parallel import make_pages, map_forked
 from .project import Project as Project  # re-exported: where a site's parts live
 from .reading import Reader, Refused
-from .render import NoteBody, RenderedArticle, pygments_css, render_note_body
+from .render import NoteBody, RenderedArticle, may_link, pygments_css, render_note_body
 from .slugs import assign_pages
 from .sources import Peek, Source, peek_article, peek_key, read_article, read_text
 from .svg import clean_svg
@@ -820,9 +820,9 @@ class Site:
     def _glossary_bodies(self) -> list[NoteBody]:
         """The glossary's notes that link, as their terms' pages show them: what they link
         to is published, and what they fail to find is told, whether the term occurs or
-        not. (Every link and image starts with '['; rendering all of a 10,000-term
-        glossary to find the few that link took a warm build from 2 s to 3.)"""
-        notes = [note for note in self.glossary.notes if "[" in note.body]
+        not. (Rendering all of a 10,000-term glossary to find the few that link took a
+        warm build from 2 s to 3.)"""
+        notes = [note for note in self.glossary.notes if may_link(note)]
         return [render_note_body(note, self.links) for note in notes]  # (cached)
 
     def _glossary_targets(self) -> set[str]:

@@ -19,7 +19,7 @@ from .excerpts import Excerpt
 from .glossary import Glossary
 from .links import SourceLinks
 from .notes import Note
-from .render import NoteBody, RenderedArticle, render_note_body
+from .render import NoteBody, RenderedArticle, may_link, render_note_body
 from .slugs import named_slugs
 
 FOLDER = "terms"
@@ -220,7 +220,7 @@ def _reaches(
     note: Note, body: NoteBody | None, links: SourceLinks | None
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """What each name a note links to finds now, in order of name."""
-    if links is None:
+    if links is None or (body is None and not may_link(note)):
         return ()
     targets = (body or render_note_body(note, links)).targets  # (rendered once: cached)
     if not targets:  # most notes
