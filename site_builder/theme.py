@@ -37,7 +37,9 @@ THEME = Path(__file__).parent / "theme"
 SOURCE_CHECKOUT = Path(__file__).parent.parent  # where templates/ sits in a git checkout
 THEME_READER = Reader(follow_symlinks=True)  # the default theme is ours, wherever it is
 LOOK_CHUNKS = 256  # pieces of a page's output between looks (render_template)
-MAX_POWER = 100  # the largest exponent a template may raise a number to
+# The largest whole number a template may make, in bits (about 4,900 digits, more than
+# Python prints): `**` and `*` on whole numbers run in C, where no deadline reaches.
+MAX_BITS = 16_384
 # The longest a template may render (deadline.py): a page takes milliseconds, the
 # largest of the terms index (a letter's, at 10,000 articles) a second.
 RENDER_SECONDS = 60
@@ -93,8 +95,8 @@ class _Environment(ImmutableSandboxedEnvironment):
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
     ) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
-            raise SecurityError(f"a power of more than {MAX_POWER} is not allowed")
+        if _bits(operator, left, right) > MAX_BITS:
+            raise SecurityError(f"a number of more than {MAX_BITS:,} bits is not allowed")
         if operator == "*":
             size = _repeated(left, right) or _repeated(right, left)
             if size > MAX_REPEATED:
@@ -106,6 +108,16 @@ class _Environment(ImmutableSandboxedEnvironment):
         # them: iterating the chain took longer than filling a note's template. Ours are
         # all set before the first template loads (Theme.__init__), as Jinja asks.
         return {**self.globals, **(d or {})}
+
+
+def _bits(operator: str, left: Any, right: Any) -> int:
+    """At least how many bits `left ** right` or `left * right` would take, when both are
+    whole numbers (0 otherwise): a chain like `((10 ** 100) ** 100) ** 100` grows fast."""
+    if not (isinstance(left, int) and isinstance(right, int)):
+        return 0
+    if operator == "*":
+        return left.bit_length() + right.bit_length() - 1
+    return (left.bit_length() - 1) * right if abs(left) > 1 and right > 0 else 0
 
 
 def _repeated(sequence: Any, times: Any) -> int:
@@ -143,6 +155,8 @@ def render_template(
             message = "it extends, includes or calls itself without end"
         elif isinstance(exc, TimeUp):
             message = f"rendering took over {RENDER_SECONDS} s (a loop without end?)"
+        elif isinstance(exc, MemoryError):  # a string of a billion characters: "x"|center(10**9)
+            message = "it needs more memory than there is"
         elif isinstance(exc, (jinja2.TemplateError, OverflowError)) or _is_template(
             stack[-1].filename
         ):  # raised by Jinja, its sandbox (range(10**9)), or the template's code: {{ 1 / 0 }}

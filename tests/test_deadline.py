@@ -19,10 +19,8 @@ def spin(seconds: float) -> None:
 
 
 def test_work_past_its_deadline_is_stopped() -> None:
-    started = time.monotonic()
     with pytest.raises(TimeUp), Deadline(0.2):
-        spin(30)
-    assert time.monotonic() - started < 5
+        spin(30)  # raising at all means it was stopped: unstopped, it ends quietly
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # nothing left running
 
 
