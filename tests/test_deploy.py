@@ -315,13 +315,62 @@ def test_a_missing_remote_is_refused_before_anything_is_committed(repo: Path, cl
     assert not has_branch(repo, "gh-pages")
 
 
-def test_a_failed_push_is_one_line_with_gits_reason(repo: Path, cli: Run) -> None:
+def test_a_remote_out_of_reach_is_refused_before_anything_is_committed(
+    repo: Path, cli: Run
+) -> None:
     git(repo, "remote", "set-url", "origin", str(repo.parent / "nowhere.git"))
+    result = cli("deploy", "--source", SOURCE)
+    assert result.code == 2
+    [line] = result.err.splitlines()
+    assert line.startswith("error: nothing deployed: could not reach origin: ")
+    assert "nowhere.git" in line
+    assert not has_branch(repo, "gh-pages")
+
+
+def test_a_refused_push_is_one_line_with_gits_reason(repo: Path, origin: Path, cli: Run) -> None:
+    hook = origin / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'pushes are closed today' >&2\nexit 1\n")
+    hook.chmod(0o755)
     result = cli("deploy", "--source", SOURCE)
     assert result.code == 2
     [line] = result.err.splitlines()
     assert line.startswith("error: committed ")
     assert " files to gh-pages as " in line
     assert "but pushing it to origin failed: " in line
-    assert "nowhere.git" in line
+    assert "pre-receive hook declined" in line
     assert len(commits(repo, "gh-pages")) == 1  # kept: the next deploy builds on it
+    assert not has_branch(origin, "gh-pages")
+
+
+def test_a_deploy_made_elsewhere_since_is_built_on(
+    repo: Path, origin: Path, cli: Run, tmp_path: Path
+) -> None:
+    # Two editors, or an editor and CI: the other's deploy reached origin first.
+    assert cli("deploy", "--source", SOURCE).code == 0
+    mine = commits(repo, "gh-pages")
+    git(tmp_path, "clone", "-q", str(repo), "other")
+    other = tmp_path / "other"
+    git(other, "remote", "set-url", "origin", str(origin))
+    git(other, "config", "user.name", "Another Editor")
+    git(other, "config", "user.email", "another@example.org")
+    edited = other / "seeds" / "good.md"
+    edited.write_text(edited.read_text().replace("planned for 2028", "planned for 2028 or so"))
+    git(other, "commit", "-qam", "An edit elsewhere")
+    assert cli("deploy", "--source", str(other / "seeds")).code == 0
+    theirs = commits(origin, "gh-pages")
+    assert theirs[1:] == mine
+
+    result = cli("deploy", "--source", SOURCE)
+    assert result.code == 0, result.err
+    assert commits(origin, "gh-pages")[1:] == theirs
+    assert commits(repo, "gh-pages") == commits(origin, "gh-pages")
+
+
+def test_commits_made_with_no_push_are_kept_below_the_next_deploy(
+    repo: Path, origin: Path, cli: Run
+) -> None:
+    assert cli("deploy", "--source", SOURCE).code == 0
+    assert cli("deploy", "--source", SOURCE, "--no-push").code == 0
+    local = commits(repo, "gh-pages")
+    assert cli("deploy", "--source", SOURCE).code == 0
+    assert commits(origin, "gh-pages")[1:] == local

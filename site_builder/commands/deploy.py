@@ -2,7 +2,8 @@
 
 As `mkdocs gh-deploy` does: the built files become one new commit on a branch of
 the repository holding the sources (gh-pages by default), which is then pushed.
-The commit is made with git plumbing and a temporary index, so the working tree,
+It goes on top of the remote's branch, fetched first, when that holds deploys made
+elsewhere. The commit is made with git plumbing and a temporary index, so the working tree,
 the index and HEAD of the repository are never touched. Every commit made here
 carries a `site-builder-deploy: <source commit>` trailer; a branch holding any
 other commit is not ours to write to, and deploy refuses it.
@@ -202,10 +203,33 @@ def _target(git: Git, branch: str, remote: str, push: bool) -> Target:
             "name another with --remote, or deploy with --no-push"
         )
     tip = git.resolve(ref)
-    parent = tip or git.resolve(f"refs/remotes/{remote}/{branch}")
-    if parent is not None:
-        _refuse_foreign(git, parent, branch if tip else f"{remote}/{branch}")
-    return Target(branch, tip, parent)
+    if tip is not None:
+        _refuse_foreign(git, tip, branch)
+    theirs = _fetch(git, remote, branch) if push else git.resolve(f"refs/remotes/{remote}/{branch}")
+    if theirs is not None and theirs != tip:
+        _refuse_foreign(git, theirs, f"{remote}/{branch}")
+    # Build on the remote's branch unless ours already holds it: another machine (or
+    # a teammate) may have deployed since, and a push on top of an older tip is refused.
+    # Our commits it lacks are whole snapshots like the new one: nothing is lost.
+    ahead = tip is not None and (theirs is None or _holds(git, tip, theirs))
+    return Target(branch, tip, tip if ahead else theirs)
+
+
+def _fetch(git: Git, remote: str, branch: str) -> str | None:
+    """The remote's tip of `branch`, fetched, or None when it has no such branch."""
+    ref = f"refs/heads/{branch}"
+    listed = git.run("ls-remote", "--exit-code", remote, ref, check=False)
+    if listed.returncode == 2:  # reached, and no such branch there
+        return None
+    if listed.returncode != 0:
+        raise DeployError(f"error: nothing deployed: could not reach {remote}: {_message(listed)}")
+    git.run("fetch", "--quiet", "--no-tags", remote, f"+{ref}:refs/remotes/{remote}/{branch}")
+    return listed.stdout.split()[0]
+
+
+def _holds(git: Git, tip: str, commit: str) -> bool:
+    """Whether `commit` is `tip` or in its history."""
+    return git.run("merge-base", "--is-ancestor", commit, tip, check=False).returncode == 0
 
 
 def _refuse_foreign(git: Git, tip: str, name: str) -> None:
