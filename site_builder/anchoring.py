@@ -98,10 +98,7 @@ class Anchoring:
         """The id of the next link to a named note, which its term at context[start:end] is."""
         key = note.key
         refs = self.refs[key]
-        # Slugs never hold "--", so "ref-x--2" cannot clash with the id of another term.
-        ref_id = "ref-" + self.note_ids[key].removeprefix(PREFIX)
-        ref_id += f"--{len(refs) + 1}" if refs else ""
-        refs.append(ref_id)
+        ref_id = next_ref_id(self.note_ids[key], refs)
         if len(refs) <= MAX_EXCERPTS:
             self.excerpts.setdefault(key, []).append(excerpt(ref_id, context, start, end))
         return ref_id
@@ -294,6 +291,15 @@ def _text(content: str) -> Token:
 
 def _term_open(note_id: str, ref_id: str, note: Token | None) -> Token:
     return note_link(term_link_attrs(note_id, ref_id), note)
+
+
+def next_ref_id(note_id: str, refs: list[str]) -> str:
+    """The id of a note's next link from the text, added to `refs` (those before it):
+    `ref-x` for note `note-x`, then `ref-x--2`, `ref-x--3`. Slugs never hold "--", so
+    no link's id can clash with another note's."""
+    ref_id = "ref-" + note_id.removeprefix(PREFIX) + (f"--{len(refs) + 1}" if refs else "")
+    refs.append(ref_id)
+    return ref_id
 
 
 def term_link_attrs(note_id: str, ref_id: str) -> dict[str, str | int | float]:

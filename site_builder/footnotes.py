@@ -35,7 +35,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .alphabet import sort_key
-from .anchoring import term_link_attrs
+from .anchoring import next_ref_id, term_link_attrs
 from .diagnostics import Diagnostics
 from .notes import Note, Placement
 from .placing import note_link, placing_plugin
@@ -202,10 +202,7 @@ def _reference(
         aside = definition.note = Token("footnote_note", "aside", 0)
         aside.children = definition.tokens
         aside.meta = {"note": note, "id": note_id, "refs": []}
-    refs: list[str] = aside.meta["refs"]
-    # Slugs never hold "--", so "ref-fn-1--2" cannot clash with another note's link.
-    ref_id = "ref" + aside.meta["id"][4:] + (f"--{len(refs) + 1}" if refs else "")
-    refs.append(ref_id)
+    ref_id = next_ref_id(aside.meta["id"], aside.meta["refs"])
     mark = Token("footnote_mark", "sup", 0)
     mark.content = aside.meta["note"].term
     link = note_link(term_link_attrs(aside.meta["id"], ref_id), aside if first else None)
