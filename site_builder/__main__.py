@@ -115,7 +115,7 @@ def parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="address to listen on (default: 127.0.0.1; any other is reachable from the network)",
     )
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free)")
     _poll(serve)
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
 
@@ -210,6 +210,12 @@ def _poll(command: argparse.ArgumentParser) -> None:
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not '{value}'")
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, not '{value}'")
     return int(value)
 
 

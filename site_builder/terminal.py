@@ -70,9 +70,7 @@ class ProgressLine:
 
 def summary(report: BuildReport, verb: str) -> str:
     """One line: pages, notes, warnings, errors (as printed: each once), seconds."""
-    printed = report.diagnostics.sorted()
-    errors = sum(d.severity is Severity.ERROR for d in printed)
-    warnings = sum(d.severity is Severity.WARNING for d in printed)
+    errors, warnings = _problems(report)
     return (
         f"{verb} {_count(report.pages, 'page')}, {_count(report.notes, 'note')}, "
         f"{_count(warnings, 'warning')}, {_count(errors, 'error')} "
@@ -99,12 +97,16 @@ def cycle_line(report: CycleReport) -> str:
     what = names[0] + (f" and {len(names) - 1} more" if len(names) > 1 else "")
     if result is None:
         return f"{what} changed: {printable_lines(report.problem)}"  # a line a problem
-    problems = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+    errors, warnings = _problems(result)
     scope = "full rebuild, " if result.full else ""
     return (
         f"{what} changed: {scope}{_count(result.pages, 'page')} "
         f"in {result.seconds * 1000:.0f} ms"
-        + (f" ({problems[0]} errors, {problems[1]} warnings)" if any(problems) else "")
+        + (
+            f" ({_count(errors, 'error')}, {_count(warnings, 'warning')})"
+            if errors or warnings
+            else ""
+        )
     )
 
 
@@ -112,6 +114,13 @@ def watching_line(source: Path, polling: bool) -> str:
     """What the loop watches, and how to stop it."""
     mode = " by polling" if polling else ""
     return f"watching {shown(source)}{mode}; press Ctrl-C to stop"
+
+
+def _problems(report: BuildReport) -> tuple[int, int]:
+    """The errors and the warnings among the diagnostics as printed (each once)."""
+    printed = report.diagnostics.sorted()
+    errors = sum(d.severity is Severity.ERROR for d in printed)
+    return errors, sum(d.severity is Severity.WARNING for d in printed)
 
 
 def _count(number: int, noun: str) -> str:

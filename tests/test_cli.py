@@ -665,3 +665,26 @@ def test_a_reader_that_stops_reading_is_no_error(tmp_path: Path) -> None:
     assert build.wait(timeout=120) == 0, errors
     assert "error" not in errors
     assert (tmp_path / "_site" / "good" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("serve", "--port", "99999"),
+            "argument --port: expected a port from 0 to 65535, not '99999'",
+        ),
+        (("serve", "--port", "-1"), "argument --port: expected a port from 0 to 65535, not '-1'"),
+        (
+            ("build", "--jobs", "0"),
+            "argument --jobs: expected a whole number of 1 or more, not '0'",
+        ),
+    ],
+)
+def test_an_option_out_of_range_is_a_usage_error(
+    cli: Run, args: tuple[str, ...], message: str
+) -> None:
+    # An out-of-range port reached bind() and was reported as an internal error.
+    result = cli(*args)
+    assert result.code == 2
+    assert result.err.splitlines()[-1].endswith(f"error: {message}")

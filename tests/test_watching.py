@@ -716,7 +716,7 @@ def test_a_linked_file_made_unreadable_and_readable_again_is_told_then_published
         assert copy.read_text() == "drawn"
         path.chmod(0)  # a permission changed: no other event tells of it
         try:
-            watching.line(changed + r" \(1 errors, 0 warnings\)")
+            watching.line(changed + r" \(1 error, 0 warnings\)")
             assert 'src="images/orbit.png"' in page.read_text()
             assert not copy.exists()
         finally:
