@@ -29,7 +29,7 @@
 
   const body = document.querySelector(".article-body");
   if (!body) return;
-  const wide = window.matchMedia("(min-width: 1200px)");
+  const wide = window.matchMedia("(min-width: 75em)"); // as site.css
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   // Browsers without ::details-content cannot show a closed note in the margin: open them.
   const showsClosedContent = CSS.supports("selector(::details-content)");

@@ -200,3 +200,27 @@ def test_a_link_to_a_note_shows_it_whole_on_load_and_when_the_fragment_changes(
             assert abs(note["box"]["top"] - note["term"]["top"]) <= LEVEL, note_id
             assert_apart(measure(page))
             expect(page.locator("aside.note.is-open")).to_have_count(1)
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize(("font", "size"), [(20, (1280, 800)), (24, (1440, 900))])
+def test_a_larger_font_setting_keeps_every_note_within_the_window(
+    open_page: OpenPage, font: int, size: tuple[int, int], js: bool
+) -> None:
+    # Chrome's "Large" and "Very large" fonts: with pixel breakpoints the margins were
+    # laid out at these widths, wider than the window, and the notes cut off at its edge.
+    page = open_page(SEED_PAGE, *size, js=js)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": font, "fixed": 13}})
+    page.reload()
+    page.wait_for_load_state("load")
+    if js:
+        settle(page)
+    layout = measure(page)
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == (
+        f"{font * 1.125:g}px"  # the theme's 112.5% of the reader's size
+    )
+    assert layout["scrollWidth"] <= layout["width"]
+    for note in layout["notes"]:
+        if note["visible"]:
+            assert 0 <= note["box"]["left"] and note["box"]["right"] <= layout["width"], note["id"]
