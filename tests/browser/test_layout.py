@@ -223,4 +223,5 @@ def test_a_larger_font_setting_keeps_every_note_within_the_window(
     assert layout["scrollWidth"] <= layout["width"]
     for note in layout["notes"]:
         if note["visible"]:
-            assert 0 <= note["box"]["left"] and note["box"]["right"] <= layout["width"], note["id"]
+            assert note["box"]["left"] >= 0, note["id"]
+            assert note["box"]["right"] <= layout["width"], note["id"]

@@ -44,11 +44,7 @@ def test_a_link_focused_backwards_is_not_hidden_by_the_bar(open_page: OpenPage, 
         page.keyboard.press("Shift+Tab")
         if page.evaluate("!!document.activeElement.closest('.jump-bar, header')"):
             break
-        box = page.evaluate(
-            "(() => { const r = document.activeElement.getBoundingClientRect(); return {top: r.top}; })()"
-        )
-        assert box["top"] >= bar_bottom(page) - 1, page.evaluate(
-            "document.activeElement.textContent"
-        )
+        top = page.evaluate("document.activeElement.getBoundingClientRect().top")
+        assert top >= bar_bottom(page) - 1, page.evaluate("document.activeElement.textContent")
         checked += 1
     assert checked >= 10
