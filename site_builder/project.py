@@ -23,7 +23,9 @@ class Project:
 
     @classmethod
     def at(cls, source: Path, out: Path | None = None) -> Project:
-        root = source.resolve().parent
+        # The folder holding the source folder, even when that is a symlink to a folder
+        # elsewhere: site.toml and the output sit beside the name the user gave.
+        root = source.absolute().parent.resolve()
         return cls(source, out if out is not None else root / "_site", root)
 
     @property

@@ -298,6 +298,26 @@ def test_notes_and_glossary_linked_out_of_the_site_are_refused(
     assert_no_secret(tmp_path)
 
 
+def test_a_source_folder_linked_from_elsewhere_keeps_its_site_beside_the_link(
+    tmp_path: Path, cli: Run, outside: Path
+) -> None:
+    # The site was found beside the link's target: the build ignored this site.toml
+    # and wrote its output there, outside the folder the user named.
+    (outside / "seeds").mkdir()
+    (outside / "seeds" / "good.md").write_text(GOOD["seeds/good.md"])
+    (tmp_path / "site.toml").write_text('title = "Linked readings"\n')
+    link(tmp_path / "seeds", outside / "seeds")
+    result = cli("build")
+    assert result.code == 1
+    [diagnostic] = result.diagnostics
+    assert diagnostic.startswith("seeds/good.md:1: error: lies in a symlinked folder leading ")
+    assert not (outside / "_site").exists()
+    assert cli("build", "--follow-symlinks").code == 0
+    assert page_slugs(tmp_path / "_site") == {"good"}
+    assert "Linked readings" in (tmp_path / "_site" / "index.html").read_text()
+    assert not (outside / "_site").exists()
+
+
 def test_a_source_folder_of_symlinks_inside_the_site_is_fine(tmp_path: Path, cli: Run) -> None:
     make_site(tmp_path, {"drafts/good.md": GOOD["seeds/good.md"]})
     link(tmp_path / "seeds/good.md", tmp_path / "drafts/good.md")
