@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +111,29 @@ def discover(folder: Path, diagnostics: Diagnostics, reader: Reader = ANYWHERE) 
     )
     same = _same_files([source.path for source in found], links, folder, diagnostics)
     return SourceSet(tuple(found), glossary, same)
+
+
+def unbuilt_sources(folder: Path, linked: set[str]) -> Iterator[Path]:
+    """The .md and .txt files in the source folder's subfolders that no page links to.
+
+    Articles and their notes sit at the top of the source folder; a subfolder holds
+    files pages link to. An editor who files `2024/launch.md` there expects a page,
+    and would get nothing, not a word. Folders named with `_` or `.` are not looked
+    in (keep files only meant for linking there), nor symlinked ones.
+    """
+    for top, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith(("_", ".")))
+        if top == os.fspath(folder):
+            continue  # discover sorts these
+        for name in sorted(files):
+            path = Path(top, name)
+            relative = path.relative_to(folder).as_posix()
+            if (
+                os.path.splitext(name)[1] in SOURCE_SUFFIXES
+                and not is_editor_artifact(name)
+                and relative not in linked
+            ):
+                yield path
 
 
 def _same_files(

@@ -33,7 +33,7 @@ from .cache import PageCache, Summary, cache_folder, digest, note_digest, versio
 from .changes import EVERYTHING, Kind, classify
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics, Severity
-from .discover import discover, looks_like_notes
+from .discover import discover, looks_like_notes, unbuilt_sources
 from .glossary import Glossary, build_trie, read_glossary
 from .links import FILES, SourceLinks
 from .lock import OutputLock
@@ -67,6 +67,11 @@ VIEWS_BETWEEN_LOOKS = 64  # site-wide pages a rebuild makes between looks for ch
 FILES_OWNER = "(files)"  # owner of the files beside the articles that pages link to
 PUBLIC_OWNER = "(public)"  # owner of what public/ holds
 OWN_NAME = "names starting with .site-builder- are site-builder's own; this file is left out"
+UNBUILT = (
+    "is in a subfolder, where no article is built, and no page links to it: nothing of "
+    "it is published (articles and their notes sit at the top of {folder}/; folders "
+    "named with a leading _ are not looked in)"
+)
 
 Progress = Callable[[int, int], None]
 P = ParamSpec("P")
@@ -767,6 +772,8 @@ class Site:
                 data = cleaned.data
             files[f"{FILES}/{name}"] = data
         self.output.replace(FILES_OWNER, files)
+        for path in unbuilt_sources(folder, set(linked)):
+            problems.warning(path, 0, UNBUILT.format(folder=self.project.source.name))
         self.site_problems["files"] = problems.items
 
     def _write_public(self) -> None:

@@ -12,6 +12,7 @@ from conftest import GOOD, Run, make_site, page_slugs, tree
 from site_builder.config import SiteConfig
 from site_builder.diagnostics import Diagnostics
 from site_builder.discover import discover
+from site_builder.site import Project, Site, build_site
 from site_builder.sources import Article, Metadata, read_article
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_edfef99d65433808.txt"
@@ -621,3 +622,51 @@ def test_an_empty_front_matter_title_keeps_the_articles_own(tmp_path: Path, cli:
     )
     assert cli("build").code == 0
     assert "<h1>Real heading</h1>" in (tmp_path / "_site" / "a" / "index.html").read_text()
+
+
+UNBUILT = (
+    "warning: is in a subfolder, where no article is built, and no page links to it: "
+    "nothing of it is published (articles and their notes sit at the top of seeds/; "
+    "folders named with a leading _ are not looked in)"
+)
+
+
+def test_articles_and_notes_in_a_subfolder_are_warned_of_unless_a_page_links_them(
+    tmp_path: Path,
+) -> None:
+    # They were left out without a word: an editor filing 2024/launch.md got no page.
+    root = make_site(
+        tmp_path,
+        {
+            "seeds/top.md": "Comets, and [a transcript](docs/transcript.txt).\n",
+            "seeds/2024/launch.md": "A launch.\n",
+            "seeds/2024/launch.notes.md": "## launch\nLeaving the ground.\n",
+            "seeds/docs/transcript.txt": "What was said.\n",
+            "seeds/docs/notes.md": "Kept, not linked.\n",
+            "seeds/_drafts/later.md": "Not looked at.\n",
+            "seeds/images/chart.csv": "a,b\n",
+        },
+    )
+    report = build_site(Project.at(root / "seeds"))
+    assert sorted(d.format(root) for d in report.diagnostics.items) == [
+        f"seeds/2024/launch.md:1: {UNBUILT}",
+        f"seeds/2024/launch.notes.md:1: {UNBUILT}",
+        f"seeds/docs/notes.md:1: {UNBUILT}",
+    ]
+    assert page_slugs(root / "_site") == {"top"}
+    assert (root / "_site" / "_files" / "docs" / "transcript.txt").is_file()
+
+
+def test_an_article_filed_in_a_subfolder_under_watch_is_warned_of(tmp_path: Path) -> None:
+    root = make_site(tmp_path, GOOD)
+    site = Site(Project.at(root / "seeds"))
+    assert site.build().diagnostics.items == []
+    filed = root / "seeds" / "2024" / "late.md"
+    filed.parent.mkdir()
+    filed.write_text("Late news.\n")
+    report = site.rebuild([filed])
+    assert [d.format(root) for d in report.diagnostics.items] == [
+        f"seeds/2024/late.md:1: {UNBUILT}"
+    ]
+    filed.unlink()
+    assert site.rebuild([filed]).diagnostics.items == []
