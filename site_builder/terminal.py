@@ -7,6 +7,7 @@ Below the commands, so that `watch` and `serve` print their loop the same way.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ DEBUG = False  # set by --debug: internal errors come with their traceback
 DEBUG_HINT = "(run again with --debug to see where)"
 LIVE_FROM = 50  # pages; on a terminal, smaller builds end before a live line would help
 PLAIN_EVERY = 5.0  # seconds between progress lines where output is not a terminal (CI logs)
+BEAT = 1.0  # seconds between looks at the time once the pages are made (ProgressLine)
 
 
 def print_diagnostics(report: BuildReport, stream: TextIO | None = None) -> None:
@@ -40,6 +42,11 @@ class ProgressLine:
     LIVE_FROM pages or more). Elsewhere, where a rewritten line would pile up in a
     log, one plain line every `every` seconds of a long build, and nothing for a
     build that ends sooner; the summary comes after either.
+
+    Used as a context manager (as the commands do), it goes on once the pages are
+    made: the site-wide pages and the search index take the last third of a large
+    build, and a log that stops for a minute looks like a hang. A thread then says
+    which `stage` the build is at, until the block ends.
     """
 
     def __init__(
@@ -55,17 +62,65 @@ class ProgressLine:
         self.every = PLAIN_EVERY if every is None else every
         self.clock = clock
         self.start = self.last = clock()  # made just before the build starts
+        self._pages = ""  # "made 3000/3000 pages", once they are
+        self._stage = ""
+        self._shown = 0  # characters of the live line on screen
+        self._lock = threading.Lock()
+        self._stop: threading.Event | None = None  # set while in a `with` block
+        self._beat: threading.Thread | None = None
 
     def __call__(self, done: int, total: int) -> None:
         now = self.clock()
         line = f"{self.verb} {done}/{total} pages, {now - self.start:.0f} s"
+        going_on = done == total and self._stop is not None
         if self.live:
             if total >= LIVE_FROM:
-                end = "\n" if done == total else ""
-                print(f"\r{line}", end=end, file=self.stream, flush=True)
+                self._print(f"\r{line}", "" if going_on or done < total else "\n")
         elif now - self.last >= self.every and done < total:
             self.last = now
-            print(line, file=self.stream, flush=True)
+            self._print(line)
+        if going_on:
+            self._pages = f"{self.verb} {total}/{total} pages"
+            self.stage("now the site-wide pages")
+
+    def stage(self, what: str) -> None:
+        """What the build does now that its pages are made: said until the next stage."""
+        with self._lock:
+            self._stage = what
+        if self._stop is not None and self._beat is None:
+            self._beat = threading.Thread(target=self._beating, name="progress", daemon=True)
+            self._beat.start()
+
+    def __enter__(self) -> ProgressLine:
+        self._stop = threading.Event()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._stop is not None
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join()
+        if self._shown:
+            self._print("", "\n")  # the live line ends before the summary
+        self._stop = self._beat = None
+
+    def _beating(self) -> None:
+        assert self._stop is not None
+        while not self._stop.wait(BEAT):
+            now = self.clock()
+            with self._lock:
+                line = "; ".join(filter(None, (self._pages, self._stage)))
+                line += f", {now - self.start:.0f} s"
+                if self.live and self._shown:
+                    self._print(f"\r{line}".ljust(self._shown + 1), "")
+                elif not self.live and now - self.last >= self.every:
+                    self.last = now
+                    self._print(line)
+
+    def _print(self, text: str, end: str = "\n") -> None:
+        print(text, end=end, file=self.stream, flush=True)
+        if self.live:
+            self._shown = 0 if end else len(text.lstrip("\r"))
 
 
 def summary(report: BuildReport, verb: str) -> str:

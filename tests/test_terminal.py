@@ -5,6 +5,8 @@ from __future__ import annotations
 import _thread
 import io
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,44 @@ def test_on_a_terminal_a_small_build_shows_no_line() -> None:
     assert terminal.getvalue() == ""
 
 
+def wait_for(condition: Callable[[], bool]) -> None:
+    """Until `condition` holds (the progress thread's next beat), for at most a minute."""
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, "the progress thread said nothing"
+        time.sleep(0.005)
+
+
+def test_in_a_log_the_stages_after_the_pages_are_told_until_the_build_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The site-wide pages and the search index took 45 s of a large build without a line.
+    monkeypatch.setattr(site_builder.terminal, "BEAT", 0.001)
+    log = io.StringIO()
+    with ProgressLine("made", log, every=0.0) as show:
+        show(2, 2)
+        wait_for(lambda: "made 2/2 pages; now the site-wide pages, 0 s\n" in log.getvalue())
+        show.stage("now the search index")
+        wait_for(lambda: "made 2/2 pages; now the search index, 0 s\n" in log.getvalue())
+    ended = log.getvalue()
+    time.sleep(0.05)  # beats the thread would have made, had it outlived the block
+    assert log.getvalue() == ended
+
+
+def test_on_a_terminal_the_line_goes_on_after_the_pages_and_ends_with_the_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(site_builder.terminal, "BEAT", 0.001)
+    terminal = Terminal()
+    with ProgressLine("made", terminal) as show:
+        for done in range(1, LIVE_FROM + 1):
+            show(done, LIVE_FROM)
+        assert "\n" not in terminal.getvalue()
+        wait_for(lambda: f"made {LIVE_FROM}/{LIVE_FROM} pages; now the" in terminal.getvalue())
+    assert terminal.getvalue().endswith("\n")
+    assert terminal.getvalue().count("\n") == 1
+
+
 @pytest.mark.parametrize(("command", "verb"), [("build", "made"), ("check", "checked")])
 def test_build_and_check_print_progress_to_a_log(
     tmp_path: Path, cli: Run, monkeypatch: pytest.MonkeyPatch, command: str, verb: str
@@ -81,7 +121,9 @@ def test_build_and_check_print_progress_to_a_log(
     result = cli(command)
     assert result.code == 0
     lines = [line.split(",")[0] for line in result.err.splitlines()]
-    assert lines == [f"{verb} 1/3 pages", f"{verb} 2/3 pages"]
+    assert lines[:2] == [f"{verb} 1/3 pages", f"{verb} 2/3 pages"]
+    # Then, should the site-wide pages take a second, what the build does meanwhile.
+    assert all(line.startswith(f"{verb} 3/3 pages; now the ") for line in lines[2:])
     assert result.out.startswith(f"{'built' if command == 'build' else 'checked'} 3 pages")
 
 

@@ -28,17 +28,19 @@ def build(
 ) -> int:
     """Build the site from `source` into `out`; the exit status."""
     project = Project.at(source, out)
+    progress = progress_bar()
     site = Site(
         project,
         site_url=site_url,
         jobs=jobs or cores(),
-        progress=progress_bar(),
+        progress=progress,
         drafts=drafts,
         follow_symlinks=follow_symlinks,
         cache=cache,
     )
-    with site.holding_output("build"):  # until the index is written too
+    with site.holding_output("build"), progress:  # until the index is written too
         report = site.build()
+        progress.stage("now the search index")
         index_site(site, report)  # the pages are written: index them
     print_diagnostics(report)
     print(summary(report, "built") + f" -> {shown(project.out)}")

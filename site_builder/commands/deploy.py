@@ -116,15 +116,18 @@ def deploy(
         return EXIT_USAGE
     with tempfile.TemporaryDirectory(prefix="site-builder-deploy-") as scratch:
         out = Path(scratch) / "site"
+        progress = progress_bar()
         site = Site(
             Project.at(source, out),
             site_url=site_url,
-            progress=progress_bar(),
+            progress=progress,
             follow_symlinks=follow_symlinks,
         )
         with site.holding_output("deploy"):  # until the commit is made
-            report = site.build()
-            index_site(site, report)  # a site without its search is not deployed
+            with progress:
+                report = site.build()
+                progress.stage("now the search index")
+                index_site(site, report)  # a site without its search is not deployed
             print_diagnostics(report)
             print(summary(report, "built"))
             if exit_status(report, strict=True) != EXIT_CLEAN:

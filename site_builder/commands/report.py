@@ -6,7 +6,7 @@ the dev loop can use them too.
 
 from __future__ import annotations
 
-from ..site import BuildReport, Progress
+from ..site import BuildReport
 from ..terminal import ProgressLine
 from ..terminal import print_diagnostics as print_diagnostics  # for build, check, deploy
 from ..terminal import summary as summary
@@ -20,7 +20,7 @@ def exit_status(report: BuildReport, strict: bool) -> int:
     return EXIT_INPUT if failing else EXIT_CLEAN
 
 
-def progress_bar(verb: str = "made") -> Progress:
+def progress_bar(verb: str = "made") -> ProgressLine:
     """A build's progress on stderr: a live line on a terminal, a plain line every few
     seconds elsewhere (terminal.ProgressLine)."""
     return ProgressLine(verb)

@@ -43,9 +43,8 @@ def serve(
             temporary = None if out else Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
             project = Project.at(source, out or temporary)
             # The first build shows its progress, as `build` does; rebuilds are quick.
-            site = Site(
-                project, drafts=True, follow_symlinks=follow_symlinks, progress=progress_bar()
-            )
+            progress = progress_bar()
+            site = Site(project, drafts=True, follow_symlinks=follow_symlinks, progress=progress)
             # An output folder refused (or held by another command) ends it here, unserved.
             with site.holding_output("serve"):
                 try:
@@ -72,7 +71,9 @@ def serve(
                         server.announce(report.errors, report.renewed)
                         indexer.after(report)
 
-                    show(loop.build())
+                    with progress:
+                        first = loop.build()
+                    show(first)
                     site.progress = None
                     print(watching_line(project.source, watcher.polling), flush=True)
                     loop.run(show)

@@ -20,7 +20,8 @@ def watch(source: Path, out: Path | None, poll: bool, follow_symlinks: bool = Fa
     project = Project.at(source, out)
     with until_stopped(), Watcher(project, poll=poll) as watcher:
         # The first build shows its progress, as `build` does; rebuilds are quick.
-        site = Site(project, drafts=True, follow_symlinks=follow_symlinks, progress=progress_bar())
+        progress = progress_bar()
+        site = Site(project, drafts=True, follow_symlinks=follow_symlinks, progress=progress)
         with site.holding_output("watch"), Indexer(site, print_diagnostics) as indexer:
             loop = DevLoop(site, watcher, indexer.lock)
 
@@ -28,7 +29,9 @@ def watch(source: Path, out: Path | None, poll: bool, follow_symlinks: bool = Fa
                 print_cycle(report, where)
                 indexer.after(report)
 
-            show(loop.build(), where=f" -> {shown(project.out)}")
+            with progress:
+                first = loop.build()
+            show(first, where=f" -> {shown(project.out)}")
             site.progress = None
             print(watching_line(project.source, watcher.polling), flush=True)
             loop.run(show)
