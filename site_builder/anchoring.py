@@ -309,5 +309,5 @@ def term_link_attrs(note_id: str, ref_id: str) -> dict[str, str | int | float]:
         "href": f"#{note_id}",
         "id": ref_id,
         "data-note": note_id,
-        "aria-describedby": note_id,
+        "aria-describedby": f"{note_id}--gloss",  # the gloss, as wide screens show it
     }

@@ -57,7 +57,7 @@ def link(term_id: str, text: str, ref: str | None = None) -> str:
     note = "note-" + term_id
     return (
         f'<a class="term" href="#{note}" id="{ref}" data-note="{note}" '
-        f'aria-describedby="{note}">{text}</a>'
+        f'aria-describedby="{note}--gloss">{text}</a>'
     )
 
 
@@ -392,8 +392,9 @@ def test_terms_that_slugify_alike_get_unique_ids() -> None:
     rendered, anchoring = anchor("## C++\nn\n\n## C\nn\n\n## C#\nn\n", "C++, C and C#.\n")
     ids = ["note-c-plus-plus", "note-c", "note-c-sharp"]
     assert [a.attrs["id"] for a in outline(rendered).asides] == ids
-    for attribute in ("data-note", "aria-describedby"):
-        assert [a.attrs[attribute] for a in outline(rendered).links] == ids
+    assert [a.attrs["data-note"] for a in outline(rendered).links] == ids
+    described = [a.attrs["aria-describedby"] for a in outline(rendered).links]
+    assert described == [f"{id_}--gloss" for id_ in ids]
     assert [a.attrs["href"] for a in outline(rendered).links] == ["#" + id_ for id_ in ids]
     assert anchoring.refs == {"c++": ["ref-c-plus-plus"], "c": ["ref-c"], "c#": ["ref-c-sharp"]}
 
@@ -460,7 +461,7 @@ def test_every_term_link_points_to_an_existing_note() -> None:
     for term in parsed.links:
         assert term.attrs["data-note"] in note_ids
         assert term.attrs["href"] == "#" + term.attrs["data-note"]
-        assert term.attrs["aria-describedby"] == term.attrs["data-note"]
+        assert term.attrs["aria-describedby"] == term.attrs["data-note"] + "--gloss"
         assert "p" in term.ancestors or "li" in term.ancestors
 
 

@@ -176,7 +176,7 @@ def test_the_theme_shows_a_footnote_as_a_note_named_by_its_number() -> None:
         '<span class="visually-hidden">Footnote </span>1</a>'
     ) in html
     assert '<span class="visually-hidden">Close footnote 1</span>' in html
-    assert '<div class="note-gloss">\n<p>The gloss.</p>\n</div>' in html
+    assert '<div class="note-gloss" id="note-fn-1--gloss">\n<p>The gloss.</p>\n</div>' in html
     assert '<div class="note-detail">\n<p>The detail.</p>\n</div>' in html
     ids = re.findall(r'\sid="([^"]*)"', html)
     assert len(ids) == len(set(ids)), ids

@@ -369,7 +369,8 @@ CASES: dict[str, Case] = {
         article(f"Text {SCRIPT} here.\n", "## <script>\nA note on the <script> tag.\n"),
         (
             '<p>Text <a class="term" href="#note-script" id="ref-script" data-note="note-script" '
-            'aria-describedby="note-script">&lt;script&gt;</a>alert(1)&lt;/script&gt; here.</p>',
+            'aria-describedby="note-script--gloss">&lt;script&gt;</a>alert(1)&lt;/script&gt; '
+            "here.</p>",
             '<p class="note-term" id="note-script--term"><a href="#ref-script" '
             'title="Back to the text">&lt;script&gt;</a></p>',
             '<span class="visually-hidden">Close the note on &lt;script&gt;</span>',
@@ -391,7 +392,7 @@ CASES: dict[str, Case] = {
         ),
         (
             '<a class="term" href="#note-hello" id="ref-hello" data-note="note-hello" '
-            'aria-describedby="note-hello">hello</a>',
+            'aria-describedby="note-hello--gloss">hello</a>',
             f"<p>A greeting &quot;&gt;{ESCAPED}.</p>",
         ),
     ),
@@ -405,9 +406,9 @@ CASES: dict[str, Case] = {
             '<h2 id="section-note-fn-1">',
             # The term takes the mark of its own spelling (slugs.named_slugs).
             '<a class="term" href="#note-fn-1-12f759" id="ref-fn-1-12f759" '
-            'data-note="note-fn-1-12f759" aria-describedby="note-fn-1-12f759">fn 1</a>',
+            'data-note="note-fn-1-12f759" aria-describedby="note-fn-1-12f759--gloss">fn 1</a>',
             '<a class="term" href="#note-fn-1" id="ref-fn-1" data-note="note-fn-1" '
-            'aria-describedby="note-fn-1">',
+            'aria-describedby="note-fn-1--gloss">',
             '<aside class="note" id="note-main" role="note"',
             '<main id="main">',
         ),
