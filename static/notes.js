@@ -413,6 +413,13 @@
   });
   document.addEventListener("click", (event) => {
     if (active && !event.target.closest?.("a.term, .note")) deactivate();
+    // A link to the note already in the address (a search result followed again
+    // after the note was closed) changes no hash, so no hashchange comes: show the
+    // note now, and the browser, following the link, scrolls to it. A click with a
+    // modifier opens the link elsewhere.
+    const link = event.target.closest?.("a[href]");
+    const modified = event.ctrlKey || event.metaKey || event.shiftKey || event.altKey;
+    if (link?.href === location.href && !event.defaultPrevented && !modified) followHash();
   });
 
   const refresh = () => { describeState(); schedule(); };
