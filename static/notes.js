@@ -342,8 +342,9 @@
 
   for (const item of notes) {
     const {id, toggle, note, terms} = item;
+    const summary = toggle.querySelector(":scope > summary"); // the × on narrow screens
     toggle.addEventListener("toggle", () => { describeState(); schedule(); });
-    toggle.querySelector(":scope > summary")?.addEventListener("click", (event) => {
+    summary?.addEventListener("click", (event) => {
       if (!toggle.open) return;
       event.preventDefault();
       close(item);
@@ -371,6 +372,12 @@
           if (toggle.open && (box.top < 0 || box.bottom > window.innerHeight)) {
             toggle.scrollIntoView({block: box.height <= window.innerHeight ? "nearest" : "start"});
           }
+          // Opened by keyboard (a click no pointer made): the note is not next to its
+          // term in the focus order, its block's other terms come first (WCAG 2.4.3,
+          // failure F85), so focus goes into it, to its first control, the ×. Tab
+          // goes on into the note, the key that opened it closes it, and focus
+          // returns to the term (close()).
+          if (toggle.open && event.detail === 0) summary?.focus({preventScroll: true});
         }
       });
     }
@@ -395,7 +402,7 @@
     const to = event.relatedTarget;
     const item = active && byId.get(active.id);
     if (!item || active.pinned) return;
-    if (to && (item.note.contains(to) || item.terms.includes(to))) return;
+    if (to && (item.toggle.contains(to) || item.terms.includes(to))) return;
     deactivate();
   });
   document.addEventListener("keydown", (event) => {
