@@ -308,11 +308,12 @@
     }, LEAVE_GRACE_MS);
   }
 
-  // A closing note's close button hides, and Esc closes a note from inside
-  // it: keyboard focus goes back to its term, not to the top of the page.
+  // Putting a note away (its ×, Esc) with keyboard focus inside it: focus goes
+  // back to its term, not to the top of the page when a closing note's × hides,
+  // nor left in a margin note that is no longer active. Only narrow screens close it.
   function close(item) {
     if (item.toggle.contains(document.activeElement)) item.opener.focus();
-    item.toggle.open = false;
+    if (!wide.matches) item.toggle.open = false;
   }
 
   // The note a link leads to (search results link to notes) is shown whole:
@@ -407,8 +408,7 @@
   });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && active) {
-      const item = byId.get(active.id);
-      if (!wide.matches && item.toggle.open) close(item);
+      close(byId.get(active.id)); // before deactivate(): focusing the term activates it
       deactivate();
       return;
     }

@@ -354,6 +354,20 @@ def test_wide_hovering_a_term_highlights_its_note_and_back(
     expect(page.locator(".is-active")).to_have_count(0)
 
 
+def test_wide_escape_from_inside_a_note_puts_it_away_and_gives_focus_back_to_its_term(
+    open_page: OpenPage,
+) -> None:
+    page = open_page(SEED_PAGE, *WIDE_SIZE)
+    note, term = page.locator("#note-deepseek"), term_of(page, "note-deepseek")
+    tab_to(page, "note-deepseek")
+    tab_until(page, "#note-deepseek a")  # past the paragraph's other terms, into the note
+    expect(note).to_have_class(IS_ACTIVE)
+    page.keyboard.press("Escape")
+    expect(note).not_to_have_class(IS_ACTIVE)
+    expect(term).to_be_focused()
+    expect(page.locator(".is-active")).to_have_count(0)
+
+
 def test_wide_focusing_a_term_by_keyboard_highlights_its_note(open_page: OpenPage) -> None:
     page = open_page(SEED_PAGE, *WIDE_SIZE)
     note = page.locator("#note-deepseek")
