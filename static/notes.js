@@ -308,11 +308,12 @@
     }, LEAVE_GRACE_MS);
   }
 
-  // A closing note's close button hides, and Esc closes a note from inside
-  // it: keyboard focus goes back to its term, not to the top of the page.
+  // Putting a note away (its ×, Esc) with keyboard focus inside it: focus goes
+  // back to its term, not to the top of the page when a closing note's × hides,
+  // nor left in a margin note that is no longer active. Only narrow screens close it.
   function close(item) {
     if (item.toggle.contains(document.activeElement)) item.opener.focus();
-    item.toggle.open = false;
+    if (!wide.matches) item.toggle.open = false;
   }
 
   // The note a link leads to (search results link to notes) is shown whole:
@@ -342,8 +343,9 @@
 
   for (const item of notes) {
     const {id, toggle, note, terms} = item;
+    const summary = toggle.querySelector(":scope > summary"); // the × on narrow screens
     toggle.addEventListener("toggle", () => { describeState(); schedule(); });
-    toggle.querySelector(":scope > summary")?.addEventListener("click", (event) => {
+    summary?.addEventListener("click", (event) => {
       if (!toggle.open) return;
       event.preventDefault();
       close(item);
@@ -371,6 +373,12 @@
           if (toggle.open && (box.top < 0 || box.bottom > window.innerHeight)) {
             toggle.scrollIntoView({block: box.height <= window.innerHeight ? "nearest" : "start"});
           }
+          // Opened by keyboard (a click no pointer made): the note is not next to its
+          // term in the focus order, its block's other terms come first (WCAG 2.4.3,
+          // failure F85), so focus goes into it, to its first control, the ×. Tab
+          // goes on into the note, the key that opened it closes it, and focus
+          // returns to the term (close()).
+          if (toggle.open && event.detail === 0) summary?.focus({preventScroll: true});
         }
       });
     }
@@ -395,13 +403,12 @@
     const to = event.relatedTarget;
     const item = active && byId.get(active.id);
     if (!item || active.pinned) return;
-    if (to && (item.note.contains(to) || item.terms.includes(to))) return;
+    if (to && (item.toggle.contains(to) || item.terms.includes(to))) return;
     deactivate();
   });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && active) {
-      const item = byId.get(active.id);
-      if (!wide.matches && item.toggle.open) close(item);
+      close(byId.get(active.id)); // before deactivate(): focusing the term activates it
       deactivate();
       return;
     }
@@ -413,6 +420,13 @@
   });
   document.addEventListener("click", (event) => {
     if (active && !event.target.closest?.("a.term, .note")) deactivate();
+    // A link to the note already in the address (a search result followed again
+    // after the note was closed) changes no hash, so no hashchange comes: show the
+    // note now, and the browser, following the link, scrolls to it. A click with a
+    // modifier opens the link elsewhere.
+    const link = event.target.closest?.("a[href]");
+    const modified = event.ctrlKey || event.metaKey || event.shiftKey || event.altKey;
+    if (link?.href === location.href && !event.defaultPrevented && !modified) followHash();
   });
 
   const refresh = () => { describeState(); schedule(); };

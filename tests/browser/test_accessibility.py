@@ -146,10 +146,13 @@ def test_narrow_with_js_space_opens_a_note_and_closes_it_again(open_page: OpenPa
     page.keyboard.press(" ")
     expect(note).to_be_visible()
     expect(term).to_have_attribute("aria-expanded", "true")
-    expect(term).to_be_focused()
+    # Focus is on the note's close control now (see the test below): Space again
+    # closes the note, and focus is back on the term.
+    expect(close_control(page, "note-tianwen-3")).to_be_focused()
     page.keyboard.press(" ")
     expect(note).to_be_hidden()
     expect(term).to_have_attribute("aria-expanded", "false")
+    expect(term).to_be_focused()
 
 
 def opened_by_keyboard(open_page: OpenPage, note_id: str) -> tuple[Page, Locator, Locator]:
@@ -161,6 +164,22 @@ def opened_by_keyboard(open_page: OpenPage, note_id: str) -> tuple[Page, Locator
     page.keyboard.press("Enter")
     expect(note).to_be_visible()
     return page, note, term
+
+
+def close_control(page: Page, note_id: str) -> Locator:
+    """The × that closes a note on narrow screens (its <details>' summary)."""
+    return page.locator(f"details:has(> #{note_id}) > summary")
+
+
+def test_narrow_with_js_a_note_opened_by_keyboard_comes_next_in_the_focus_order(
+    open_page: OpenPage,
+) -> None:
+    # DeepSeek is the first of five terms in its paragraph; its note opens after all of
+    # them. Focus goes to the note's close control, and Tab goes on into the note.
+    page, note, _ = opened_by_keyboard(open_page, "note-deepseek")
+    expect(close_control(page, "note-deepseek")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(note.locator("a").first).to_be_focused()
 
 
 def test_narrow_with_js_escape_closes_the_open_note_and_focus_stays_on_its_term(
@@ -327,6 +346,20 @@ def test_wide_hovering_a_term_highlights_its_note_and_back(
     assert background(page, 'a.term[data-note="note-xi-jinping"]') != background(page, "body")
     expect(page.locator("a.term.is-active")).to_have_count(1)
     page.mouse.move(1, 1)
+    expect(page.locator(".is-active")).to_have_count(0)
+
+
+def test_wide_escape_from_inside_a_note_puts_it_away_and_gives_focus_back_to_its_term(
+    open_page: OpenPage,
+) -> None:
+    page = open_page(SEED_PAGE, *WIDE_SIZE)
+    note, term = page.locator("#note-deepseek"), term_of(page, "note-deepseek")
+    tab_to(page, "note-deepseek")
+    tab_until(page, "#note-deepseek a")  # past the paragraph's other terms, into the note
+    expect(note).to_have_class(IS_ACTIVE)
+    page.keyboard.press("Escape")
+    expect(note).not_to_have_class(IS_ACTIVE)
+    expect(term).to_be_focused()
     expect(page.locator(".is-active")).to_have_count(0)
 
 

@@ -17,7 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .conftest import ROOT, SEED_PAGE, OpenPage, build_indexed, serving
-from .test_accessibility import AXE, axe_violations
+from .geometry import measure, settle
+from .test_accessibility import AXE, IS_ACTIVE, NARROW_SIZE, axe_violations
 from .test_live_reload import served as served
 
 WAIT_MS = 10_000
@@ -60,6 +61,37 @@ def test_a_word_only_in_a_note_links_to_the_note(
     note = page.locator("#note-deepseek")
     expect(note).to_contain_text(IN_NOTE)  # the note's detail is shown: it is the target
     expect(note).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("size", [(1440, 900), NARROW_SIZE], ids=["wide", "narrow"])
+def test_a_note_hit_followed_again_after_the_note_was_put_away_shows_it_again(
+    open_page: OpenPage, size: tuple[int, int]
+) -> None:
+    # On the note's own page its hit's address is the page's: following it changes no
+    # fragment, so no hashchange tells the page.
+    page = open_page(f"seed/{SEED_SLUG}/#note-deepseek", *size)
+    note = page.locator("#note-deepseek")
+    expect(note).to_have_class(IS_ACTIVE)
+    page.keyboard.press("Escape")  # closed on a phone, at rest in the margin
+    expect(note).not_to_have_class(IS_ACTIVE)
+    settle(page)
+    assert clipped(page, "note-deepseek")
+    page.evaluate("scrollTo(0, 0)")
+    if size == NARROW_SIZE:  # on a wide screen the note is in view at the top
+        expect(note).not_to_be_in_viewport()
+    search(page, IN_NOTE)
+    hit = page.locator(HITS).first
+    assert hit.evaluate("(a) => a.href === location.href")
+    hit.press("Enter")  # a click, with no pointer left over the page to hover a term
+    expect(note).to_have_class(IS_ACTIVE)
+    settle(page)
+    assert not clipped(page, "note-deepseek")  # shown whole
+    expect(note).to_be_in_viewport()
+
+
+def clipped(page: Page, note_id: str) -> bool:
+    """Whether any of a note's text is cut off or hidden."""
+    return bool({note["id"]: note for note in measure(page)["notes"]}[note_id]["clipped"])
 
 
 def test_hits_can_be_narrowed_to_notes(open_page: OpenPage) -> None:
