@@ -4,6 +4,7 @@ term, and its neighbours make room; Esc, leaving or blurring returns to rest."""
 
 from __future__ import annotations
 
+import base64
 import re
 import statistics
 from typing import Any
@@ -189,3 +190,69 @@ def test_one_layout_of_a_100_note_page(open_page: OpenPage) -> None:
         f"one layout of 100 notes: median {statistics.median(durations):.1f} ms, "
         f"worst {max(durations):.1f} ms over {len(durations)} layouts"
     )
+
+
+CUE_BACKGROUND = """(note) => {
+  const cue = getComputedStyle(note, '::after');
+  return {color: cue.backgroundColor, image: cue.backgroundImage,
+          note: getComputedStyle(note).backgroundColor};
+}"""
+CLAMPED = "#note-mars-sample-return"  # its gloss is cut at rest, behind a "more" cue
+
+
+def test_a_linked_notes_cue_fades_into_its_tint_once_back_at_rest(open_page: OpenPage) -> None:
+    # A note a link led to keeps its tint at rest (:target); the cue faded into the
+    # page's colour over it, a patch of the wrong colour behind "more".
+    page = open_page(SEED_PAGE.replace("index.html", "index.html" + CLAMPED), 1440, 900)
+    settle(page)
+    page.mouse.click(5, 450)  # away from any term or note: back to rest
+    settle(page)
+    expect(page.locator(".note.is-open")).to_have_count(0)
+    cue = page.locator(CLAMPED).evaluate(CUE_BACKGROUND)
+    assert cue["image"].startswith("linear-gradient(")
+    assert cue["image"].endswith(f"{cue['note']} 36px)"), cue
+
+
+GAP_LEFT_OF_CUE = """(note) => {
+  const cue = getComputedStyle(note, '::after');
+  const box = note.getBoundingClientRect();
+  const style = getComputedStyle(note);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${cue.fontStyle} ${cue.fontWeight} ${cue.fontSize} ${cue.fontFamily}`;
+  const right = box.right - parseFloat(style.borderRightWidth) - parseFloat(cue.paddingRight);
+  const left = right - context.measureText('more \u203a').width;  // where its words start
+  const bottom = box.bottom - parseFloat(style.borderBottomWidth) - parseFloat(cue.bottom);
+  const line = parseFloat(cue.lineHeight);
+  return {x: left - 7, y: bottom - 0.8 * line, width: 5, height: 0.6 * line};
+}"""
+PIXELS = """async (src) => {
+  const image = new Image();
+  image.src = src;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  return Array.from(context.getImageData(0, 0, image.width, image.height).data);
+}"""
+
+
+def darkest(page: Page, clip: dict[str, float]) -> int:
+    """The darkest channel of any pixel in `clip` (decoded by the browser: no image library)."""
+    png = page.screenshot(clip=clip)
+    decoder = page.context.new_page()
+    data = decoder.evaluate(PIXELS, "data:image/png;base64," + base64.b64encode(png).decode())
+    decoder.close()
+    return min(value for index, value in enumerate(data) if index % 4 != 3)
+
+
+def test_in_forced_colours_the_cue_does_not_run_into_the_cut_text(open_page: OpenPage) -> None:
+    # Forced colours drop the fade: "more ›" sat on the gloss's last words unmasked.
+    page = open_page(SEED_PAGE, 1440, 900)
+    page.emulate_media(forced_colors="active")
+    settle(page)
+    assert "more" in page.locator(CLAMPED).evaluate(CUE)
+    # Just left of the cue's words, the page's colour (white), not the cut gloss's text.
+    gap = page.locator(CLAMPED).evaluate(GAP_LEFT_OF_CUE)
+    assert darkest(page, gap) > 200, gap
