@@ -451,7 +451,8 @@ def test_underscore_and_dot_files_are_never_articles(tmp_path: Path, cli: Run) -
 def test_other_files_and_folders_are_files_beside_the_articles(tmp_path: Path, cli: Run) -> None:
     make_site(tmp_path, {**GOOD, "seeds/image.png": b"\x89PNG", "seeds/sub/x.md": "X.\n"})
     result = cli("build")
-    assert (result.code, result.diagnostics) == (0, [])
+    # A .md in a subfolder is no article either, and nothing links it: said so.
+    assert (result.code, result.diagnostics) == (0, [f"seeds/sub/x.md:1: {UNBUILT}"])
     # Not articles, and published only when a page links to them.
     assert page_slugs(tmp_path / "_site") == {"good"}
     assert not (tmp_path / "_site" / "_files").exists()
@@ -585,8 +586,8 @@ def test_folders_named_like_sources_or_notes_are_silently_allowed(tmp_path: Path
         {
             **GOOD,
             "seeds/images.md/a.png": b"\x89PNG",
-            "seeds/good.notes.txt/x.md": "X.\n",
-            "seeds/other.notes.md/y.md": "Y.\n",
+            "seeds/good.notes.txt/x.csv": "X.\n",
+            "seeds/other.notes.md/y.csv": "Y.\n",
         },
     )
     result = cli("build")
