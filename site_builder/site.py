@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from .cache import Entry as CacheEntry
-from .cache import PageCache, Summary, cache_folder, digest, note_digest, versions
+from .cache import PageCache, Summary, cache_folder, code, digest, note_digest, versions
 from .changes import EVERYTHING, Kind, classify
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics, Severity
@@ -356,6 +356,7 @@ class Site:
         keep = {self._owner(path) for path in self.entries} | {SEARCH}
         self._site_stages(partial(self.output.prune, keep), self.output.save)
         peeks = {peek_key(e.source, e.peek.inputs): e.peek for e in self.entries.values() if e.peek}
+        self.cache.good = self._last_good_records()
         self.cache.save({e.key for e in self.entries.values()}, peeks, *self._glossary_notes())
         return self._report(self.entries.values(), rendered, started, full=True)
 
@@ -896,17 +897,31 @@ class Site:
         return kept
 
     def _keep_last_good(self, previous: Mapping[Path, Entry]) -> None:
-        """Give each entry that a full build left without a page its last good one, as
-        this Site last had it (`previous` entries), while the output holds the files that
-        build wrote, as it wrote them."""
+        """Give each entry that a full build left without a page its last good one: as
+        this Site last had it (`previous` entries), else as the page cache recorded it;
+        either only while the output holds the files that build wrote, as it wrote them."""
         for path, entry in self.entries.items():
             if entry.summary is not None:
                 continue
             owner = self._owner(path)
             before = previous.get(path)
             kept = before.last_good() if before else None
+            if kept is None and (cached := self.cache.last_good(owner)) is not None:
+                kept = Kept(cached.summary, cached.listed, cached.files, None, cached.listing)
             if kept is not None and self.output.holds(owner, kept.written, read=True):
                 entry.kept = kept
+
+    def _last_good_records(self) -> dict[str, tuple[str, str]]:
+        """What the page cache records of each source's last good page (PageCache.good):
+        the page of this build, if it had one that the cache keeps; else what it recorded."""
+        records = {}
+        for path, entry in self.entries.items():
+            owner = self._owner(path)
+            if entry.summary is not None and entry.key in self.cache.entries:
+                records[owner] = (entry.key, code())
+            elif owner in self.cache.good:
+                records[owner] = self.cache.good[owner]
+        return records
 
     # Incremental bookkeeping
 
