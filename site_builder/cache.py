@@ -6,6 +6,10 @@ that only rendering tells: the glossary notes whose terms occur in it, and the
 files and pages its links reach. The entry records those, and is used only
 while they are as they were (`Site` checks them).
 
+It also records, for each source, which entry is its last good page: while the
+source is broken, the site-wide pages list that page as it was (its files stay
+in the output as they were written), and the entry is kept for it.
+
 The cache lives in the user's cache folder (`$XDG_CACHE_HOME/site-builder/`,
 by default `~/.cache/site-builder/`), a folder for each site by the path of its
 project: out of the output folder and out of the repository, so that git never
@@ -38,7 +42,7 @@ from .sources import Peek
 INDEX = "index"
 PAGES = "pages"
 SIGNATURE = 32  # bytes of a blake2b signature, ahead of what it signs
-FORMAT = 5  # the layout of the index: bump when it changes
+FORMAT = 6  # the layout of the index: bump when it changes
 
 
 def digest(*parts: object) -> str:
@@ -97,6 +101,12 @@ class Summary:
         return cls(page.files, page.targets, page.note_count)
 
 
+@cache
+def code() -> str:
+    """A digest of `versions`: a page pickled under other code may not unpickle as it was."""
+    return digest(versions())
+
+
 @dataclass
 class PageCache:
     """Entries by key, loaded from and saved to a project's cache folder."""
@@ -109,6 +119,9 @@ class PageCache:
     views: dict[str, tuple[str, str, int, int]] = field(default_factory=dict)
     site: str = ""  # a digest of all the site-wide pages show (Site._site_pages_kept)
     peeks: dict[str, Peek] = field(default_factory=dict)  # sources.peek_key -> its peek
+    # A source's name in the output manifest -> the key of its last good page, and the
+    # `code` it was made by (Site lists that page while the source is broken).
+    good: dict[str, tuple[str, str]] = field(default_factory=dict)
     _secret: bytes = b""
     _saved: tuple[object, ...] = ()  # what the index on disk holds, to write it only if changed
 
@@ -126,7 +139,14 @@ class PageCache:
             try:
                 format_, *parts = pickle.loads(loaded)  # signed by us: trusted
                 if format_ == (FORMAT, __version__):
-                    cache.entries, cache.glossaries, cache.views, cache.peeks, cache.site = parts
+                    (
+                        cache.entries,
+                        cache.glossaries,
+                        cache.views,
+                        cache.peeks,
+                        cache.site,
+                        cache.good,
+                    ) = parts
                     cache._saved = cache._parts()
             except Exception:  # an unreadable cache is an empty one
                 pass
@@ -148,6 +168,11 @@ class PageCache:
     def put(self, key: str, entry: Entry) -> None:
         self.entries[key] = entry
 
+    def last_good(self, owner: str) -> Entry | None:
+        """The entry of a source's last good page, if this code made it."""
+        key, made_by = self.good.get(owner, ("", ""))
+        return self.entries.get(key) if key and made_by == code() else None
+
     def store(self, data: bytes) -> str:
         """Keep an article's file; its name for Entry.files. (Called where the page is
         made: in a worker process too.)"""
@@ -164,9 +189,11 @@ class PageCache:
         notes: Mapping[str, str],
     ) -> None:
         """Write the entries of these keys (the pages of this build: the cache does not
-        grow with every edit), and remove the pages no entry names."""
+        grow with every edit) and of the last good pages `good` names, and remove the
+        pages no entry names."""
         if self.folder is None:
             return
+        keep = {*keep, *(key for key, _ in self.good.values())}
         self.entries = {key: self.entries[key] for key in keep if key in self.entries}
         self.peeks = dict(peeks)
         wanted = {entry.glossary for entry in self.entries.values()} | {glossary}
@@ -188,6 +215,7 @@ class PageCache:
             dict(self.views),
             dict(self.peeks),
             self.site,
+            dict(self.good),
         )
 
     # Signed files

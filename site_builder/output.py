@@ -248,6 +248,21 @@ class Output:
         self.written.add(relative)
         return True
 
+    def holds(self, owner: str, files: Mapping[str, str], read: bool = False) -> bool:
+        """Whether the folder holds these files (path -> digest of its content) for an
+        owner: as the manifest says, and with that content too when `read`."""
+        if not files or any(self.files.get(relative) != owner for relative in files):
+            return False
+        if not read:
+            return True
+        try:
+            return all(
+                content_digest((self.folder / relative).read_bytes()) == digest
+                for relative, digest in files.items()
+            )
+        except OSError:
+            return False
+
     def take_renewed(self) -> set[str]:
         """The files written anew or removed since the last call (for `serve`, which
         reloads the open pages among them)."""

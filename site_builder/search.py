@@ -209,7 +209,7 @@ def _plan(site: Site) -> list[Diagnostic] | None:
     output = site.output
     if isinstance(output, DryRun):
         return []  # `check`: nothing is written, nothing to index
-    if not site.config.search or not any(entry.summary for entry in site.entries.values()):
+    if not site.config.search or not site.has_pages():
         output.remove_owner(OWNER)
         output.save()
         return []

@@ -21,7 +21,7 @@ import gc
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial, wraps
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from .cache import Entry as CacheEntry
-from .cache import PageCache, Summary, cache_folder, digest, note_digest, versions
+from .cache import PageCache, Summary, cache_folder, code, digest, note_digest, versions
 from .changes import EVERYTHING, Kind, classify
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics, Severity
@@ -125,6 +125,27 @@ class BuildReport:
 
 
 @dataclass(eq=False)
+class Kept:
+    """A page as its last good build listed it, and the files that build wrote for it
+    (path in the output -> digest of its content): the site-wide pages list it while
+    its source has no page, as long as the output holds those files for it."""
+
+    summary: Summary
+    listed: str
+    written: Mapping[str, str]
+    _page: RenderedArticle | None = None
+    _listing: bytes = b""  # as the cache keeps it, when _page is None
+
+    @property
+    def page(self) -> RenderedArticle:
+        """The page as listed (no html, no text)."""
+        if self._page is None:
+            self._page, self._listing = pickle.loads(self._listing), b""  # signed: ours
+        assert self._page is not None
+        return self._page
+
+
+@dataclass(eq=False)
 class Entry:
     """One source as last built."""
 
@@ -135,6 +156,9 @@ class Entry:
     key: str = ""  # of its page in the cache
     listed: str = ""  # a digest of its page as listed: what the site-wide pages show of it
     summary: Summary | None = None  # None: no page (unreadable, slug clash)
+    written: Mapping[str, str] = field(default_factory=dict)  # its files: path -> digest
+    # Its last good page while it has none (then Site._listing lists it, if still written).
+    kept: Kept | None = None
     _page: RenderedArticle | None = None
     _listing: bytes = b""  # the page as the cache keeps it: unpickled when first used
 
@@ -149,11 +173,25 @@ class Entry:
     def page(self, page: RenderedArticle | None) -> None:
         self._page, self._listing = page, b""
         self.summary = Summary.of(page) if page else None
+        if page is not None:
+            self.kept = None
 
     def cached(self, entry: CacheEntry) -> None:
         """Its page as the cache holds it, left pickled until a site-wide page needs it."""
         self._page, self._listing = None, entry.listing
-        self.summary, self.listed = entry.summary, entry.listed
+        self.summary, self.listed, self.written = entry.summary, entry.listed, entry.files
+        self.kept = None
+
+    def last_good(self) -> Kept | None:
+        """Its page as made, or else the last good one it keeps."""
+        if self.summary is None:
+            return self.kept
+        return Kept(self.summary, self.listed, self.written, self._page, self._listing)
+
+    def forget_page(self) -> None:
+        """No page for now: the last good one is kept, for the site-wide pages to list."""
+        self.kept = self.last_good()
+        self.page = None
 
 
 def build_site(
@@ -304,12 +342,13 @@ class Site:
         self.site_problems["write"] = []
         sources = self._discover()
         self.glossary = self._read_glossary()
-        self.entries = {source.path: Entry(source) for source in sources}
+        previous, self.entries = self.entries, {source.path: Entry(source) for source in sources}
         self._peek(self.entries.values())
         publishable = self._publishable()
         self.links = self._links(publishable)
         rendered = self._make(publishable)
         self._pageless = [e for e in publishable if e.summary is None]
+        self._keep_last_good(previous)
         self.shown = {}
         self._site_stages(
             partial(self._write_site_pages, full=True),
@@ -322,6 +361,7 @@ class Site:
         keep = {self._owner(path) for path in self.entries} | {SEARCH}
         self._site_stages(partial(self.output.prune, keep), self.output.save)
         peeks = {peek_key(e.source, e.peek.inputs): e.peek for e in self.entries.values() if e.peek}
+        self.cache.good = self._last_good_records()
         self.cache.save({e.key for e in self.entries.values()}, peeks, *self._glossary_notes())
         return self._report(self.entries.values(), rendered, started, full=True)
 
@@ -363,9 +403,10 @@ class Site:
         if glossary_changed:
             old, self.glossary = self.glossary, self._read_glossary()
             dirty |= self._glossary_users(old, self.glossary)
-        shown_before = [_shown(entry.page) for entry in dirty]
+        shown_before = [_shown(self._listing(entry)) for entry in dirty]
         placed_before = [_placed(entry) for entry in dirty]
-        linked_before = {entry: _linked(entry) for entry in dirty}  # (peeking forgets)
+        # (Peeking forgets the pages: what they showed and linked to is taken first.)
+        linked_before = {entry: _linked(self._listing(entry)) for entry in dirty}
         self._peek(dirty)
         old_links = self.links
         same = (
@@ -381,7 +422,7 @@ class Site:
             # SourceLinks (render._note_body), and what its links find may have changed.
             self.links = self._links(publishable)
         linking = self._linking_to(_moved(old_links, self.links) | files) - dirty
-        linked_before |= {entry: _linked(entry) for entry in linking}
+        linked_before |= {entry: _linked(self._listing(entry)) for entry in linking}
         self._peek(linking)  # their pages link to pages or files that came, went or moved
         dirty |= linking
         # Pages to make besides the dirty ones: those that failed, or newly published.
@@ -403,7 +444,7 @@ class Site:
             or added_or_removed
             or glossary_changed
             or bool(newly)
-            or shown_before != [_shown(entry.page) for entry in dirty]
+            or shown_before != [_shown(self._listing(entry)) for entry in dirty]
             or (bool(files) and any(_within(t, files) for t in self._glossary_targets()))
         )
         if due and later():
@@ -417,7 +458,7 @@ class Site:
             self.links is not old_links  # files or pages came, went or moved
             or glossary_changed
             or newly
-            or any(_linked(entry) != linked for entry, linked in linked_before.items())
+            or any(_linked(self._listing(e)) != linked for e, linked in linked_before.items())
         ):
             self._site_stages(self._write_files)
         self._site_stages(self.output.save)
@@ -461,7 +502,7 @@ class Site:
         """Look at each source and its notes afresh: what pages need before any is made."""
         for entry in entries:
             problems = Diagnostics()
-            entry.page = None
+            entry.forget_page()
             with problems.guard(entry.source.path):
                 entry.peek = peek_article(entry.source, self.reader, self.cache.peeks)
             entry.diagnostics, entry.peeked = problems.items, tuple(problems.items)
@@ -481,7 +522,7 @@ class Site:
             if entry.peek is None or path in self._same_file:
                 continue
             if entry.peek.draft and not self.drafts:
-                entry.page = None
+                entry.page, entry.kept = None, None
                 # A draft is not published, even as it was before.
                 with Diagnostics(entry.diagnostics).guard(path):
                     self.output.remove_owner(self._owner(path))
@@ -493,7 +534,7 @@ class Site:
         self._publishing, self._published = publishable, kept
         for entry in self.entries.values():
             if entry not in kept:
-                entry.page = None  # keeps its last output until it has a slug of its own
+                entry.forget_page()  # keeps its last output until it has a slug of its own
         self.site_problems["slugs"] = problems.items
         for entry in self.entries.values():
             if entry.peek is not None and entry not in kept:  # a draft, a slug clash
@@ -535,7 +576,7 @@ class Site:
         made_pages = make_pages(maker, [entry.source for entry in misses], self.jobs)
         for entry, made in zip(misses, made_pages, strict=True):
             entry.page = made.page if claimed else None
-            entry.listed = made.listed
+            entry.listed, entry.written = made.listed, made.kept
             entry.diagnostics += made.diagnostics
             if made.written:
                 self.output.adopt(owners[entry], made.written)
@@ -623,7 +664,8 @@ class Site:
         """What _write_site_pages does, calling `look` between steps (it may raise Waiting);
         `at_once`: make the pages in one go (nothing can wait), not VIEWS_BETWEEN_LOOKS at
         a time."""
-        pages = [entry.page for entry in self.entries.values() if entry.page]  # unpickled now
+        listings = [self._listing(entry) for entry in self.entries.values()]
+        pages = [page for listing in listings if listing and (page := listing.page)]  # unpickled
         views = site_views(
             pages, self.glossary, self.theme, self.config, own_robots, self.links, look
         )
@@ -705,7 +747,9 @@ class Site:
         """Whether the site-wide pages are all as the last build made them, from the same
         pages, glossary, links, settings and templates (then nothing is worked out again)."""
         pages = sorted(
-            (self._owner(path), e.listed) for path, e in self.entries.items() if e.summary
+            (self._owner(path), listing.listed)
+            for path, entry in self.entries.items()
+            if (listing := self._listing(entry))
         )
         site = digest(
             self._fingerprint,
@@ -744,7 +788,7 @@ class Site:
         glossary = self._glossary_bodies()
         self.site_problems["glossary links"] = [d for body in glossary for d in body.problems]
         linked = sorted(
-            {name for e in self.entries.values() if e.summary for name in e.summary.files}
+            {name for entry in self.entries.values() for name in _linked(self._listing(entry))}
             | {name for body in glossary for name in body.files}
         )
         files = {}
@@ -843,6 +887,49 @@ class Site:
             owner = self._owners[path] = self.project.owner(path)
         return owner
 
+    def has_pages(self) -> bool:
+        """Whether the site lists any article page (made, or kept: `_listing`)."""
+        return any(self._listing(entry) for entry in self.entries.values())
+
+    def _listing(self, entry: Entry) -> Entry | Kept | None:
+        """An entry's page as the site-wide pages list it: as made, or else as its last
+        good build listed it while the output holds that build's files for it (a page
+        whose input is broken stays listed as it was; one whose slug another page took,
+        a draft, or one whose output is gone, does not)."""
+        if entry.summary is not None:
+            return entry
+        kept = entry.kept
+        if kept is None or not self.output.holds(self._owner(entry.source.path), kept.written):
+            return None
+        return kept
+
+    def _keep_last_good(self, previous: Mapping[Path, Entry]) -> None:
+        """Give each entry that a full build left without a page its last good one: as
+        this Site last had it (`previous` entries), else as the page cache recorded it;
+        either only while the output holds the files that build wrote, as it wrote them."""
+        for path, entry in self.entries.items():
+            if entry.summary is not None:
+                continue
+            owner = self._owner(path)
+            before = previous.get(path)
+            kept = before.last_good() if before else None
+            if kept is None and (cached := self.cache.last_good(owner)) is not None:
+                kept = Kept(cached.summary, cached.listed, cached.files, None, cached.listing)
+            if kept is not None and self.output.holds(owner, kept.written, read=True):
+                entry.kept = kept
+
+    def _last_good_records(self) -> dict[str, tuple[str, str]]:
+        """What the page cache records of each source's last good page (PageCache.good):
+        the page of this build, if it had one that the cache keeps; else what it recorded."""
+        records = {}
+        for path, entry in self.entries.items():
+            owner = self._owner(path)
+            if entry.summary is not None and entry.key in self.cache.entries:
+                records[owner] = (entry.key, code())
+            elif owner in self.cache.good:
+                records[owner] = self.cache.good[owner]
+        return records
+
     # Incremental bookkeeping
 
     def _refresh_sources(self, changed: set[str]) -> tuple[set[Entry], bool]:
@@ -867,8 +954,9 @@ class Site:
         dirty = set()
         for path, source in sources.items():
             entry = self.entries.get(path)
-            if entry is None or entry.source != source:
-                entry = self.entries[path] = Entry(source)
+            if entry is None or entry.source != source:  # new, or its notes came or went
+                kept = entry.last_good() if entry else None
+                entry = self.entries[path] = Entry(source, kept=kept)
                 dirty.add(entry)
             elif path.name in changed or (source.notes and source.notes.name in changed):
                 dirty.add(entry)
@@ -936,9 +1024,9 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _linked(entry: Entry) -> frozenset[str]:
-    """The files beside the articles an entry's page links to."""
-    return entry.summary.files if entry.summary else frozenset()
+def _linked(listing: Entry | Kept | None) -> frozenset[str]:
+    """The files beside the articles a page as listed (Site._listing) links to."""
+    return listing.summary.files if listing and listing.summary else frozenset()
 
 
 def _placed(entry: Entry) -> tuple[str, bool] | None:
@@ -946,9 +1034,10 @@ def _placed(entry: Entry) -> tuple[str, bool] | None:
     return (entry.peek.slug, entry.peek.draft) if entry.peek else None
 
 
-def _shown(page: RenderedArticle | None) -> tuple[object, ...] | None:
-    """What the site-wide pages show of one article: its entry, its terms and their notes,
-    and the sentences they occur in (the terms pages)."""
+def _shown(listing: Entry | Kept | None) -> tuple[object, ...] | None:
+    """What the site-wide pages show of one article as listed (Site._listing): its entry,
+    its terms and their notes, and the sentences they occur in (the terms pages)."""
+    page = listing.page if listing else None
     if page is None:
         return None
     notes = tuple((note.key, note.term, note.aliases, note.body) for note in page.article.notes)

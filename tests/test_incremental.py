@@ -4,6 +4,7 @@ is always what a full build of the same sources writes."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import traceback
 from pathlib import Path
@@ -15,6 +16,7 @@ from site_builder import pages as pages_module
 from site_builder import site as site_module
 from site_builder.site import BuildReport, Project, Site, build_site
 from site_builder.svg import RUNS
+from site_builder.theme import default_theme
 
 FILES = {
     "site.toml": 'title = "Incremental"\nsite_url = "https://example.org/"\n',
@@ -261,6 +263,40 @@ def test_a_broken_source_keeps_its_last_page_until_fixed(site: Site, tmp_path: P
     ]
     assert (out / "one" / "index.html").read_text() == good
     report = site.rebuild([edit(site, "seeds/one.md", FILES["seeds/one.md"])])
+    assert report.diagnostics.items == []
+    same_as_full_build(site, tmp_path)
+
+
+def listed_slugs(page: Path) -> set[str]:
+    """The article pages a site-wide page links to, by slug."""
+    return set(re.findall(r'href="(?:\.\./)*(one|two|three)/', page.read_text()))
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no-cache"])
+def test_a_page_whose_notes_break_stays_listed_as_its_last_good_build(
+    tmp_path: Path, cache: bool
+) -> None:
+    root = make_site(tmp_path / "site", FILES)
+    site = Site(Project.at(root / "seeds", tmp_path / "out"), cache=cache)
+    assert site.build().diagnostics.items == []
+    out = site.project.out
+    before = tree(out)
+    broken = "## Mars\nat: twice\n\nThe red planet.\n"
+    report = site.rebuild([edit(site, "seeds/one.notes.md", broken)])
+    assert [(d.path.name, d.line) for d in report.diagnostics.errors] == [("one.notes.md", 2)]
+    assert listed_slugs(out / "index.html") == {"one", "two", "three"}
+    assert listed_slugs(out / "terms/index.html") == {"one", "two"}
+    assert listed_slugs(out / "terms/mars/index.html") == {"one"}
+    assert "<loc>https://example.org/one/</loc>" in (out / "sitemap.xml").read_text()
+    assert tree(out) == before  # the whole site as the last good build left it
+    # A rebuild of everything (a template edited) while it is broken lists it too.
+    template = (default_theme("templates") / "index.html").read_text()
+    (root / "templates").mkdir()
+    report = site.rebuild([edit(site, "templates/index.html", template + "\n")])
+    assert report.full and [d.path.name for d in report.diagnostics.errors] == ["one.notes.md"]
+    assert listed_slugs(out / "index.html") == {"one", "two", "three"}
+    assert listed_slugs(out / "terms/mars/index.html") == {"one"}
+    report = site.rebuild([edit(site, "seeds/one.notes.md", FILES["seeds/one.notes.md"])])
     assert report.diagnostics.items == []
     same_as_full_build(site, tmp_path)
 

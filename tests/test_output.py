@@ -256,6 +256,90 @@ def test_page_whose_notes_break_keeps_its_previous_output(tmp_path: Path, cli: R
     assert (tmp_path / "_site" / "other" / "index.html").is_file()
 
 
+# A page whose input breaks stays published as its last good build: its files, and its
+# place on the site-wide pages.
+
+ORBITS = {
+    "site.toml": 'site_url = "https://example.org/"\n',
+    "seeds/a.md": "Orbit article one.\n",
+    "seeds/a.notes.md": "## orbit\nPath.\n",
+    "seeds/b.md": "Article b about orbit.\n",
+}
+BROKEN_NOTES = "## orbit\nat: twice\n\nPath changed.\n"
+
+
+def article_links(page: Path) -> list[str]:
+    """The article pages a site-wide page links to, by slug, in order."""
+    return re.findall(r'href="(?:\.\./)*([ab])/(?:index\.html)?[#"]', text_of(page))
+
+
+def test_a_page_whose_notes_break_stays_listed_as_its_last_good_build(
+    tmp_path: Path, cli: Run
+) -> None:
+    make_site(tmp_path, ORBITS)
+    out = tmp_path / "_site"
+    assert cli("build").code == 0
+    before = tree(out)
+    (tmp_path / "seeds/a.notes.md").write_text(BROKEN_NOTES, encoding="utf-8")
+    result = cli("build")
+    assert result.code == 1
+    assert [line.split(": error:")[0] for line in result.diagnostics] == ["seeds/a.notes.md:2"]
+    assert sorted(set(article_links(out / "index.html"))) == ["a", "b"]
+    assert "a" in article_links(out / "terms/index.html")
+    assert "a" in article_links(out / "terms/orbit/index.html")
+    assert "<loc>https://example.org/a/</loc>" in text_of(out / "sitemap.xml")
+    assert tree(out) == before  # the whole site as the last good build left it
+    # Fixed, the page is made again; deleted, it goes from every page.
+    (tmp_path / "seeds/a.notes.md").write_text("## orbit\nThe path.\n", encoding="utf-8")
+    assert cli("build").code == 0
+    assert "The path." in text_of(out / "terms/orbit/index.html")
+    (tmp_path / "seeds/a.notes.md").write_text(BROKEN_NOTES, encoding="utf-8")
+    assert cli("build").code == 1
+    assert "The path." in text_of(out / "terms/orbit/index.html")  # the last good build's
+    (tmp_path / "seeds/a.md").unlink()
+    (tmp_path / "seeds/a.notes.md").unlink()
+    assert cli("build").code == 0
+    assert page_slugs(out) == {"b"}
+    assert "a" not in article_links(out / "index.html") + article_links(out / "terms/index.html")
+    assert "<loc>https://example.org/a/</loc>" not in text_of(out / "sitemap.xml")
+
+
+def test_the_only_article_broken_stays_listed(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, {"seeds/a.md": "---\ntitle: Alone\n---\nOrbit article one.\n"})
+    assert cli("build").code == 0
+    (tmp_path / "seeds/a.md").write_text("---\ntitle: [Alone\n---\nOrbit.\n", encoding="utf-8")
+    assert cli("build").code == 1
+    index = text_of(tmp_path / "_site/index.html")
+    assert "Alone" in index and "No articles yet" not in index
+
+
+def test_a_broken_page_whose_slug_another_took_is_not_listed(tmp_path: Path, cli: Run) -> None:
+    make_site(tmp_path, ORBITS)
+    out = tmp_path / "_site"
+    assert cli("build").code == 0
+    make_site(tmp_path, {"seeds/a.notes.md": "---\nslug: c\n---\n" + BROKEN_NOTES})
+    make_site(tmp_path, {"seeds/b.notes.md": "---\nslug: a\ntitle: B as a\n---\n"})
+    assert cli("build").code == 1
+    index = text_of(out / "index.html")
+    assert article_links(out / "index.html").count("a") == 1 and "B as a" in index
+    assert "Orbit article one" not in index
+
+
+def test_without_the_cache_a_broken_page_keeps_its_files_but_leaves_the_lists(
+    tmp_path: Path, cli: Run
+) -> None:
+    make_site(tmp_path, ORBITS)
+    out = tmp_path / "_site"
+    assert cli("build").code == 0
+    page = (out / "a/index.html").read_bytes()
+    (tmp_path / "seeds/a.notes.md").write_text(BROKEN_NOTES, encoding="utf-8")
+    assert cli("build", "--no-cache").code == 1  # no record of its last good build
+    assert (out / "a/index.html").read_bytes() == page
+    assert article_links(out / "index.html") == ["b"]
+    assert cli("build").code == 1  # the cache's record, and the page is as it says
+    assert sorted(set(article_links(out / "index.html"))) == ["a", "b"]
+
+
 # Writing: atomic, only when changed, readable by everyone.
 
 
@@ -434,8 +518,9 @@ def test_a_read_only_output_folder_is_an_error_naming_each_file_and_nothing_chan
         patch.setattr(output_module, "_create", read_only)
         result = cli("build")
     assert result.code == 1
-    assert result.diagnostics == [  # the manifest lists no more than before: not rewritten
-        "_site:1: error: Read-only file system: _site/index.html",
+    # The manifest lists no more than before: not rewritten. The site-wide pages show
+    # what they showed (`other` as its last good build, `third` not yet): not rewritten.
+    assert result.diagnostics == [
         "seeds/other.md:1: error: Read-only file system: _site/other/index.html",
         "seeds/third.md:1: error: Read-only file system: _site/third/index.html",
     ]
