@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import re
 import statistics
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,6 +15,9 @@ from playwright.sync_api import Page, expect
 from .conftest import DENSE_PAGE, MANY_PAGE, ROOT, SEED_PAGE, OpenPage
 from .geometry import measure, settle
 from .test_layout import assert_apart
+
+if TYPE_CHECKING:  # the type screenshot() takes for `clip`, not exported
+    from playwright._impl._api_structures import Clip
 
 PAGES = [SEED_PAGE, DENSE_PAGE]
 SIZES = [(1280, 800), (1440, 900), (1920, 1080)]
@@ -238,11 +241,13 @@ PIXELS = """async (src) => {
 }"""
 
 
-def darkest(page: Page, clip: dict[str, float]) -> int:
+def darkest(page: Page, clip: Clip) -> int:
     """The darkest channel of any pixel in `clip` (decoded by the browser: no image library)."""
     png = page.screenshot(clip=clip)
     decoder = page.context.new_page()
-    data = decoder.evaluate(PIXELS, "data:image/png;base64," + base64.b64encode(png).decode())
+    data: list[int] = decoder.evaluate(
+        PIXELS, "data:image/png;base64," + base64.b64encode(png).decode()
+    )
     decoder.close()
     return min(value for index, value in enumerate(data) if index % 4 != 3)
 
