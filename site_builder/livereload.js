@@ -1,7 +1,9 @@
 // site-builder serve: live reload. Injected into served pages only, never into a build.
 (() => {
   "use strict";
-  const events = new EventSource("/__site-builder/events");
+  // How many reloads the server had sent when it served this page: it tells of any
+  // since that name it, sent while the page was on its way.
+  const events = new EventSource("/__site-builder/events?since=__SINCE__");
   let overlay;
   // A reload names the pages it is for (their paths, /index.html in full), or none: all.
   events.addEventListener("reload", (event) => {

@@ -31,7 +31,7 @@ from contextlib import contextmanager, suppress
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import terminal
 from .diagnostics import INTERNAL, printable
@@ -67,6 +67,7 @@ BUSY = (
     b"Connection: close\r\n\r\n%s" % (len(BUSY_BODY), BUSY_BODY)
 )
 RELOAD_SCRIPT = b"<script>\n%s</script>\n" % (Path(__file__).parent / "livereload.js").read_bytes()
+SINCE = b"__SINCE__"  # in the script: the reloads a page has seen, filled in as it is served
 
 
 class DevServer(ThreadingHTTPServer):
@@ -106,6 +107,12 @@ class DevServer(ThreadingHTTPServer):
         self._listeners: set[queue.Queue[tuple[str, str] | None]] = set()
         self._lock = threading.Lock()
         self.problems: list[str] = []
+        # Reloads sent (their count), and the last that named each page (its address),
+        # or every page: a page reloading as a save lands connects after the event for
+        # that save went out, and is told of it then (`missed`).
+        self.reloads = 0
+        self._reloaded: dict[str, int] = {}
+        self._all_reloaded = 0
         # Set once the folder holds a build: until then requests wait, rather than
         # find a half-written site. `wait_for_build`: set by the first `announce`.
         self.built = threading.Event()
@@ -157,9 +164,26 @@ class DevServer(ThreadingHTTPServer):
         self._send(("reload", json.dumps(urls)))
 
     def _send(self, event: tuple[str, str]) -> None:
+        """Send an event to every listener; a reload (of the pages its data names, or of
+        every page) is counted, for pages that connect later (`missed`)."""
+        name, data = event
         with self._lock:
+            if name == "reload":
+                self.reloads += 1
+                if data:
+                    self._reloaded.update(dict.fromkeys(json.loads(data), self.reloads))
+                else:
+                    self._all_reloaded = self.reloads
             for listener in self._listeners:
                 listener.put(event)
+
+    def missed(self, since: int) -> tuple[str, str] | None:
+        """The reload a page served when `since` reloads had been sent has missed, if any."""
+        with self._lock:
+            if self._all_reloaded > since:
+                return ("reload", "")
+            urls = sorted(url for url, count in self._reloaded.items() if count > since)
+        return ("reload", json.dumps(urls)) if urls else None
 
     @contextmanager
     def running(self) -> Iterator[DevServer]:
@@ -426,6 +450,7 @@ class _Handler(BaseHTTPRequestHandler):
         return resolved
 
     def _file(self, path: Path, body: bool, status: HTTPStatus = HTTPStatus.OK) -> None:
+        seen = self.server.reloads  # before reading: a reload meanwhile is then missed
         try:
             data = path.read_bytes()
         except OSError:  # removed by a rebuild since it was found, or a folder
@@ -434,7 +459,7 @@ class _Handler(BaseHTTPRequestHandler):
         kind = TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
         kind = kind or "application/octet-stream"
         if kind == "text/html":
-            data = _with_reload_script(data)
+            data = _with_reload_script(data, seen)
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
         # The files articles link to come from many hands: whatever slipped past the build
@@ -476,10 +501,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         if not body:
             return
+        since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
         with self.server.listening() as listener:
             try:
                 if self.server.problems:
                     self._event("problems", json.dumps(self.server.problems))
+                elif since.isdigit() and (missed := self.server.missed(int(since))):
+                    self._event(*missed)
                 self.wfile.write(b": connected\n\n")
                 self.wfile.flush()
                 while True:
@@ -549,9 +577,11 @@ def _is_address(name: str) -> bool:
     return True
 
 
-def _with_reload_script(page: bytes) -> bytes:
-    """The page with the live-reload script before `</body>` (or at its end)."""
+def _with_reload_script(page: bytes, seen: int) -> bytes:
+    """The page with the live-reload script before `</body>` (or at its end), knowing
+    how many reloads had been sent when the page was read."""
+    script = RELOAD_SCRIPT.replace(SINCE, str(seen).encode())
     index = page.rfind(b"</body>")
     if index < 0:
-        return page + RELOAD_SCRIPT
-    return page[:index] + RELOAD_SCRIPT + page[index:]
+        return page + script
+    return page[:index] + script + page[index:]

@@ -11,6 +11,7 @@ import http.client
 import json
 import mimetypes
 import os
+import re
 import selectors
 import socket
 import struct
@@ -111,9 +112,9 @@ class Served:
     ) -> Response:
         return self.request("GET", path, headers, host)
 
-    def events(self, headers: Mapping[str, str] | None = None) -> EventStream:
+    def events(self, headers: Mapping[str, str] | None = None, path: str = EVENTS) -> EventStream:
         """A client on the reload channel, connected (its listener registered)."""
-        stream = open_events(self.connect(), headers, self.host)
+        stream = open_events(self.connect(), headers, self.host, path=path)
         self.streams.append(stream)
         assert stream.response.status == 200, stream.response.read()
         return stream
@@ -142,9 +143,10 @@ def open_events(
     headers: Mapping[str, str] | None,
     host: str,
     timeout: float = TIMEOUT,
+    path: str = EVENTS,
 ) -> EventStream:
     """A GET of the reload channel, its answer's headers read."""
-    send(connection, "GET", EVENTS, headers, host)
+    send(connection, "GET", path, headers, host)
     sock = connection.sock
     assert sock is not None
     return EventStream(connection.getresponse(), sock, timeout)
@@ -747,6 +749,35 @@ def test_a_rebuild_reloads_only_the_pages_it_changed_each_by_its_address(
     served.server.announce([], None)  # a full build: every page
     event = stream.event()
     assert (event.name, event.data) == ("reload", "")
+
+
+def channel_of(page: bytes) -> str:
+    """The reload channel's address as a served page's script opens it."""
+    found = re.search(rb'new EventSource\("([^"]+)"\)', page)
+    assert found is not None, page
+    return found.group(1).decode()
+
+
+@pytest.mark.parametrize("made", [{"page/index.html"}, None], ids=["its-page", "every-page"])
+def test_a_page_served_just_before_a_reload_is_told_of_it_when_it_connects(
+    served: Served, made: set[str] | None
+) -> None:
+    # A page reloading for one save connected after the next save's reload went out,
+    # and showed the first save for ever.
+    channel = channel_of(served.get("/page/").body)
+    served.server.announce([], made)  # a save, its rebuild done before the page connects
+    stream = served.events(path=channel)
+    [event] = stream.until_connected()
+    assert (event.name, event.data) == ("reload", '["/page/index.html"]' if made else "")
+    # Served now, the page has seen that reload: nothing to tell.
+    assert served.events(path=channel_of(served.get("/page/").body)).until_connected() == []
+
+
+def test_a_reload_of_other_pages_before_a_page_connects_is_not_its_own(served: Served) -> None:
+    channel = channel_of(served.get("/page/").body)
+    served.server.announce([], {"other/index.html"})
+    [event] = served.events(path=channel).until_connected()
+    assert json.loads(event.data) == ["/other/index.html"]  # the script ignores it there
 
 
 def test_while_errors_are_on_show_pages_reload_once_all_is_fixed(served: Served) -> None:
