@@ -50,10 +50,9 @@ class CycleReport:
         """The errors an open page shows over itself: `path:line: error: message`."""
         if self.build is None:
             return self.problem.split("\n")  # site.toml's problems, all of them
+        problems = {*self.build.diagnostics.items, *self.build.standing}  # all still to fix
         return [
-            problem.format()
-            for problem in self.build.diagnostics.sorted()
-            if problem.severity is Severity.ERROR
+            problem.format() for problem in sorted(problems) if problem.severity is Severity.ERROR
         ]
 
 

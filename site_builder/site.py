@@ -122,6 +122,9 @@ class BuildReport:
     seconds: float = 0.0
     full: bool = True  # False for an incremental rebuild
     base_url: str = ""  # the site's address, when known
+    # A rebuild's: the errors of pages it did not rebuild, still to fix (a full build
+    # has them all in `diagnostics`).
+    standing: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -462,7 +465,16 @@ class Site:
         ):
             self._site_stages(self._write_files)
         self._site_stages(self.output.save)
-        return self._report([*dirty, *newly], rendered, started, full=False)
+        report = self._report([*dirty, *newly], rendered, started, full=False)
+        rebuilt = {*dirty, *newly}
+        report.standing = [
+            problem
+            for entry in self.entries.values()
+            if entry not in rebuilt
+            for problem in entry.diagnostics
+            if problem.severity is Severity.ERROR
+        ]
+        return report
 
     # Stages
 

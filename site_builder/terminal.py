@@ -153,13 +153,15 @@ def cycle_line(report: CycleReport) -> str:
     if result is None:
         return f"{what} changed: {printable_lines(report.problem)}"  # a line a problem
     errors, warnings = _problems(result)
+    standing = len(set(result.standing))
+    elsewhere = f"; {_count(standing, 'error')} still to fix elsewhere" if standing else ""
     scope = "full rebuild, " if result.full else ""
     return (
         f"{what} changed: {scope}{_count(result.pages, 'page')} "
         f"in {result.seconds * 1000:.0f} ms"
         + (
-            f" ({_count(errors, 'error')}, {_count(warnings, 'warning')})"
-            if errors or warnings
+            f" ({_count(errors, 'error')}, {_count(warnings, 'warning')}{elsewhere})"
+            if errors or warnings or standing
             else ""
         )
     )

@@ -636,3 +636,25 @@ def test_an_edited_svg_is_cleaned_again_and_what_it_lost_told(site: Site, tmp_pa
     assert [message[:15] for message in told(report)] == ["not published: "]
     assert not copy.exists()
     same_as_full_build(site, tmp_path)
+
+
+def test_an_error_in_a_page_not_rebuilt_stands_until_its_file_is_fixed(
+    site: Site, tmp_path: Path
+) -> None:
+    # A good save to another article cleared the overlay and the count, though the
+    # broken notes file was still broken (as `check` said).
+    from site_builder.devloop import CycleReport
+    from site_builder.terminal import cycle_line
+
+    broken = edit(site, "seeds/one.notes.md", "---\ntitle: a: b\n---\n## Mars\nThe red planet.\n")
+    [error] = site.rebuild([broken]).diagnostics.errors
+    other = edit(site, "seeds/two.md", FILES["seeds/two.md"].replace("Venus", "Venus again"))
+    report = site.rebuild([other])
+    assert report.diagnostics.items == []
+    assert report.standing == [error]
+    cycle = CycleReport(frozenset([other]), report)
+    assert cycle.errors == [error.format()]  # what the open pages' overlay shows
+    assert cycle_line(cycle).endswith(" (0 errors, 0 warnings; 1 error still to fix elsewhere)")
+    fixed = site.rebuild([edit(site, "seeds/one.notes.md", FILES["seeds/one.notes.md"])])
+    assert fixed.diagnostics.items == fixed.standing == []
+    same_as_full_build(site, tmp_path)
