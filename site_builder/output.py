@@ -248,6 +248,12 @@ class Output:
         self.written.add(relative)
         return True
 
+    def leave(self, relative: str) -> None:
+        """Leave a file of ours as it is, whatever it holds, and not pruned as unwritten:
+        a page that could not be made this time keeps its last good output."""
+        if relative in self.files:
+            self.written.add(relative)
+
     def holds(self, owner: str, files: Mapping[str, str], read: bool = False) -> bool:
         """Whether the folder holds these files (path -> digest of its content) for an
         owner: as the manifest says, and with that content too when `read`."""

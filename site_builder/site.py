@@ -741,8 +741,11 @@ class Site:
         try:
             made = map_forked(partial(_made_view, folder if jobs > 1 else None), due, jobs)
             for (view, shows), (text, written, failure) in zip(due, made, strict=True):
-                if failure is not None:
+                if failure is not None:  # a broken template: its last good page stays
                     problems.items.append(failure)
+                    self.output.leave(view.path)
+                    self.cache.views.pop(view.path, None)
+                    self.cache.site = ""  # made again next build, and the error told again
                     continue
                 self.shown[view.path] = view.shows
                 if written is None:  # made here: written here

@@ -11,7 +11,7 @@ import pytest
 from conftest import GOOD, make_site
 
 import site_builder.theme
-from site_builder.site import Project, build_site
+from site_builder.site import Project, Site, build_site
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs" / "templates.md"
@@ -114,6 +114,37 @@ def test_a_layout_that_extends_itself_is_an_error_at_it(tmp_path: Path) -> None:
         "templates/layout.html:1: error: template error: it extends, includes or calls "
         "itself without end"
     }
+
+
+@pytest.mark.parametrize(
+    ("template", "page"),
+    [
+        ("index.html", "index.html"),
+        ("terms.html", "terms/index.html"),
+        ("term.html", "terms/tianwen-3/index.html"),
+        ("tags.html", "tags/index.html"),
+        ("tag.html", "tags/space/index.html"),
+        ("404.html", "404.html"),
+    ],
+)
+def test_a_broken_site_wide_template_keeps_its_pages_last_good_output(
+    tmp_path: Path, template: str, page: str
+) -> None:
+    # They were deleted: a typo in index.html took the reading list off the site.
+    root = make_site(tmp_path, TAGGED)
+    assert build_site(Project.at(root / "seeds")).diagnostics.items == []
+    good = (root / "_site" / page).read_text()
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / template).write_text("{% bogus %}\n")
+    for site in (Site(Project.at(root / "seeds")), None):  # in a session, then a fresh build
+        report = site.build() if site else build_site(Project.at(root / "seeds"))
+        assert [d.format(root) for d in report.diagnostics.errors] == [
+            f"templates/{template}:1: error: Encountered unknown tag 'bogus'."
+        ]
+        assert (root / "_site" / page).read_text() == good
+    (root / "templates" / template).unlink()
+    assert build_site(Project.at(root / "seeds")).diagnostics.items == []
+    assert (root / "_site" / page).read_text() == good
 
 
 def test_without_a_site_layout_the_blocks_add_nothing(tmp_path: Path) -> None:
