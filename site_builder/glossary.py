@@ -28,6 +28,7 @@ def build_trie(notes: Iterable[Note]) -> TermTrie[Note]:
 class Glossary:
     notes: tuple[Note, ...] = ()
     trie: TermTrie[Note] = field(default_factory=TermTrie)
+    unreadable: bool = False  # the file is there, but could not be read (no notes known)
 
 
 def read_glossary(
@@ -38,7 +39,7 @@ def read_glossary(
         return Glossary()
     text = read_text(path, diagnostics, reader)
     if text is None:
-        return Glossary()
+        return Glossary(unreadable=True)
     notes_file = parse_notes(path, text, diagnostics, glossary=True)
     for key, field_ in notes_file.front_matter.fields.items():
         diagnostics.warning(

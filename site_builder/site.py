@@ -505,10 +505,13 @@ class Site:
         return list(found.sources)
 
     def _read_glossary(self) -> Glossary:
+        """The glossary; one that cannot be read at all (a stray byte that is not UTF-8)
+        leaves its last good notes on every page until it is fixed, where this Site
+        read it before (a fresh build has none: its pages are made without them)."""
         problems = Diagnostics()
         glossary = read_glossary(self._glossary_path, problems, self.reader)
         self.site_problems["glossary"] = problems.items
-        return glossary
+        return self.glossary if glossary.unreadable and self.glossary.notes else glossary
 
     def _peek(self, entries: Iterable[Entry]) -> None:
         """Look at each source and its notes afresh: what pages need before any is made."""

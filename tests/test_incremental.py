@@ -658,3 +658,24 @@ def test_an_error_in_a_page_not_rebuilt_stands_until_its_file_is_fixed(
     fixed = site.rebuild([edit(site, "seeds/one.notes.md", FILES["seeds/one.notes.md"])])
     assert fixed.diagnostics.items == fixed.standing == []
     same_as_full_build(site, tmp_path)
+
+
+def test_a_glossary_that_cannot_be_read_leaves_its_last_good_notes_in_place(
+    site: Site, tmp_path: Path
+) -> None:
+    # One stray byte took every glossary note off every page, and their terms' pages
+    # off the site, while the editor was still typing.
+    out = site.project.out
+    before = {
+        page: (out / page).read_text() for page in ("one/index.html", "terms/orbit/index.html")
+    }
+    glossary = site.project.source / "_glossary.md"
+    glossary.write_bytes(FILES["seeds/_glossary.md"].encode() + b"A caf\xe9.\n")
+    report = site.rebuild([glossary])
+    [error] = report.diagnostics.errors
+    assert error.path == glossary
+    for page, html in before.items():
+        assert (out / page).read_text() == html, page
+    assert 'data-note="note-orbit"' in (out / "one" / "index.html").read_text()
+    site.rebuild([edit(site, "seeds/_glossary.md", FILES["seeds/_glossary.md"])])
+    same_as_full_build(site, tmp_path)
