@@ -1182,7 +1182,7 @@ def test_a_client_that_goes_away_leaves_the_terminal_quiet(
 def test_an_error_while_answering_is_one_line(
     served: Served, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(page: bytes) -> bytes:
+    def broken(page: bytes, seen: int) -> bytes:
         raise RuntimeError("boom \x1b]0;retitled\x07\nand a second line")
 
     monkeypatch.setattr(site_builder.server, "_with_reload_script", broken)
