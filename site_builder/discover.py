@@ -158,7 +158,7 @@ def _same_files(
                 path,
                 0,
                 f"is the same file as {others} (a symlink leads from one to the other); "
-                "neither is published until one of them is removed",
+                "neither page is made until one of them is removed",
             )
     return frozenset(path for names in same for path in names)
 

@@ -348,10 +348,12 @@ class Site:
         previous, self.entries = self.entries, {source.path: Entry(source) for source in sources}
         self._peek(self.entries.values())
         publishable = self._publishable()
+        # Sources that cannot be read keep their last good page first: links reach it.
+        self._keep_last_good(previous, [e for e in self.entries.values() if e.peek is None])
         self.links = self._links(publishable)
         rendered = self._make(publishable)
         self._pageless = [e for e in publishable if e.summary is None]
-        self._keep_last_good(previous)
+        self._keep_last_good(previous, self.entries.values())
         self.shown = {}
         self._site_stages(
             partial(self._write_site_pages, full=True),
@@ -873,6 +875,14 @@ class Site:
             for entry in publishable
             if entry.peek is not None
         }
+        # A page whose source cannot be read stays published as it last was (_listing):
+        # links to it still reach it there, unless another page has taken its address.
+        taken = set(pages.values())
+        for entry in self.entries.values():
+            if entry.peek is None and entry.kept is not None and self._listing(entry):
+                slug = entry.kept.page.article.meta.slug
+                if slug not in taken:
+                    pages[entry.source.path.name] = slug
         names = frozenset(path.name for path in self.entries)
         return SourceLinks.of(self.project.source, pages, names, self.reader)
 
@@ -921,13 +931,14 @@ class Site:
             return None
         return kept
 
-    def _keep_last_good(self, previous: Mapping[Path, Entry]) -> None:
-        """Give each entry that a full build left without a page its last good one: as
-        this Site last had it (`previous` entries), else as the page cache recorded it;
-        either only while the output holds the files that build wrote, as it wrote them."""
-        for path, entry in self.entries.items():
-            if entry.summary is not None:
+    def _keep_last_good(self, previous: Mapping[Path, Entry], entries: Iterable[Entry]) -> None:
+        """Give each of these entries that a full build left without a page its last good
+        one: as this Site last had it (`previous` entries), else as the page cache recorded
+        it; either only while the output holds the files that build wrote, as it wrote them."""
+        for entry in entries:
+            if entry.summary is not None or entry.kept is not None:
                 continue
+            path = entry.source.path
             owner = self._owner(path)
             before = previous.get(path)
             kept = before.last_good() if before else None

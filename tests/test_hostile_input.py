@@ -395,9 +395,9 @@ def test_two_sources_that_are_one_file_are_errors_and_neither_page_goes(
     assert result.code == 1
     assert result.diagnostics == [
         "seeds/again.md:1: error: is the same file as seeds/good.md (a symlink leads from one "
-        "to the other); neither is published until one of them is removed",
+        "to the other); neither page is made until one of them is removed",
         "seeds/good.md:1: error: is the same file as seeds/again.md (a symlink leads from one "
-        "to the other); neither is published until one of them is removed",
+        "to the other); neither page is made until one of them is removed",
     ]
     assert page(tmp_path, "good") == before  # its last good output, listed as it was
     assert page_slugs(tmp_path / "_site") == {"good"}

@@ -895,3 +895,30 @@ def test_a_dry_run_writes_nothing(tmp_path: Path) -> None:
     dry.save()
     assert dry.files == {"a/index.html": SITE, "b.txt": "owner"}
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("session", [False, True], ids=["build", "watch"])
+def test_links_to_a_page_whose_source_cannot_be_read_still_reach_it(
+    tmp_path: Path, cli: Run, session: bool
+) -> None:
+    # Its notes' front matter broken, a.md kept its page, but b's link to it was
+    # rewritten to a dead `a.md`, with a warning that it has no page.
+    make_site(tmp_path, {**ORBITS, "seeds/b.md": "Article b, after [the first](a.md).\n"})
+    out = tmp_path / "_site"
+    site = Site(Project.at(tmp_path / "seeds"))
+    assert site.build().diagnostics.items == []
+    linked = text_of(out / "b/index.html")
+    assert 'href="../a/index.html"' in linked
+    notes = tmp_path / "seeds/a.notes.md"
+    notes.write_text("---\ntitle: a: b\n---\n## orbit\nPath.\n", encoding="utf-8")
+    edited = tmp_path / "seeds/b.md"
+    edited.write_text("Article b, after [the first](a.md), again.\n", encoding="utf-8")
+    if session:
+        report = site.rebuild([notes, edited])
+    else:
+        report = Site(Project.at(tmp_path / "seeds")).build()
+    assert [d.format(tmp_path).split(": error:")[0] for d in report.diagnostics.items] == [
+        "seeds/a.notes.md:2"
+    ]
+    assert 'href="../a/index.html"' in text_of(out / "b/index.html")
+    assert "again" in text_of(out / "b/index.html")
