@@ -268,6 +268,13 @@ ORBITS = {
 BROKEN_NOTES = "## orbit\nat: twice\n\nPath changed.\n"
 
 
+def built_orbits(tmp_path: Path, cli: Run) -> Path:
+    """ORBITS built cleanly; its output folder."""
+    make_site(tmp_path, ORBITS)
+    assert cli("build").code == 0
+    return tmp_path / "_site"
+
+
 def article_links(page: Path) -> list[str]:
     """The article pages a site-wide page links to, by slug, in order."""
     return re.findall(r'href="(?:\.\./)*([ab])/(?:index\.html)?[#"]', text_of(page))
@@ -276,9 +283,7 @@ def article_links(page: Path) -> list[str]:
 def test_a_page_whose_notes_break_stays_listed_as_its_last_good_build(
     tmp_path: Path, cli: Run
 ) -> None:
-    make_site(tmp_path, ORBITS)
-    out = tmp_path / "_site"
-    assert cli("build").code == 0
+    out = built_orbits(tmp_path, cli)
     before = tree(out)
     (tmp_path / "seeds/a.notes.md").write_text(BROKEN_NOTES, encoding="utf-8")
     result = cli("build")
@@ -314,9 +319,7 @@ def test_the_only_article_broken_stays_listed(tmp_path: Path, cli: Run) -> None:
 
 
 def test_a_broken_page_whose_slug_another_took_is_not_listed(tmp_path: Path, cli: Run) -> None:
-    make_site(tmp_path, ORBITS)
-    out = tmp_path / "_site"
-    assert cli("build").code == 0
+    out = built_orbits(tmp_path, cli)
     make_site(tmp_path, {"seeds/a.notes.md": "---\nslug: c\n---\n" + BROKEN_NOTES})
     make_site(tmp_path, {"seeds/b.notes.md": "---\nslug: a\ntitle: B as a\n---\n"})
     assert cli("build").code == 1
@@ -328,9 +331,7 @@ def test_a_broken_page_whose_slug_another_took_is_not_listed(tmp_path: Path, cli
 def test_without_the_cache_a_broken_page_keeps_its_files_but_leaves_the_lists(
     tmp_path: Path, cli: Run
 ) -> None:
-    make_site(tmp_path, ORBITS)
-    out = tmp_path / "_site"
-    assert cli("build").code == 0
+    out = built_orbits(tmp_path, cli)
     page = (out / "a/index.html").read_bytes()
     (tmp_path / "seeds/a.notes.md").write_text(BROKEN_NOTES, encoding="utf-8")
     assert cli("build", "--no-cache").code == 1  # no record of its last good build
