@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -222,6 +221,18 @@ def _port(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     terminal.DEBUG = args.debug
+    streams = sys.stdout, sys.stderr
+    # `site-builder build 2>&1 | head -1`: the reader going away stops neither the build
+    # nor its exit status, which tells of its errors whatever became of the words.
+    sys.stdout, sys.stderr = terminal.Unbroken(sys.stdout), terminal.Unbroken(sys.stderr)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command `args` name; its exit status, whatever goes wrong."""
     try:
         if args.command == "new":
             from .commands.new import new
@@ -291,9 +302,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C before watching began (say, during the first build)
         print("stopped", file=sys.stderr)
         return EXIT_CLEAN if args.command in ("watch", "serve") else EXIT_INTERRUPTED
-    except BrokenPipeError:  # `site-builder build | head -1`: the reader has had enough
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
-        return EXIT_CLEAN
     except Exception as exc:  # no input should get here: say so, without a traceback
         print(printable(f"error: {INTERNAL}: {type(exc).__name__}: {exc}"), file=sys.stderr)
         if args.debug:

@@ -6,12 +6,13 @@ Below the commands, so that `watch` and `serve` print their loop the same way.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .diagnostics import Severity, printable_lines, shown
 from .site import BuildReport
@@ -24,6 +25,37 @@ DEBUG_HINT = "(run again with --debug to see where)"
 LIVE_FROM = 50  # pages; on a terminal, smaller builds end before a live line would help
 PLAIN_EVERY = 5.0  # seconds between progress lines where output is not a terminal (CI logs)
 BEAT = 1.0  # seconds between looks at the time once the pages are made (ProgressLine)
+
+
+class Unbroken:
+    """A standard stream whose reader may go away (`| head -1`): what is written after
+    that goes nowhere, rather than end the command halfway with BrokenPipeError."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._to_nowhere()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._to_nowhere()
+
+    def _to_nowhere(self) -> None:
+        # Onto the stream's own descriptor: its buffer, flushed later (at exit too), and
+        # any child writing to it, go to /dev/null as well.
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, self._stream.fileno())
+        os.close(nowhere)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def print_diagnostics(report: BuildReport, stream: TextIO | None = None) -> None:

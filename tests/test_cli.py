@@ -688,3 +688,18 @@ def test_an_option_out_of_range_is_a_usage_error(
     result = cli(*args)
     assert result.code == 2
     assert result.err.splitlines()[-1].endswith(f"error: {message}")
+
+
+def test_a_reader_that_goes_away_changes_neither_the_work_nor_the_exit_status(
+    tmp_path: Path,
+) -> None:
+    # `check --strict 2>&1 | head -1` exited 0 at the first write to the closed pipe:
+    # the build stopped halfway, and its warnings were as good as hidden.
+    notes = "".join(f"## nowhere {n}\nA term no article holds.\n\n" for n in range(3000))
+    make_site(tmp_path, {**GOOD, "seeds/good.notes.md": GOOD["seeds/good.notes.md"] + notes})
+    command = [sys.executable, "-m", "site_builder", "check", "--strict"]
+    done = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert done.stdout is not None
+    assert done.stdout.readline()  # more than a pipe holds follows
+    done.stdout.close()
+    assert done.wait(timeout=120) == 1
