@@ -22,6 +22,7 @@ Problems go to the env's `FootnoteState`, when it holds one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
@@ -75,10 +77,32 @@ def footnotes_plugin(md: MarkdownIt) -> None:
     # Inline footnotes (`^[text]`) are left out: a margin note wants a paragraph of its own.
     # Every `[^label]` is read as a reference, so one that nothing defines can be named.
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    ruler = md.inline.ruler
+    ruler.at("footnote_ref", _bounded(ruler.__rules__[ruler.__find__("footnote_ref")].fn))
     md.use(placing_plugin)
     md.core.ruler.after("text_join", "footnote_notes", footnote_notes)
     md.add_render_rule("footnote_mark", _render_mark)
     md.add_render_rule("footnote_note", _render_note)
+
+
+# Where a reference's label ends: at `]`, or too soon (the plugin allows no space or line
+# break in it, and a label, like a link's, holds no bracket).
+LABEL_END = re.compile(r"[\] \n\[]")
+
+
+def _bounded(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """The plugin's reference rule, looking no further than the next bracket: from every
+    `[^` it read on to a `]` or the end of the paragraph, so `[^[^[^…` took time
+    quadratic in its length (a 40 KB paragraph, a minute)."""
+
+    def footnote_ref(state: StateInline, silent: bool) -> bool:
+        if state.src.startswith("[^", state.pos):
+            end = LABEL_END.search(state.src, state.pos + 2, state.posMax)
+            if end is None or end.group() != "]":
+                return False
+        return rule(state, silent)
+
+    return footnote_ref
 
 
 def _state(env: EnvType) -> FootnoteState:

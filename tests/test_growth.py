@@ -254,6 +254,14 @@ def test_a_long_one_line_paragraph(tmp_path: Path) -> None:
     assert_linear(prepare, 40_000)
 
 
+def test_a_run_of_footnote_reference_openings(tmp_path: Path) -> None:
+    # The footnote plugin read on from every `[^` to the paragraph's end: 40 KB, a minute.
+    def prepare(size: int) -> Work:
+        return page_work(tmp_path / str(size), {"seeds/a.md": "[^" * (size // 2) + "\n"})
+
+    assert_linear(prepare, 2_000)
+
+
 def test_memory_for_a_long_one_line_paragraph_is_proportionate(tmp_path: Path) -> None:
     # Tokens of a text were tuples of offsets and folded form, about 200 bytes for each
     # byte of a paragraph of short words, and 75 to look for words near a term in a
