@@ -374,3 +374,30 @@ def test_commits_made_with_no_push_are_kept_below_the_next_deploy(
     local = commits(repo, "gh-pages")
     assert cli("deploy", "--source", SOURCE).code == 0
     assert commits(origin, "gh-pages")[1:] == local
+
+
+def test_a_remote_branch_whose_name_ends_like_the_target_is_not_taken_for_it(
+    repo: Path, origin: Path, cli: Run
+) -> None:
+    # ls-remote matches a pattern's tail: a/refs/heads/gh-pages answered for gh-pages.
+    git(repo, "push", "-q", "origin", "main:refs/heads/a/refs/heads/gh-pages")
+    result = cli("deploy", "--source", SOURCE)
+    assert result.code == 0, result.err
+    assert "index.html" in published(origin, "gh-pages")
+
+
+def test_a_source_branch_named_with_a_line_separator_deploys_again_and_again(
+    repo: Path, cli: Run
+) -> None:
+    # Its name is in each deploy's subject, which splitlines() cut in two at U+2028.
+    git(repo, "checkout", "-q", "-b", "main\u2028x")
+    for _ in range(2):
+        result = cli("deploy", "--source", SOURCE)
+        assert result.code == 0, result.err
+
+
+def test_control_characters_in_names_are_shown_escaped(repo: Path, cli: Run) -> None:
+    result = cli("deploy", "--source", SOURCE, "--branch", "gh\u009b7m", "--no-push")
+    assert result.code == 0, result.err
+    assert "\u009b" not in result.out
+    assert "to gh\\x9b7m as " in result.out

@@ -146,7 +146,7 @@ def deploy(
         f"(from {origin.short} of {origin.ref})"
     )
     if not push:
-        print(f"{done}; not pushed (--no-push)")
+        print(printable(f"{done}; not pushed (--no-push)"))
         return EXIT_CLEAN
     pushed = git.run("push", remote, f"{target.ref}:{target.ref}", check=False)
     if pushed.returncode != 0:
@@ -155,7 +155,7 @@ def deploy(
             file=sys.stderr,
         )
         return EXIT_USAGE
-    print(f"{done}; pushed to {remote}")
+    print(printable(f"{done}; pushed to {remote}"))
     return EXIT_CLEAN
 
 
@@ -192,7 +192,8 @@ def _target(git: Git, branch: str, remote: str, push: bool) -> Target:
     ref = f"refs/heads/{branch}"
     if branch.startswith("-") or git.run("check-ref-format", ref, check=False).returncode:
         raise DeployError(f"error: '{branch}' is not a valid branch name")
-    worktrees = git.output("worktree", "list", "--porcelain").splitlines()
+    # Lines end at "\n" only: splitlines() would also split a name at U+2028 and the like.
+    worktrees = git.output("worktree", "list", "--porcelain").split("\n")
     if f"branch {ref}" in worktrees:
         raise DeployError(
             f"error: branch '{branch}' is checked out, and deploy never touches a working "
@@ -222,12 +223,14 @@ def _fetch(git: Git, remote: str, branch: str) -> str | None:
     """The remote's tip of `branch`, fetched, or None when it has no such branch."""
     ref = f"refs/heads/{branch}"
     listed = git.run("ls-remote", "--exit-code", remote, ref, check=False)
-    if listed.returncode == 2:  # reached, and no such branch there
-        return None
-    if listed.returncode != 0:
+    if listed.returncode not in (0, 2):  # 2: reached, and nothing of that name there
         raise DeployError(f"error: nothing deployed: could not reach {remote}: {_message(listed)}")
-    git.run("fetch", "--quiet", "--no-tags", remote, f"+{ref}:refs/remotes/{remote}/{branch}")
-    return listed.stdout.split()[0]
+    # ls-remote matches a pattern's tail: a branch a/refs/heads/gh-pages is listed too.
+    tips = [line.split("\t", 1) for line in listed.stdout.split("\n") if "\t" in line]
+    tip = next((sha for sha, name in tips if name == ref), None)
+    if tip is not None:
+        git.run("fetch", "--quiet", "--no-tags", remote, f"+{ref}:refs/remotes/{remote}/{branch}")
+    return tip
 
 
 def _holds(git: Git, tip: str, commit: str) -> bool:
@@ -244,7 +247,7 @@ def _refuse_foreign(git: Git, tip: str, name: str) -> None:
         f"--format=%H%x00%(trailers:key={TRAILER},valueonly,unfold,separator=%x2C)%x00%s",
         tip,
     )
-    for line in log.splitlines():
+    for line in log.split("\n"):  # not splitlines(): a subject may hold U+2028
         sha, mark, subject = line.split("\0", 2)
         if not mark.strip():
             raise DeployError(
