@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,12 @@ from .sources import ANYWHERE, Source
 NOTES_SUFFIX = ".notes.md"
 SOURCE_SUFFIXES = (".md", ".txt")
 GLOSSARY = "_glossary.md"
+UNBUILT = (
+    "is in a subfolder, where no article is built, and no page links to it: nothing of "
+    "it is published (articles and their notes sit at the top of {folder}/; folders "
+    "named with a leading _ are not looked in)"
+)
+UNREADABLE = "cannot be read, so what it holds is neither built nor published"
 
 # A name meant for a notes file: NAME, a separator, "note" or "notes", maybe an extension.
 # After a dot it can only be meant as notes (launch-day.notes.txt, launch-day.Note.md);
@@ -113,27 +118,40 @@ def discover(folder: Path, diagnostics: Diagnostics, reader: Reader = ANYWHERE) 
     return SourceSet(tuple(found), glossary, same)
 
 
-def unbuilt_sources(folder: Path, linked: set[str]) -> Iterator[Path]:
-    """The .md and .txt files in the source folder's subfolders that no page links to.
+def unbuilt_sources(folder: Path, linked: set[str], diagnostics: Diagnostics) -> None:
+    """Warn of each .md and .txt file in the source folder's subfolders that no page
+    links to, and of each subfolder that cannot be read.
 
     Articles and their notes sit at the top of the source folder; a subfolder holds
     files pages link to. An editor who files `2024/launch.md` there expects a page,
     and would get nothing, not a word. Folders named with `_` or `.` are not looked
-    in (keep files only meant for linking there), nor symlinked ones.
+    in (keep files only meant for linking there), nor symlinked ones. A folder at a
+    time from a stack, not os.walk's recursion, which a tree 1,000 deep exhausts.
     """
-    for top, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith(("_", ".")))
-        if top == os.fspath(folder):
-            continue  # discover sorts these
-        for name in sorted(files):
-            path = Path(top, name)
-            relative = path.relative_to(folder).as_posix()
-            if (
-                os.path.splitext(name)[1] in SOURCE_SUFFIXES
-                and not is_editor_artifact(name)
-                and relative not in linked
+    folders = [folder]
+    while folders:
+        current = folders.pop()
+        try:
+            with os.scandir(current) as listing:
+                items = sorted(listing, key=lambda item: item.name, reverse=True)
+        except OSError as exc:  # said at the link instead, when a page links into it
+            inside = current.relative_to(folder).as_posix() + "/"
+            if not any(name.startswith(inside) for name in linked):
+                diagnostics.warning(current, 0, f"{UNREADABLE} ({exc.strerror or exc})")
+            continue
+        for item in items:
+            path = Path(item.path)
+            if item.name.startswith(("_", ".")):
+                continue
+            if item.is_dir(follow_symlinks=False):
+                folders.append(path)
+            elif (
+                current != folder
+                and os.path.splitext(item.name)[1] in SOURCE_SUFFIXES
+                and not is_editor_artifact(item.name)
+                and path.relative_to(folder).as_posix() not in linked
             ):
-                yield path
+                diagnostics.warning(path, 0, UNBUILT.format(folder=folder.name))
 
 
 def _same_files(

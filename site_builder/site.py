@@ -67,11 +67,6 @@ VIEWS_BETWEEN_LOOKS = 64  # site-wide pages a rebuild makes between looks for ch
 FILES_OWNER = "(files)"  # owner of the files beside the articles that pages link to
 PUBLIC_OWNER = "(public)"  # owner of what public/ holds
 OWN_NAME = "names starting with .site-builder- are site-builder's own; this file is left out"
-UNBUILT = (
-    "is in a subfolder, where no article is built, and no page links to it: nothing of "
-    "it is published (articles and their notes sit at the top of {folder}/; folders "
-    "named with a leading _ are not looked in)"
-)
 
 Progress = Callable[[int, int], None]
 P = ParamSpec("P")
@@ -836,8 +831,9 @@ class Site:
                 data = cleaned.data
             files[f"{FILES}/{name}"] = data
         self.output.replace(FILES_OWNER, files)
-        for path in unbuilt_sources(folder, set(linked)):
-            problems.warning(path, 0, UNBUILT.format(folder=self.project.source.name))
+        # What pages link to, published or not (a link that fails says so at the link).
+        targets = {t for e in self.entries.values() if e.summary for t in e.summary.targets}
+        unbuilt_sources(folder, {*linked, *targets}, problems)
         self.site_problems["files"] = problems.items
 
     def _write_public(self) -> None:

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from conftest import GOOD, Run, make_site, page_slugs, tree
+from conftest import GOOD, Run, make_site, page_slugs, run_unprivileged, tree
 
+from site_builder import discover as discover_module
 from site_builder.config import SiteConfig
 from site_builder.diagnostics import Diagnostics
 from site_builder.discover import discover
@@ -625,11 +626,7 @@ def test_an_empty_front_matter_title_keeps_the_articles_own(tmp_path: Path, cli:
     assert "<h1>Real heading</h1>" in (tmp_path / "_site" / "a" / "index.html").read_text()
 
 
-UNBUILT = (
-    "warning: is in a subfolder, where no article is built, and no page links to it: "
-    "nothing of it is published (articles and their notes sit at the top of seeds/; "
-    "folders named with a leading _ are not looked in)"
-)
+UNBUILT = "warning: " + discover_module.UNBUILT.format(folder="seeds")
 
 
 def test_articles_and_notes_in_a_subfolder_are_warned_of_unless_a_page_links_them(
@@ -671,3 +668,16 @@ def test_an_article_filed_in_a_subfolder_under_watch_is_warned_of(tmp_path: Path
     ]
     filed.unlink()
     assert site.rebuild([filed]).diagnostics.items == []
+
+
+def test_a_subfolder_that_cannot_be_read_is_a_warning(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {**GOOD, "seeds/sub/locked/x.md": "X.\n"})
+    locked = root / "seeds" / "sub" / "locked"
+    locked.chmod(0)
+    try:
+        result = run_unprivileged(root, "check")
+    finally:
+        locked.chmod(0o755)
+    assert result.diagnostics == [
+        f"seeds/sub/locked:1: warning: {discover_module.UNREADABLE} (Permission denied)"
+    ]
