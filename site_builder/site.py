@@ -802,8 +802,9 @@ class Site:
         folder = self.links.folder
         glossary = self._glossary_bodies()
         self.site_problems["glossary links"] = [d for body in glossary for d in body.problems]
+        listed = [listing for entry in self.entries.values() if (listing := self._listing(entry))]
         linked = sorted(
-            {name for entry in self.entries.values() for name in _linked(self._listing(entry))}
+            {name for listing in listed for name in _linked(listing)}
             | {name for body in glossary for name in body.files}
         )
         files = {}
@@ -832,7 +833,7 @@ class Site:
             files[f"{FILES}/{name}"] = data
         self.output.replace(FILES_OWNER, files)
         # What pages link to, published or not (a link that fails says so at the link).
-        targets = {t for e in self.entries.values() if e.summary for t in e.summary.targets}
+        targets = {t for listing in listed if listing.summary for t in listing.summary.targets}
         unbuilt_sources(folder, {*linked, *targets}, problems)
         self.site_problems["files"] = problems.items
 
