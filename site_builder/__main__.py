@@ -218,9 +218,16 @@ def _port(value: str) -> int:
     return int(value)
 
 
+# Walks of a folder tree that are not ours (os.walk before Python 3.12, watchdog's)
+# recurse a level a folder, and a path holds about 2,000 levels before the system
+# refuses it: a tree that deep in seeds/ or public/ would end `watch` at Python's 1,000.
+RECURSION_LIMIT = 5_000
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     terminal.DEBUG = args.debug
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     streams = sys.stdout, sys.stderr
     # `site-builder build 2>&1 | head -1`: the reader going away stops neither the build
     # nor its exit status, which tells of its errors whatever became of the words.

@@ -113,6 +113,17 @@ WHOLE_NUMBERS = {name for name, kind in TYPES.items() if kind is int}
 SWITCHES = {name for name, kind in TYPES.items() if kind is bool}
 
 
+def _deep_line(text: str, deep: int = 100) -> int:
+    """The line where arrays and inline tables first nest `deep` levels (quotes are taken
+    to hold no brackets: the line only points the way)."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += (char in "[{") - (char in "]}")
+        if depth >= deep:
+            return text.count("\n", 0, index) + 1
+    return 1
+
+
 def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
     """Read site.toml (defaults when it is missing); `site_url` (from --site-url) overrides
     the file's. Errors name where the value came from: the file's line, or --site-url."""
@@ -139,6 +150,9 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
             line = where.group(1) if where else "1"
             reason = TOML_PLACE.sub("", str(exc))
             raise ConfigError(f"{shown(path)}:{line}: error: {reason}") from None
+        except RecursionError:  # tomllib reads arrays and tables inside one another by recursion
+            line = str(_deep_line(text))
+            raise ConfigError(f"{shown(path)}:{line}: error: values nested too deeply") from None
         for key, value in data.items():
             line = _line_of(text, key)
             if key not in OPTIONS:

@@ -483,7 +483,7 @@ def _temporary(folder: Path, data: bytes, durable: bool = False) -> Path:
     try:
         handle, temporary = _create(folder)
     except FileNotFoundError:  # a page's first build: asking first cost a call a file
-        folder.mkdir(parents=True, exist_ok=True)
+        _make_folders(folder)
         handle, temporary = _create(folder)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -497,6 +497,19 @@ def _temporary(folder: Path, data: bytes, durable: bool = False) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
+
+
+def _make_folders(folder: Path) -> None:
+    """mkdir -p, from the nearest folder that exists down: Path.mkdir(parents=True)
+    recurses, and public/ may hold a tree 1,000 deep."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(exist_ok=True)
 
 
 _names = itertools.count()

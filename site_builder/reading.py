@@ -126,42 +126,49 @@ class Reader:
         are followed as `check` allows, each refusal is an error, and a name `skip` says
         yes to (a part of the relative path) is passed over."""
         found: list[tuple[str, Path]] = []
-        if folder.is_dir():
-            self._walk(folder, "", {os.path.realpath(folder)}, found, diagnostics, skip)
-        return sorted(found)
-
-    def _walk(
-        self,
-        folder: Path,
-        prefix: str,
-        above: set[str],
-        found: list[tuple[str, Path]],
-        diagnostics: Diagnostics,
-        skip: Callable[[str], bool],
-    ) -> None:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-        for entry in entries:
-            if skip(entry.name):
-                continue
-            path, relative = folder / entry.name, prefix + entry.name
+        if not folder.is_dir():
+            return found
+        # A stack, not recursion, which a tree 1,000 deep exhausts; and a folder's real
+        # path is its parent's plus its name unless it is a symlink (realpath at every
+        # level would cost the depth at every level).
+        stack = [(folder, "", os.path.realpath(folder), frozenset[str]())]
+        while stack:
+            where, prefix, real_where, above = stack.pop()
+            above = above | {real_where}  # the folders it lies in: a link to one is a loop
+            self._folders.setdefault(os.path.abspath(where), real_where)  # for `check`
             try:
-                if entry.is_dir():  # follows a symlink
-                    real = os.path.realpath(path)
-                    if real in above:
-                        raise Refused("is a symlink to a folder it lies in (a loop); not followed")
-                    if entry.is_symlink():
-                        self._check_place(path)
-                    self._walk(path, relative + "/", above | {real}, found, diagnostics, skip)
-                else:
-                    self.check(path)
-                    found.append((relative, path))
-            except Refused as refused:
-                diagnostics.error(path, 0, str(refused))
+                with os.scandir(where) as listing:
+                    entries = sorted(listing, key=lambda entry: entry.name)
             except OSError as exc:
-                said = _refusal(path, exc)
-                message = str(said) if isinstance(said, Refused) else None
-                diagnostics.error(path, 0, message or f"cannot be read: {exc.strerror}")
+                _report(where, exc, diagnostics)
+                continue
+            for entry in reversed(entries):  # popped in order of name
+                if skip(entry.name):
+                    continue
+                path, relative = where / entry.name, prefix + entry.name
+                try:
+                    if entry.is_dir():  # follows a symlink
+                        linked = entry.is_symlink()
+                        real = (
+                            os.path.realpath(path)
+                            if linked
+                            else os.path.join(real_where, entry.name)
+                        )
+                        if real in above:
+                            raise Refused(
+                                "is a symlink to a folder it lies in (a loop); not followed"
+                            )
+                        if linked:
+                            self._check_place(path)
+                        stack.append((path, relative + "/", real, above))
+                    else:
+                        self.check(path)
+                        found.append((relative, path))
+                except Refused as refused:
+                    diagnostics.error(path, 0, str(refused))
+                except OSError as exc:
+                    _report(path, exc, diagnostics)
+        return sorted(found)
 
     def _check_place(self, path: Path) -> None:
         """Refuse a folder leading outside the site folder (what `check` does for files)."""
@@ -188,6 +195,12 @@ class Reader:
             f"is {measured}larger than the {self.max_mb} MB that max_file_mb allows "
             "(site.toml); not read"
         )
+
+
+def _report(path: Path, exc: OSError, diagnostics: Diagnostics) -> None:
+    said = _refusal(path, exc)
+    message = str(said) if isinstance(said, Refused) else None
+    diagnostics.error(path, 0, message or f"cannot be read: {exc.strerror}")
 
 
 def _refusal(path: Path, exc: OSError) -> OSError | Refused:

@@ -17,6 +17,7 @@ import contextlib
 import stat
 import threading
 import time
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,11 @@ from watchdog.observers.polling import PollingObserver
 
 from .changes import Kind, kind_of
 from .project import Project
+
+# A folder made while watchdog adds its parent's watches is added twice; it says so in a
+# warning for each (a tree made at once: thousands on the terminal), and the second is
+# the same watch again.
+warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, r"watchdog\.")
 
 QUIET = 0.01  # seconds without events that end a burst
 SETTLED = 0.002  # seconds without events that end a burst whose files are all written

@@ -71,6 +71,36 @@ def make_site(tmp_path: Path, files: Mapping[str, str | bytes]) -> Path:
     return tmp_path
 
 
+Nest = Callable[[Path, int], Path]
+
+
+@pytest.fixture
+def nest(tmp_path: Path) -> Iterator[Nest]:
+    """`nest(folder, depth)`: a folder `depth` levels below `folder`, made a level at a
+    time; after the test, everything in `tmp_path` is removed a level at a time
+    (Path.mkdir with parents, and pytest's own clean-up, recurse, and would stop at
+    Python's recursion limit)."""
+
+    def make(folder: Path, depth: int) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        for _ in range(depth):
+            folder = folder / "d"
+            folder.mkdir()
+        return folder
+
+    yield make
+    folders, stack = [], [os.fspath(tmp_path)]
+    while stack:
+        folders.append(folder := stack.pop())
+        for entry in os.scandir(folder):
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            else:
+                os.unlink(entry.path)
+    for folder in reversed(folders[1:]):
+        os.rmdir(folder)
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its content, by POSIX path relative to it."""
     return {

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import GOOD, Run, make_site, page_slugs, tree
+from conftest import GOOD, Nest, Run, make_site, page_slugs, tree
 
 from site_builder import reading
 from site_builder.devloop import CycleReport
@@ -515,6 +515,32 @@ def test_symlink_loops_and_symlinks_to_nothing_are_refused(tmp_path: Path, cli: 
         "seeds/pong.md:1: error: is a symlink loop; not read",
     ]
     assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+def test_templates_static_and_public_1500_folders_deep_are_read_and_published(
+    tmp_path: Path, cli: Run, nest: Nest
+) -> None:
+    make_site(tmp_path, GOOD)
+    for top in ("templates", "static", "public"):
+        (nest(tmp_path / top, 1_500) / f"{top}.txt").write_text(top)
+    result = cli("build")
+    assert (result.code, result.diagnostics) == (0, [])
+    deep = "/".join(["d"] * 1_500)
+    assert (tmp_path / "_site" / deep / "public.txt").read_text() == "public"
+    assert (tmp_path / "_site/static" / deep / "static.txt").read_text() == "static"
+    assert page_slugs(tmp_path / "_site") == {"good"}
+
+
+def test_a_site_toml_nested_beyond_the_parser_is_an_error_at_its_line(
+    tmp_path: Path, cli: Run
+) -> None:
+    depth = 20_000
+    make_site(tmp_path, {**GOOD, "site.toml": 'title = "T"\n\nx = ' + "[" * depth + "]" * depth})
+    result = cli("build")
+    assert (result.code, result.err.splitlines()) == (
+        2,
+        ["site.toml:3: error: values nested too deeply"],
+    )
 
 
 # The size cap: max_file_mb

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_site, tree, unprivileged
+from conftest import Nest, make_site, tree, unprivileged
 
 from site_builder import watching
 from site_builder.config import OPTIONS
@@ -700,6 +700,20 @@ def test_the_watch_command_prints_a_line_a_rebuild_and_stops_on_ctrl_c(tmp_path:
         assert watching.stop(signal.SIGINT) == 0
         assert time.monotonic() - started < 2  # "within a second", with room for a busy CI
         assert "Traceback" not in watching.stderr
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["native", "poll"])
+def test_watch_follows_trees_1500_folders_deep(tmp_path: Path, poll: bool, nest: Nest) -> None:
+    # watchdog walks a tree by recursion (os.walk, before Python 3.12): a tree deeper than
+    # Python's 1,000 levels ended `watch` with an internal error as it started.
+    root = make_site(tmp_path / "site", FILES)
+    (nest(root / "public" / "first", 1_500) / "first.txt").write_text("there at the start")
+    with watch_command(root, *(["--poll"] if poll else [])) as watching:
+        (root / "seeds" / "one.notes.md").write_text("## Mars\nEdited after.\n")
+        watching.line(r"seeds/one\.notes\.md changed: 1 page in \d+ ms")
+        assert "Edited after." in (root / "_site" / "one" / "index.html").read_text()
+        assert watching.stop(signal.SIGINT) == 0
+    assert "Traceback" not in watching.stderr and "Warning" not in watching.stderr
 
 
 @pytest.mark.parametrize("unreadable", ["images/orbit.png", "images"], ids=["file", "folder"])
