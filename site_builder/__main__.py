@@ -227,7 +227,8 @@ RECURSION_LIMIT = 5_000
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     terminal.DEBUG = args.debug
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
     streams = sys.stdout, sys.stderr
     # `site-builder build 2>&1 | head -1`: the reader going away stops neither the build
     # nor its exit status, which tells of its errors whatever became of the words.
@@ -236,6 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     finally:
         sys.stdout, sys.stderr = streams
+        sys.setrecursionlimit(limit)
 
 
 def _run(args: argparse.Namespace) -> int:

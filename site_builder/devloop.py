@@ -64,7 +64,7 @@ class DevLoop:
         site: Site,
         watcher: Watcher,
         lock: AbstractContextManager[object] | None = None,
-        on_made: Callable[[set[str]], bool] | None = None,
+        on_made: Callable[[set[str]], None] | None = None,
     ) -> None:
         self.site = site
         self.watcher = watcher
@@ -73,9 +73,8 @@ class DevLoop:
         self.lock = lock if lock is not None else nullcontext()
         # Told of the files a rebuild wrote for the changed pages, made without errors,
         # before it makes the site-wide ones (seconds, on a large site): `serve` reloads
-        # them, or says False (then the cycle's report lists them among the rest).
+        # them (the cycle's report lists the rest).
         self.on_made = on_made
-        self._untold: set[str] = set()
 
     def build(self) -> CycleReport:
         """The first build; a broken site.toml or a refused output folder end the command."""
@@ -110,8 +109,7 @@ class DevLoop:
                 _keep(build.full)
                 renewed = None
                 if not build.full:
-                    renewed = frozenset(self._untold | self.site.output.take_renewed())
-                self._untold = set()
+                    renewed = frozenset(self.site.output.take_renewed())
         except fatal:
             raise
         except ConfigError as exc:  # a line a problem, each printable
@@ -134,10 +132,8 @@ class DevLoop:
 
     def _made(self, clean: bool) -> None:
         """The changed pages are written (`clean`: without errors, which wait for the end)."""
-        if clean and self.on_made is not None:
-            renewed = self.site.output.take_renewed()
-            if renewed and not self.on_made(renewed):
-                self._untold = renewed
+        if clean and self.on_made is not None and (renewed := self.site.output.take_renewed()):
+            self.on_made(renewed)
 
 
 @contextmanager

@@ -42,6 +42,20 @@ EVENTS = "/__site-builder/events"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 HEARTBEAT = 10.0  # seconds between keep-alive comments on the reload channel
 MAX_REQUEST_LINE = 8192  # bytes: a longer request line (a URL) is answered 414, as nginx does
+# Files a page loads (static/, an ejected theme's): a change to one reloads every page.
+LOADED: tuple[str, ...] = (
+    ".css",
+    ".js",
+    ".mjs",
+    ".woff",
+    ".woff2",
+    ".ttf",
+    ".otf",
+    ".svg",
+    ".png",
+    ".jpg",
+)
+LOADED += (".jpeg", ".gif", ".webp", ".avif", ".ico")
 IDLE_TIMEOUT = 30.0  # seconds a connection may go without sending (or reading) a byte
 MAX_CONNECTIONS = 256  # open at once, at most; the open-file limit may lower it
 BACKLOG = 128  # connections the system holds until they are accepted: a browser's burst
@@ -137,29 +151,31 @@ class DevServer(ThreadingHTTPServer):
         return f"http://{'[' + host + ']' if ':' in host else host}:{port}{self.base_path}"
 
     def announce(self, problems: Sequence[str], pages: Collection[str] | None = None) -> None:
-        """After a rebuild has written everything: show its errors, or reload the pages
-        (`pages`: those at these paths in the output folder; None, or errors on show
-        until now, every one: a reload drops the errors)."""
-        fixed = bool(self.problems) and not problems
+        """After a rebuild has written everything: reload the pages it wrote (`pages`: those
+        at these paths in the output folder; None, every one), then show its errors over
+        every open page, or take down those shown (a page reloading is shown the errors
+        standing as it connects). Errors never hold a reload back: a page rebuilt while
+        another file is broken shows what was saved, under the overlay."""
+        shown = bool(self.problems)
         self.problems = list(problems)
         self.built.set()
-        if problems:
-            self._send(("problems", json.dumps(self.problems)))
-        elif pages is None or fixed:
+        if pages is None:
             self._send(("reload", ""))
         elif pages:
             self._reload(pages)
+        if problems or shown:
+            self._send(("problems", json.dumps(self.problems)))
 
-    def reload(self, pages: Collection[str]) -> bool:
+    def reload(self, pages: Collection[str]) -> None:
         """Reload the open pages at these paths in the output folder now (a rebuild tells
         of the pages it made before it makes the site-wide ones, which take seconds on a
-        large site); False, leaving it to `announce`, while errors are on show."""
-        if self.problems:
-            return False
+        large site)."""
         self._reload(pages)
-        return True
 
     def _reload(self, pages: Collection[str]) -> None:
+        if any(page.lower().endswith(LOADED) for page in pages):
+            self._send(("reload", ""))  # a stylesheet or script: any page may load it
+            return
         urls = sorted(self.base_path + quote(page) for page in pages)
         self._send(("reload", json.dumps(urls)))
 
@@ -504,10 +520,10 @@ class _Handler(BaseHTTPRequestHandler):
         since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
         with self.server.listening() as listener:
             try:
+                if since.isdigit() and (missed := self.server.missed(int(since))):
+                    self._event(*missed)
                 if self.server.problems:
                     self._event("problems", json.dumps(self.server.problems))
-                elif since.isdigit() and (missed := self.server.missed(int(since))):
-                    self._event(*missed)
                 self.wfile.write(b": connected\n\n")
                 self.wfile.flush()
                 while True:

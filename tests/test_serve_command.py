@@ -362,14 +362,53 @@ def test_a_broken_edit_sends_its_error_to_open_pages(tmp_path: Path, launch: Lau
     assert status == 200
     assert b'data-note="note-tianwen-3"' in body
 
-    # Fixed: the open page is told to reload, and nothing is pending any more.
+    # Fixed: the open pages are told to take the overlay down, and nothing is pending.
     (root / "seeds" / "broken.md").write_text(
         BROKEN.replace('"never closed', "Someone"), encoding="utf-8"
     )
     deadline = time.monotonic() + REBUILD
-    while stream.event().name != "reload":
-        assert time.monotonic() < deadline, f"no reload after the fix: {serving.printed}"
+    while (event := stream.event()).name != "problems" or _problems(event.data):
+        assert time.monotonic() < deadline, f"no overlay taken down: {serving.printed}"
     assert serving.events().until_connected() == []
+    code, _ = serving.interrupt()
+    assert code == 0, serving.stderr
+
+
+def test_a_page_saved_while_another_file_is_broken_still_reloads(
+    tmp_path: Path, launch: Launcher
+) -> None:
+    # Every reload waited until no error was left: a page saved meanwhile kept its old text.
+    root = good_site(tmp_path, {"seeds/broken.md": BROKEN})
+    serving = launch.start(root)
+    stream = serving.events()
+    [pending] = stream.until_connected()
+    assert pending.name == "problems"
+    (root / "seeds" / "good.notes.md").write_text(REVISED_NOTES, encoding="utf-8")
+    deadline = time.monotonic() + REBUILD
+    while True:
+        assert time.monotonic() < deadline, f"no reload of the page: {serving.printed}"
+        event = stream.event()
+        if event.name == "reload" and "/good/index.html" in json.loads(event.data or "[]"):
+            break
+    assert b"A revised note" in serving.get("/good/")[1]
+    # Reloaded, the page is shown the error still standing.
+    [pending] = serving.events().until_connected()
+    assert any(problem.startswith(BROKEN_AT) for problem in _problems(pending.data))
+    code, _ = serving.interrupt()
+    assert code == 0, serving.stderr
+
+
+def test_a_saved_stylesheet_reloads_every_open_page(tmp_path: Path, launch: Launcher) -> None:
+    root = good_site(tmp_path, {"static/site.css": "body { color: black; }\n"})  # ejected
+    serving = launch.start(root)
+    stream = serving.events()
+    assert stream.until_connected() == []
+    (root / "static" / "site.css").write_text("body { color: navy; }\n", encoding="utf-8")
+    deadline = time.monotonic() + REBUILD
+    while (event := stream.event()).name != "reload":
+        assert time.monotonic() < deadline, f"no reload: {serving.printed}"
+    assert event.data == ""  # every page: any may load it
+    assert serving.get("/static/site.css")[1] == b"body { color: navy; }\n"
     code, _ = serving.interrupt()
     assert code == 0, serving.stderr
 

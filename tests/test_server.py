@@ -721,13 +721,14 @@ def test_a_finished_rebuild_reloads_connected_pages(served: Served) -> None:
 def test_a_rebuild_with_errors_sends_them_to_connected_pages(served: Served) -> None:
     stream = served.events()
     stream.until_connected()
-    served.server.announce(["seeds/a.md:3: error: boom"])
+    served.server.announce(["seeds/a.md:3: error: boom"], set())
     event = stream.event()
     assert event.name == "problems"
     assert json.loads(event.data) == ["seeds/a.md:3: error: boom"]
-    # Fixed: the next rebuild reloads the page, which drops the overlay.
-    served.server.announce([])
-    assert stream.event().name == "reload"
+    # Fixed: the overlay is taken down; a page the rebuild did not write stays.
+    served.server.announce([], set())
+    event = stream.event()
+    assert (event.name, json.loads(event.data)) == ("problems", [])
 
 
 def test_a_rebuild_reloads_only_the_pages_it_changed_each_by_its_address(
@@ -736,7 +737,7 @@ def test_a_rebuild_reloads_only_the_pages_it_changed_each_by_its_address(
     served = serve(site, base_path="/REPO/")
     stream = served.events()
     stream.until_connected()
-    assert served.server.reload({"terms/жук/index.html", "a/index.html"})  # as made
+    served.server.reload({"terms/жук/index.html", "a/index.html"})  # as made
     event = stream.event()
     assert (event.name, json.loads(event.data)) == (
         "reload",
@@ -747,6 +748,18 @@ def test_a_rebuild_reloads_only_the_pages_it_changed_each_by_its_address(
     event = stream.event()
     assert (event.name, json.loads(event.data)) == ("reload", ["/REPO/terms/index.html"])
     served.server.announce([], None)  # a full build: every page
+    event = stream.event()
+    assert (event.name, event.data) == ("reload", "")
+
+
+def test_a_stylesheet_or_script_rewritten_reloads_every_page(served: Served) -> None:
+    # An ejected theme's site.css, edited: no page is at its address, so none reloaded.
+    stream = served.events()
+    stream.until_connected()
+    served.server.reload({"static/site.css"})
+    event = stream.event()
+    assert (event.name, event.data) == ("reload", "")
+    served.server.announce([], {"static/notes.js", "a/index.html"})
     event = stream.event()
     assert (event.name, event.data) == ("reload", "")
 
@@ -780,25 +793,34 @@ def test_a_reload_of_other_pages_before_a_page_connects_is_not_its_own(served: S
     assert json.loads(event.data) == ["/other/index.html"]  # the script ignores it there
 
 
-def test_while_errors_are_on_show_pages_reload_once_all_is_fixed(served: Served) -> None:
+def test_while_errors_are_on_show_pages_still_reload_under_them(served: Served) -> None:
+    # An error in one file held back every reload: a page saved meanwhile, or a note
+    # written while another suggested one was still empty, showed its old text.
     stream = served.events()
     stream.until_connected()
-    served.server.announce(["seeds/b.md:1: error: boom"])
+    served.server.announce(["seeds/b.md:1: error: boom"], set())
     assert stream.event().name == "problems"
-    # A rebuild made a page cleanly, but an error may still stand: the end decides.
-    assert not served.server.reload({"a/index.html"})
-    served.server.announce([], {"a/index.html"})  # fixed: every page reloads, overlay gone
+    served.server.reload({"a/index.html"})  # made cleanly, while b.md is still broken
     event = stream.event()
-    assert (event.name, event.data) == ("reload", "")
+    assert (event.name, json.loads(event.data)) == ("reload", ["/a/index.html"])
+    # A page written with an error of its own reloads too, and the errors follow it.
+    served.server.announce(["seeds/a.md:1: error: boom"], {"a/index.html"})
+    event = stream.event()
+    assert (event.name, json.loads(event.data)) == ("reload", ["/a/index.html"])
+    event = stream.event()
+    assert (event.name, json.loads(event.data)) == ("problems", ["seeds/a.md:1: error: boom"])
+    # The page, reloaded, is shown the errors standing as it connects.
+    [event] = served.events().until_connected()
+    assert (event.name, json.loads(event.data)) == ("problems", ["seeds/a.md:1: error: boom"])
 
 
 def test_a_page_connecting_while_errors_are_pending_gets_them_at_once(served: Served) -> None:
     problems = ["seeds/a.md:3: error: boom", 'seeds/b.notes.md:7: error: "quoted" <b>']
-    served.server.announce(problems)
+    served.server.announce(problems, set())
     before = served.events().until_connected()
     assert [(event.name, json.loads(event.data)) for event in before] == [("problems", problems)]
     # Once a rebuild is clean, nothing is pending any more.
-    served.server.announce([])
+    served.server.announce([], set())
     assert served.events().until_connected() == []
 
 
@@ -808,7 +830,7 @@ def test_a_page_that_went_away_does_not_stop_the_others(served: Served) -> None:
     staying.until_connected()
     gone.close()
     served.server.announce([])
-    served.server.announce(["seeds/a.md:1: error: x"])
+    served.server.announce(["seeds/a.md:1: error: x"], set())
     assert staying.event().name == "reload"
     assert staying.event().name == "problems"
     assert served.get("/static/site.css").body == CSS

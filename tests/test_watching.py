@@ -300,9 +300,8 @@ def test_a_rebuild_tells_of_its_pages_before_it_makes_the_site_wide_ones(tmp_pat
     out = site.project.out
     told: list[tuple[set[str], str]] = []
 
-    def made(files: set[str]) -> bool:  # as `serve` reloads them
+    def made(files: set[str]) -> None:  # as `serve` reloads them
         told.append((files, (out / "terms" / "mars" / "index.html").read_text()))
-        return True
 
     with Watcher(site.project) as watcher:
         loop = DevLoop(site, watcher, on_made=made)
@@ -804,7 +803,7 @@ MISTAKES = {
     "a colon in an unquoted value": ("seeds/one.md", "---\ntitle: Orbits: a guide\n---\nMars.\n"),
     "front matter nested too deeply": (
         "seeds/one.md",
-        "---\na: " + "[" * 3000 + "]" * 3000 + "\n---\nMars.\n",
+        "---\na: " + "[" * 6000 + "]" * 6000 + "\n---\nMars.\n",  # past any recursion limit
     ),
     "a misnamed notes file": ("seeds/one.notes.txt", "## Venus\nThe second planet.\n"),
     "a broken note template": ("templates/note.html", "{% if %}\n"),

@@ -67,8 +67,10 @@ def serve(
                     def show(report: CycleReport) -> None:
                         print_cycle(report)
                         # The pages first (the changed ones reloaded as they were made),
-                        # then the index.
-                        server.announce(report.errors, report.renewed)
+                        # then the index. A cycle that built nothing (site.toml broken)
+                        # wrote nothing to reload.
+                        written = report.renewed if report.build is not None else ()
+                        server.announce(report.errors, written)
                         indexer.after(report)
 
                     with progress:
