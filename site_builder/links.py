@@ -75,6 +75,9 @@ class SourceLinks:
     sources: frozenset[str] = frozenset()  # every source's file name, with a page or not
     # What the site may read: a file it refuses (too large, say) is not published.
     reader: Reader = field(default_factory=Reader)
+    # Sources whose pages are drafts (`watch`, `serve`, --drafts): linked, and warned of,
+    # as `build` will publish no page for them.
+    drafts: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -83,15 +86,16 @@ class SourceLinks:
         pages: Mapping[str, str],
         sources: frozenset[str],
         reader: Reader | None = None,
+        drafts: frozenset[str] = frozenset(),
     ) -> SourceLinks:
-        return cls(folder.resolve(), dict(pages), sources, reader or Reader())
+        return cls(folder.resolve(), dict(pages), sources, reader or Reader(), drafts)
 
     def state(self, name: str) -> tuple[str, ...]:
-        """What a link to a folder-relative name finds: a page (and its slug), an article
-        without a page, a file, a file that cannot be published (and why), or nothing. A
-        page's markup depends on no more."""
+        """What a link to a folder-relative name finds: a page (and its slug, and whether
+        it is a draft's), an article without a page, a file, a file that cannot be
+        published (and why), or nothing. A page's markup depends on no more."""
         if name in self.pages:
-            return ("page", self.pages[name])
+            return ("page", self.pages[name], *(("draft",) if name in self.drafts else ()))
         if name in self.sources:
             return ("source",)
         return look_up(self.folder / name, self.reader)
@@ -179,6 +183,10 @@ def resolve(url: str, state: LinkState, line: int, image: bool = False) -> str |
     relative = target.relative_to(folder).as_posix()
     state.targets.add(relative)
     if relative in state.links.pages:
+        if relative in state.links.drafts:
+            state.problems.warning(
+                state.path, line, f"link to '{url}': that article is a draft: build makes no page"
+            )
         return f"{PAGE_ROOT}{quote(state.links.pages[relative])}/index.html{suffix}"
     if relative in state.links.sources:
         state.problems.warning(

@@ -881,7 +881,10 @@ class Site:
                 if slug not in taken:
                     pages[entry.source.path.name] = slug
         names = frozenset(path.name for path in self.entries)
-        return SourceLinks.of(self.project.source, pages, names, self.reader)
+        drafts = frozenset(
+            entry.source.path.name for entry in publishable if entry.peek and entry.peek.draft
+        )
+        return SourceLinks.of(self.project.source, pages, names, self.reader, drafts)
 
     def _linking_to(self, names: set[str]) -> set[Entry]:
         """Entries whose pages link to any of these names in the source folder, or into them."""
@@ -1026,14 +1029,14 @@ class Site:
 
 
 def _moved(old: SourceLinks, new: SourceLinks) -> set[str]:
-    """Names whose page came, went or changed its slug."""
+    """Names whose page came, went, changed its slug or became a draft or no longer one."""
     if old is new:
         return set()
     return {
         name
         for name in old.pages.keys() | new.pages.keys()
         if old.pages.get(name) != new.pages.get(name)
-    }
+    } | (old.drafts ^ new.drafts)
 
 
 def _within(target: str, names: set[str]) -> bool:

@@ -347,6 +347,25 @@ def test_a_page_linking_to_a_new_article_is_rebuilt(site: Site, tmp_path: Path) 
     same_as_full_build(site, tmp_path)
 
 
+def test_a_page_linking_to_an_article_made_a_draft_or_published_is_warned_anew(
+    tmp_path: Path,
+) -> None:
+    # As `watch` and `serve` build: drafts get pages, and a link to one is still warned of.
+    root = make_site(tmp_path / "site", FILES)
+    site = Site(Project.at(root / "seeds", tmp_path / "out"), drafts=True)
+    edit(site, "seeds/one.md", "---\ntitle: One\n---\n\nMars, and see [two](two.md).\n")
+    assert site.build().diagnostics.items == []
+    two = (root / "seeds" / "two.md").read_text()
+    drafted = edit(site, "seeds/two.md", two.replace("---\n", "---\ndraft: true\n", 1))
+    report = site.rebuild([drafted])
+    assert [(d.path.name, d.line, d.message) for d in report.diagnostics.items] == [
+        ("one.md", 5, "link to 'two.md': that article is a draft: build makes no page")
+    ]
+    assert 'href="../two/index.html"' in (site.project.out / "one" / "index.html").read_text()
+    report = site.rebuild([edit(site, "seeds/two.md", two)])
+    assert report.diagnostics.items == [] and not report.standing
+
+
 def test_a_linked_file_and_public_files_are_copied_again_when_edited(
     site: Site, tmp_path: Path
 ) -> None:
