@@ -413,6 +413,24 @@ def test_a_saved_stylesheet_reloads_every_open_page(tmp_path: Path, launch: Laun
     assert code == 0, serving.stderr
 
 
+def test_a_site_url_naming_another_path_says_serve_needs_a_restart(
+    tmp_path: Path, launch: Launcher
+) -> None:
+    # serve kept serving at / while the 404 page linked from /REPO/: broken, unsaid.
+    root = good_site(tmp_path)
+    serving = launch.start(root)
+    (root / "site.toml").write_text('site_url = "https://o.github.io/REPO/"\n')
+    serving.line(re.compile(r"site\.toml changed: .*"), REBUILD)
+    deadline = time.monotonic() + REBUILD
+    note = "note: site_url now gives the path /REPO/, but this serve serves / "
+    while note not in serving.stderr:
+        assert time.monotonic() < deadline, f"no note: {serving.stderr}"
+        time.sleep(0.05)
+    assert "restart serve" in serving.stderr
+    code, _ = serving.interrupt()
+    assert code == 0, serving.stderr
+
+
 def test_errors_of_the_first_build_are_shown_to_the_first_page(
     tmp_path: Path, launch: Launcher
 ) -> None:

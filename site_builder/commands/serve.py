@@ -63,9 +63,14 @@ def serve(
                     if open_browser:
                         webbrowser.open(server.url)
                     loop = DevLoop(site, watcher, indexer.lock, on_made=server.reload)
+                    told = base_path
 
                     def show(report: CycleReport) -> None:
+                        nonlocal told
                         print_cycle(report)
+                        if site.config.base_path != told:  # site_url edited meanwhile
+                            told = site.config.base_path
+                            print(moved_line(base_path, told), file=sys.stderr, flush=True)
                         # The pages first (the changed ones reloaded as they were made),
                         # then the index. A cycle that built nothing (site.toml broken)
                         # wrote nothing to reload.
@@ -84,3 +89,13 @@ def serve(
                 shutil.rmtree(temporary, ignore_errors=True)
     print("stopped", file=sys.stderr)
     return EXIT_CLEAN
+
+
+def moved_line(served: str, wanted: str) -> str:
+    """What `serve` says when site_url now names another path than the one it serves."""
+    if wanted == served:
+        return f"note: site_url gives the path {printable(served)} again, as served"
+    return (
+        f"note: site_url now gives the path {printable(wanted)}, but this serve serves "
+        f"{printable(served)} (its 404 page links from the new path): restart serve"
+    )
