@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 
-from . import __version__, terminal
-from .commands.report import EXIT_CLEAN, EXIT_INPUT, EXIT_USAGE
-from .config import ConfigError
-from .diagnostics import INTERNAL, printable, printable_lines, shown
-from .output import OutputError
+
+def _stopped_loading(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C while the modules below load (a few tenths of a second): stopped, as after
+    it, without the traceback of an import cut short."""
+    print("stopped", file=sys.stderr)
+    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), "")
+    raise SystemExit(0 if command in ("watch", "serve") else 130)
+
+
+# Only where Ctrl-C would raise KeyboardInterrupt: a process started with it ignored
+# (in the background) keeps it ignored. `main` puts Python's own back.
+_LOADING = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+if _LOADING:
+    signal.signal(signal.SIGINT, _stopped_loading)
+
+from . import __version__, terminal  # noqa: E402 (after the handler above)
+from .commands.report import EXIT_CLEAN, EXIT_INPUT, EXIT_USAGE  # noqa: E402
+from .config import ConfigError  # noqa: E402
+from .diagnostics import INTERNAL, printable, printable_lines, shown  # noqa: E402
+from .output import OutputError  # noqa: E402
 
 EXIT_INTERRUPTED = 130  # the shell's convention for a command stopped by Ctrl-C
 
@@ -225,6 +242,8 @@ RECURSION_LIMIT = 5_000
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if _LOADING and signal.getsignal(signal.SIGINT) is _stopped_loading:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     args = parser().parse_args(argv)
     terminal.DEBUG = args.debug
     limit = sys.getrecursionlimit()

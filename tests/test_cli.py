@@ -703,3 +703,37 @@ def test_a_reader_that_goes_away_changes_neither_the_work_nor_the_exit_status(
     assert done.stdout.readline()  # more than a pipe holds follows
     done.stdout.close()
     assert done.wait(timeout=120) == 1
+
+
+# Ctrl-C as the command's modules load: the child signals itself once it starts loading
+# site.py, as a key pressed a tenth of a second after the command was typed would.
+INTERRUPTED_WHILE_LOADING = """
+import importlib.abc, os, signal, sys
+
+class Interrupt(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "site_builder.site":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["site-builder", *sys.argv[1:]]
+import runpy
+runpy.run_module("site_builder", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize(("command", "code"), [("build", 130), ("watch", 0)])
+def test_ctrl_c_while_the_modules_load_stops_without_a_traceback(
+    tmp_path: Path, command: str, code: int
+) -> None:
+    make_site(tmp_path, GOOD)
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_WHILE_LOADING, command],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (code, "stopped\n")
+    assert not (tmp_path / "_site").exists()
