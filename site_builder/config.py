@@ -71,8 +71,10 @@ class SiteConfig:
     language: str = setting(
         "en",
         "Default language of articles (a BCP 47 tag such as `en` or `fr-CA`), for "
-        "`<html lang>` and the way dates are written (`3 February 2025`); an article's "
-        "`lang` front matter overrides it on its page.",
+        "`<html lang>` (with `dir=rtl` for a language written right to left, such as "
+        "`ar` or `he`) and the way dates are written (`3 February 2025`); an article's "
+        "`lang` front matter overrides it on its page. The reading list, terms and tag "
+        "pages are in this language.",
     )
     author: str = setting("", "Site owner, credited in every page's footer.")
     domain: str = setting(

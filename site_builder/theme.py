@@ -24,6 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .config import SiteConfig
 from .deadline import Deadline, TimeUp
 from .diagnostics import Diagnostic, Diagnostics, Severity
+from .direction import direction
 from .listing import reading_list, shown_date
 from .notes import Note
 from .reading import Reader, Refused
@@ -249,6 +250,9 @@ class Theme:
             auto_reload=False,
         )
         self.env.globals["site"] = config
+        # For a part of a page in another language than the page (an article on the
+        # reading list): `dir="{{ direction(meta.lang) }}"` beside its `lang`.
+        self.env.globals["direction"] = direction
         # Called while a page renders, to stop for a change waiting (Site, while it makes
         # the site-wide pages of a rebuild); None: pages render whole.
         self.look: Callable[[], None] | None = None
@@ -271,6 +275,8 @@ class Theme:
         base = self.config.base_url
         page_url = base + path if base and path is not None else ""
         context.setdefault("description", self.config.description)
+        # Every page passes its `lang`; its direction goes with it, onto <html>.
+        context["dir"] = direction(str(context["lang"]))
         return render_template(self.env, name, self.look, root=root, page_url=page_url, **context)
 
     def note(self, note: Note, body: NoteBody, note_id: str, refs: Sequence[str]) -> str:

@@ -3,9 +3,11 @@
 // Wide screens: each note sits in a margin beside its term's line, at rest
 // showing its gloss cut to a few lines. Notes go to whichever margin keeps
 // them nearest their terms, and a crowd of notes centres on its terms rather
-// than only growing downward. The active note (its term hovered, focused or
-// clicked, or the note itself) is shown whole, level with its term's line,
-// and its neighbours make room; Esc, leaving or blurring returns to rest.
+// than only growing downward. The margins are named by where lines start and
+// end, so that a right-to-left page (dir="rtl") is the mirror image of another.
+// The active note (its term hovered, focused or clicked, or the note itself)
+// is shown whole, level with its term's line, and its neighbours make room;
+// Esc, leaving or blurring returns to rest.
 // Narrow screens: a term toggles its note open and closed in place.
 // A link to a note (#note-…) shows it as activating its term would.
 //
@@ -56,7 +58,7 @@
   // margin, so it does not slide away from the pointer), and whether a click
   // pinned it.
   let active = null; // {id, anchor, pinned}
-  let sides = new Map(); // note id -> "left" | "right", kept while a note is active
+  let sides = new Map(); // note id -> "start" | "end", kept while a note is active
   const restCache = new Map(); // note id -> what its resting height is made of
   let frame = 0;
   let animate = false;
@@ -100,7 +102,10 @@
     const article = body.closest("article") || body;
     const floor = article.getBoundingClientRect().top - origin.top;
     const textBottom = lastTextBottom() - origin.top;
-    const middle = origin.left + body.firstElementChild.getBoundingClientRect().width / 2;
+    // The text column's middle: the text starts at the body's right on a right-to-left page.
+    const column = body.firstElementChild.getBoundingClientRect();
+    const middle = (column.left + column.right) / 2;
+    const rtl = getComputedStyle(body).direction === "rtl";
     const measured = notes.map((item, index) => {
       const line = item.terms[0].getClientRects()[0] || item.terms[0].getBoundingClientRect();
       const style = getComputedStyle(item.note);
@@ -116,7 +121,8 @@
       return {
         item, index,
         target: line.top - origin.top,
-        left: (line.left + line.right) / 2 < middle,
+        // Whether the term is in the half of the line where lines start.
+        start: ((line.left + line.right) / 2 < middle) !== rtl,
         top: item.toggle.getBoundingClientRect().top - origin.top,
         full: height,
         // The height at rest with n lines (as measured, when n lines are shown).
@@ -138,7 +144,7 @@
       const heights = all.map((m) => m.rest(n));
       const assigned = active && sides.size ? sides : assignSides(all, heights, twoSides, space);
       const tops = new Array(all.length);
-      for (const side of ["left", "right"]) {
+      for (const side of ["start", "end"]) {
         const mine = all.filter((m) => assigned.get(m.item.id) === side);
         placeSide(mine, heights, tops, side);
       }
@@ -177,7 +183,7 @@
     let bottom = 0;
     for (const m of measured) {
       const {toggle, note} = m.item;
-      toggle.classList.toggle("on-left", plan.assigned.get(m.item.id) === "left");
+      toggle.classList.toggle("on-start", plan.assigned.get(m.item.id) === "start");
       toggle.style.transform = `translateY(${Math.round(plan.tops[m.index])}px)`;
       note.classList.toggle("is-clamped", m.clamped(lines));
       bottom = Math.max(bottom, plan.tops[m.index] + plan.heights[m.index]);
@@ -197,17 +203,18 @@
   }
 
   // Each note in term order goes to the margin where it would be pushed down
-  // least; when both would do (within a line), to the side its term is on.
+  // least; when both would do (within a line), to the side its term is on. With
+  // one margin, the one after the lines' ends.
   function assignSides(all, heights, twoSides, space) {
     const assigned = new Map();
-    const bottoms = {left: -Infinity, right: -Infinity};
+    const bottoms = {start: -Infinity, end: -Infinity};
     const order = [...all].sort((a, b) => a.target - b.target || a.index - b.index);
     for (const m of order) {
-      let side = "right";
+      let side = "end";
       if (twoSides) {
         const push = (s) => Math.max(0, bottoms[s] - m.target);
-        const near = m.left ? "left" : "right";
-        const far = near === "left" ? "right" : "left";
+        const near = m.start ? "start" : "end";
+        const far = near === "start" ? "end" : "start";
         side = push(far) + heights[m.index] / 4 < push(near) ? far : near;
       }
       assigned.set(m.item.id, side);
@@ -264,7 +271,7 @@
     body.style.removeProperty("--gloss-lines");
     for (const {toggle, note} of notes) {
       toggle.style.transform = "";
-      toggle.classList.remove("on-left");
+      toggle.classList.remove("on-start");
       note.classList.remove("is-open", "is-clamped");
     }
   }

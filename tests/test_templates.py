@@ -158,7 +158,7 @@ def test_without_a_site_layout_the_blocks_add_nothing(tmp_path: Path) -> None:
 
 TEMPLATES = sorted((ROOT / "templates").glob("*.html"))
 BLOCK = re.compile(r"{%-?\s*block\s+(\w+)")
-EVERY_PAGE = {"site", "root", "lang", "description", "page_url"}
+EVERY_PAGE = {"site", "root", "lang", "dir", "description", "page_url"}
 
 
 def documented_blocks() -> set[str]:
@@ -221,3 +221,54 @@ def test_every_page_template_extends_layout_html() -> None:
         if path.name not in partials:
             assert path.read_text().startswith('{% extends "layout.html" %}'), path.name
     assert '{% extends "base.html" %}' in (ROOT / "templates" / "layout.html").read_text()
+
+
+# Right-to-left languages: the page's direction goes where its language does.
+
+HEBREW = {
+    "seeds/he.md": "---\ntitle: בראשית על הירח\nslug: he\nlang: he\n---\n\n"
+    "ה־Falcon 9 שנשא את החללית שיגר איתה גם לוויין תקשורת.\n",
+    "seeds/he.notes.md": "## Falcon 9\nהרקטה של SpaceX ששיגרה את בראשית.\n",
+    "seeds/fa.md": "---\ntitle: Persian\nslug: fa\nlang: fa-IR\n---\n\nText.\n",
+    "seeds/ku.md": "---\ntitle: Sorani\nslug: ku\nlang: ku-Arab\n---\n\nText.\n",
+    "seeds/arabizi.md": "---\ntitle: Arabizi\nslug: arabizi\nlang: ar-Latn\n---\n\nText.\n",
+}
+
+
+def opening_tag(html: str) -> str:
+    match = re.search(r"<html[^>]*>", html)
+    assert match, "no <html>"
+    return match.group()
+
+
+def test_a_right_to_left_article_gets_dir_rtl_beside_its_lang(tmp_path: Path) -> None:
+    root = make_site(tmp_path, {**GOOD, **HEBREW})
+    assert build_site(Project.at(root / "seeds")).diagnostics.errors == []
+    out = pages(root / "_site")
+    assert opening_tag(out["he/index.html"]) == '<html lang="he" dir="rtl">'
+    assert opening_tag(out["fa/index.html"]) == '<html lang="fa-IR" dir="rtl">'
+    assert opening_tag(out["ku/index.html"]) == '<html lang="ku-Arab" dir="rtl">'
+    # Left to right, the default: no dir, the page as it always was.
+    assert opening_tag(out["arabizi/index.html"]) == '<html lang="ar-Latn">'
+    assert opening_tag(out["good/index.html"]) == '<html lang="en">'
+    for page in ("index.html", "terms/index.html", "404.html"):
+        assert opening_tag(out[page]) == '<html lang="en">', page
+    # On the English reading list, the Hebrew article's title and summary say what they are.
+    listing = out["index.html"]
+    assert '<a href="he/index.html" lang="he" dir="rtl">בראשית על הירח</a>' in listing
+    assert '<p class="summary" lang="he" dir="rtl">ה־Falcon 9' in listing
+    assert '<a href="good/index.html">A good article</a>' in listing
+
+
+def test_a_site_in_a_right_to_left_language_has_its_pages_right_to_left(tmp_path: Path) -> None:
+    files = {**GOOD, **HEBREW, "site.toml": 'title = "קריאה"\nlanguage = "he"\n'}
+    root = make_site(tmp_path, files)
+    assert build_site(Project.at(root / "seeds")).diagnostics.errors == []
+    out = pages(root / "_site")
+    for page in ("index.html", "terms/index.html", "terms/falcon-9/index.html", "404.html"):
+        assert opening_tag(out[page]) == '<html lang="he" dir="rtl">', page
+    assert opening_tag(out["he/index.html"]) == '<html lang="he" dir="rtl">'
+    # Its articles in another language say so on the Hebrew list, the way they run included.
+    listing = out["index.html"]
+    assert '<a href="he/index.html">בראשית על הירח</a>' in listing
+    assert '<a href="arabizi/index.html" lang="ar-Latn" dir="ltr">Arabizi</a>' in listing

@@ -1,7 +1,8 @@
 """Browser tests: real headless Chromium (Debian's `chromium`) driven by Playwright.
 
 The sites are built once per session: the real seeds/, a layout fixture made
-to be hard (tests/fixtures/layout) and the golden fixture (highlighted code).
+to be hard (tests/fixtures/layout), the golden fixture (highlighted code) and
+right-to-left articles (tests/fixtures/rtl).
 Pages are served over real HTTP on 127.0.0.1, and can be opened over file://
 too. Every page opened through `open_page` fails its test on any console error
 or uncaught exception.
@@ -41,12 +42,15 @@ SITES = {
     "seed": ROOT / "seeds",
     "layout": ROOT / "tests" / "fixtures" / "layout" / "seeds",
     "golden": ROOT / "tests" / "fixtures" / "golden" / "site" / "seeds",
+    "rtl": ROOT / "tests" / "fixtures" / "rtl" / "seeds",  # Hebrew and Arabic articles
 }
 SEED_PAGE = "seed/chinas-space-dream/index.html"
 HARD_PAGE = "layout/hard/index.html"
 DENSE_PAGE = "layout/dense/index.html"  # 20 notes on 136 words, 9 in one paragraph
 MANY_PAGE = "many/many/index.html"  # 100 notes, generated: the layout's cost
 CODE_PAGE = "golden/orbits/index.html"  # highlighted code in the text
+HEBREW_PAGE = "rtl/he/index.html"  # right to left, with "Falcon 9" in a term and its note
+ARABIC_PAGE = "rtl/ar/index.html"
 WIDE = [(1440, 900), (1280, 800)]
 NARROW = [(390, 844), (768, 1024)]
 

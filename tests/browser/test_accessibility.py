@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import CODE_PAGE, HARD_PAGE, ROOT, SEED_PAGE, OpenPage
+from .conftest import CODE_PAGE, HARD_PAGE, HEBREW_PAGE, ROOT, SEED_PAGE, OpenPage
 
 NARROW_SIZE = (390, 844)
 WIDE_SIZE = (1440, 900)
@@ -37,8 +37,10 @@ AXE_PAGES = [
     "split/terms/index.html",  # a large glossary: the page of the letters,
     "split/terms/letter-a.html",  # a letter's page (in the jump bar: aria-current),
     "split/terms/unused.html",  # and the page of the terms in no article
+    HEBREW_PAGE,  # right to left
+    "rtl/index.html",  # an English list of Hebrew and Arabic articles
 ]
-ARTICLES = [SEED_PAGE, HARD_PAGE]
+ARTICLES = [SEED_PAGE, HARD_PAGE, HEBREW_PAGE]
 
 FOCUSED = """
 (selector) => {

@@ -20,6 +20,7 @@ SOURCES = {
     "seed": ROOT / "seeds",
     "layout": ROOT / "tests" / "fixtures" / "layout" / "seeds",
     "golden": ROOT / "tests" / "fixtures" / "golden" / "site" / "seeds",
+    "rtl": ROOT / "tests" / "fixtures" / "rtl" / "seeds",
 }
 
 
