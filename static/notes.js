@@ -7,9 +7,13 @@
 // end, so that a right-to-left page (dir="rtl") is the mirror image of another.
 // The active note (its term hovered, focused or clicked, or the note itself)
 // is shown whole, level with its term's line, and its neighbours make room;
-// Esc, leaving or blurring returns to rest.
-// Narrow screens: a term toggles its note open and closed in place.
-// A link to a note (#note-…) shows it as activating its term would.
+// Esc, leaving or blurring returns to rest. A note anchored at several
+// occurrences (`at: every`) rests by the first, and shows level with whichever
+// occurrence made it active.
+// Narrow screens: a term toggles its note open and closed in place, after
+// the block of the occurrence tapped (the page puts it after the first's).
+// A link to a note (#note-…) shows it as activating its term would; a link
+// to a place in the text (#ref-…, from the terms page) does so on wide screens.
 //
 // Layout discipline, after gwern.net's sidenotes.js: every trigger (resize,
 // fonts, images, a change of active note) only asks for a layout; one layout
@@ -36,7 +40,7 @@
   // Browsers without ::details-content cannot show a closed note in the margin: open them.
   const showsClosedContent = CSS.supports("selector(::details-content)");
 
-  const notes = []; // {id, toggle, note, gloss, more, terms, opener}
+  const notes = []; // {id, toggle, note, gloss, more, back, terms, opener, home, at}
   const byId = new Map();
   for (const toggle of body.querySelectorAll("details.note-toggle")) {
     const note = toggle.querySelector(".note");
@@ -47,17 +51,20 @@
       id: note.id, toggle, note, terms,
       gloss: note.querySelector(".note-gloss"),
       more: note.querySelector(".note-more"),
+      back: note.querySelector(".note-term a"), // "Back to the text"
       opener: terms[0], // the term focus goes back to when the note closes
+      home: null, // on narrow screens, a mark where the page put it, once it has moved
+      at: terms[0], // the occurrence it follows on narrow screens
     };
     notes.push(item);
     byId.set(note.id, item);
   }
 
-  // What the reader asked for: the active note, whether it sits level with
-  // its term ("term") or stays where it is ("self", when hovered in the
-  // margin, so it does not slide away from the pointer), and whether a click
-  // pinned it.
-  let active = null; // {id, anchor, pinned}
+  // What the reader asked for: the active note, the occurrence of its term
+  // that made it so, whether it sits level with that term ("term") or stays
+  // where it is ("self", when hovered in the margin, so it does not slide
+  // away from the pointer), and whether a click pinned it.
+  let active = null; // {id, term, anchor, pinned}
   let sides = new Map(); // note id -> "start" | "end", kept while a note is active
   const restCache = new Map(); // note id -> what its resting height is made of
   let frame = 0;
@@ -107,7 +114,8 @@
     const middle = (column.left + column.right) / 2;
     const rtl = getComputedStyle(body).direction === "rtl";
     const measured = notes.map((item, index) => {
-      const line = item.terms[0].getClientRects()[0] || item.terms[0].getBoundingClientRect();
+      const term = active?.id === item.id ? active.term : item.terms[0];
+      const line = term.getClientRects()[0] || term.getBoundingClientRect();
       const style = getComputedStyle(item.note);
       const lineHeight = parseFloat(style.lineHeight) || fontSize * 1.45;
       const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
@@ -157,7 +165,14 @@
       return {tops, heights, assigned, worst, bottom};
     }
     function placeSide(mine, heights, tops, side) {
-      const at = mine.findIndex((m) => m.item.id === active?.id);
+      let at = mine.findIndex((m) => m.item.id === active?.id);
+      if (at >= 0 && active.term !== mine[at].item.terms[0]) {
+        // Active at a later occurrence: among the others, it goes where that line is.
+        const [moved] = mine.splice(at, 1);
+        at = mine.findIndex((m) => m.target > moved.target);
+        if (at < 0) at = mine.length;
+        mine.splice(at, 0, moved);
+      }
       if (at < 0) {
         stackDown(mine.map((m) => [m.target, heights[m.index]]), floor, space)
           .forEach((top, i) => { tops[mine[i].index] = top; });
@@ -278,12 +293,17 @@
 
   // The active note.
 
-  function activate(id, anchor, pinned = false) {
+  // `term`: the occurrence that activates it; by default the one it is
+  // already active for, or else the first, which it rests beside.
+  function activate(id, anchor, pinned = false, term = null) {
     clearTimeout(leaveTimer);
     clearTimeout(intentTimer);
-    if (active?.id === id && active.anchor === "term") anchor = "term";
-    if (active?.id === id && active.anchor === anchor && active.pinned === pinned) return;
-    active = {id, anchor, pinned: pinned || (active?.id === id && active.pinned)};
+    const same = active?.id === id;
+    term = term || (same ? active.term : byId.get(id).terms[0]);
+    if (same && active.anchor === "term") anchor = "term";
+    if (same && active.term === term && active.anchor === anchor && active.pinned === pinned) return;
+    active = {id, term, anchor, pinned: pinned || (same && active.pinned)};
+    backTo(byId.get(id), term);
     highlight();
     schedule(true);
   }
@@ -315,6 +335,71 @@
     }, LEAVE_GRACE_MS);
   }
 
+  // The occurrence of its term a note was opened from: focus goes back to it
+  // when the note closes, and the note's "Back to the text" leads to it.
+  function openedFrom(item, term) {
+    item.opener = term;
+    backTo(item, term);
+  }
+
+  function backTo(item, term) {
+    if (term.id) item.back?.setAttribute("href", `#${term.id}`);
+  }
+
+  // Narrow screens open a note in place, after the block of the occurrence
+  // tapped: an `at: every` note moves there, and back after its first
+  // occurrence's block (where the page put it, and wide screens want it) when
+  // it closes. One element moves, so its ids and the terms' references to it hold.
+  function blockOf(term) {
+    let block = term;
+    while (block.parentElement !== body && !block.parentElement.matches(".article-body > .noted")) {
+      block = block.parentElement;
+    }
+    return block;
+  }
+
+  // Moves the note after `term`'s block, among the notes there in the order of
+  // their terms; returns whether it moved.
+  function placeAfter(item, term) {
+    const {toggle} = item;
+    const block = blockOf(term);
+    if (block === blockOf(item.at)) {
+      item.at = term;
+      return false;
+    }
+    if (!item.home) {
+      item.home = document.createComment(` ${item.id} `);
+      toggle.before(item.home);
+    }
+    item.at = term;
+    if (block === blockOf(item.terms[0])) {
+      item.home.after(toggle);
+      return true;
+    }
+    // The notes already after the block: in its .notes, or placed after a bare block.
+    const box = block.nextElementSibling?.matches(".notes") ? block.nextElementSibling : null;
+    const others = [];
+    for (let next = box ? box.firstElementChild : block.nextElementSibling;
+      next?.matches(".note-toggle"); next = next.nextElementSibling) {
+      if (next !== toggle) others.push(next);
+    }
+    const follows = (other) => {
+      const at = notes.find((n) => n.toggle === other)?.at;
+      return at && term.compareDocumentPosition(at) & Node.DOCUMENT_POSITION_FOLLOWING;
+    };
+    const before = others.find(follows);
+    if (before) before.before(toggle);
+    else if (others.length) others[others.length - 1].after(toggle);
+    else if (box) box.prepend(toggle);
+    else block.after(toggle);
+    return true;
+  }
+
+  function goHome(item) {
+    if (item.home && blockOf(item.at) !== blockOf(item.terms[0])) item.home.after(item.toggle);
+    item.at = item.terms[0];
+  }
+
   // Putting a note away (its ×, Esc) with keyboard focus inside it: focus goes
   // back to its term, not to the top of the page when a closing note's × hides,
   // nor left in a margin note that is no longer active. Only narrow screens close it.
@@ -330,12 +415,28 @@
     let id = location.hash.slice(1);
     try { id = decodeURIComponent(id); } catch { /* a malformed fragment: no note's */ }
     const item = byId.get(id);
-    if (!item) return null;
+    if (!item) return followRef(id);
+    goHome(item);
+    openedFrom(item, item.terms[0]);
     item.toggle.open = true;
-    activate(item.id, "term", true);
+    activate(item.id, "term", true, item.terms[0]);
     animate = false;
     layout();
     return item;
+  }
+
+  // A link to one occurrence of a term (the terms page lists every place it
+  // occurs) shows its note level with it on wide screens; on narrow ones the
+  // reader is brought to the text, and the note is a tap away.
+  function followRef(id) {
+    const term = document.getElementById(id);
+    const item = term?.matches("a.term") ? byId.get(term.dataset.note) : null;
+    if (!item || !wide.matches) return null;
+    openedFrom(item, term);
+    activate(item.id, "term", true, term);
+    animate = false;
+    layout();
+    return null; // the browser has scrolled to the term, which does not move
   }
 
   function describeState() {
@@ -351,7 +452,11 @@
   for (const item of notes) {
     const {id, toggle, note, terms} = item;
     const summary = toggle.querySelector(":scope > summary"); // the × on narrow screens
-    toggle.addEventListener("toggle", () => { describeState(); schedule(); });
+    toggle.addEventListener("toggle", () => {
+      if (!toggle.open) goHome(item);
+      describeState();
+      schedule();
+    });
     summary?.addEventListener("click", (event) => {
       if (!toggle.open) return;
       event.preventDefault();
@@ -361,19 +466,21 @@
       term.addEventListener("mouseenter", () => {
         clearTimeout(leaveTimer);
         clearTimeout(intentTimer);
-        if (active?.id === id) return;
-        intentTimer = setTimeout(() => activate(id, "term"), HOVER_INTENT_MS);
+        if (active?.id === id && active.term === term) return;
+        intentTimer = setTimeout(() => activate(id, "term", false, term), HOVER_INTENT_MS);
       });
       term.addEventListener("mouseleave", leaveSoon);
-      term.addEventListener("focus", () => { item.opener = term; activate(id, "term"); });
+      term.addEventListener("focus", () => { openedFrom(item, term); activate(id, "term", false, term); });
       term.addEventListener("click", (event) => {
+        openedFrom(item, term);
         if (wide.matches) {
           // The note is already beside the term: no jump to it.
           event.preventDefault();
-          activate(id, "term", true);
+          activate(id, "term", true, term);
         } else {
           event.preventDefault();
-          toggle.open = !toggle.open;
+          // Tapped again where it is open, it closes; elsewhere it moves there, open.
+          toggle.open = placeAfter(item, term) || !toggle.open;
           // The note opens after its block, perhaps below the screen: bring it into
           // view, as following the link would (all of it if it fits, else its start).
           const box = toggle.getBoundingClientRect();
@@ -437,7 +544,11 @@
   });
 
   const refresh = () => { describeState(); schedule(); };
-  wide.addEventListener("change", () => { sides = new Map(); refresh(); });
+  wide.addEventListener("change", () => {
+    if (wide.matches) for (const item of notes) goHome(item);
+    sides = new Map();
+    refresh();
+  });
   const resized = new ResizeObserver(() => { if (!active) sides = new Map(); schedule(); });
   resized.observe(body);
   for (const child of body.children) resized.observe(child.classList.contains("noted") ? child.firstElementChild : child);

@@ -47,6 +47,7 @@ SITES = {
 SEED_PAGE = "seed/chinas-space-dream/index.html"
 HARD_PAGE = "layout/hard/index.html"
 DENSE_PAGE = "layout/dense/index.html"  # 20 notes on 136 words, 9 in one paragraph
+EVERY_PAGE = "layout/every/index.html"  # an `at: every` note, its last occurrence screens below
 MANY_PAGE = "many/many/index.html"  # 100 notes, generated: the layout's cost
 CODE_PAGE = "golden/orbits/index.html"  # highlighted code in the text
 HEBREW_PAGE = "rtl/he/index.html"  # right to left, with "Falcon 9" in a term and its note
