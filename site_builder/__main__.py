@@ -54,7 +54,7 @@ HELP = {
     ),
     "deploy": (
         "build strictly, commit the site to a branch and push it (GitHub Pages)",
-        "site-builder deploy --branch gh-pages --remote origin",
+        "site-builder deploy --site-url https://OWNER.github.io/REPO/",
     ),
     "new": (
         "make a fresh site that builds, with its GitHub Pages workflow",

@@ -10,6 +10,7 @@ import pytest
 from conftest import GOOD, Run, make_site, tree
 
 from site_builder.commands import deploy
+from site_builder.commands.report import NO_ADDRESS
 from site_builder.output import JOURNAL, LOCK, MANIFEST, TEMPORARY
 
 SOURCE = "site/seeds"
@@ -105,10 +106,11 @@ def test_deploy_pushes_exactly_the_built_site(repo: Path, origin: Path, cli: Run
     expected = tree(repo.parent / "plain")
     del expected[MANIFEST]
     assert published(origin, "gh-pages") == expected
-    assert result.out.splitlines()[-1] == (
+    assert result.out.splitlines()[-2:] == [
+        NO_ADDRESS,  # as build says: a project site's 404 page needs the address
         f"committed {len(expected)} files to gh-pages as {deployed} (from {short} of main); "
-        "pushed to origin"
-    )
+        "pushed to origin",
+    ]
     assert git(repo, "rev-parse", "gh-pages") == git(origin, "rev-parse", "gh-pages")
 
     assert len(commits(origin, "gh-pages")) == 1
@@ -303,6 +305,21 @@ def test_the_checked_out_branch_is_refused(repo: Path, cli: Run) -> None:
     assert result.code == 2
     assert "branch 'main' is checked out" in result.err
     assert git(repo, "rev-parse", "main") == head
+
+
+@pytest.mark.parametrize("name", ["HEAD", "refs/heads/gh-pages", "@{-1}", "bad..name", "-x"])
+def test_a_name_git_branch_would_refuse_or_read_otherwise_is_refused(
+    repo: Path, origin: Path, cli: Run, name: str
+) -> None:
+    # --branch HEAD made refs/heads/HEAD, after which git found HEAD ambiguous.
+    before = state(repo)
+    result = cli("deploy", "--source", SOURCE, f"--branch={name}")
+    assert (result.code, result.err.splitlines()) == (
+        2,
+        [f"error: '{name}' is not a valid branch name"],
+    )
+    assert state(repo) == before
+    assert git(origin, "for-each-ref", "--format=%(refname)") == ""  # nothing pushed
 
 
 def test_a_missing_remote_is_refused_before_anything_is_committed(repo: Path, cli: Run) -> None:

@@ -8,12 +8,7 @@ from ..diagnostics import shown
 from ..parallel import cores
 from ..search import index_site
 from ..site import Project, Site
-from .report import exit_status, print_diagnostics, progress_bar, summary
-
-NO_ADDRESS = (
-    "note: no site_url, so no sitemap.xml, feed.xml, robots.txt or canonical links "
-    "(set site_url in site.toml or pass --site-url)"
-)
+from .report import NO_ADDRESS, exit_status, print_diagnostics, progress_bar, summary
 
 
 def build(

@@ -26,6 +26,7 @@ from .report import (
     EXIT_CLEAN,
     EXIT_INPUT,
     EXIT_USAGE,
+    NO_ADDRESS,
     exit_status,
     print_diagnostics,
     progress_bar,
@@ -130,6 +131,8 @@ def deploy(
                 index_site(site, report)  # a site without its search is not deployed
             print_diagnostics(report)
             print(summary(report, "built"))
+            if not report.base_url:
+                print(NO_ADDRESS)
             if exit_status(report, strict=True) != EXIT_CLEAN:
                 print(
                     "error: nothing deployed: the site must build without errors or warnings",
@@ -190,7 +193,15 @@ def _origin(git: Git, source: Path) -> Origin:
 
 def _target(git: Git, branch: str, remote: str, push: bool) -> Target:
     ref = f"refs/heads/{branch}"
-    if branch.startswith("-") or git.run("check-ref-format", ref, check=False).returncode:
+    # As `git branch` names them: not HEAD, nothing @{-1} or @ stands for, and not a full
+    # ref (refs/heads/gh-pages would make refs/heads/refs/heads/gh-pages).
+    named = git.run("check-ref-format", "--branch", branch, check=False)
+    if (
+        branch.startswith(("-", "refs/"))
+        or named.returncode
+        or named.stdout.rstrip("\n") != branch
+        or git.run("check-ref-format", ref, check=False).returncode
+    ):
         raise DeployError(f"error: '{branch}' is not a valid branch name")
     # Lines end at "\n" only: splitlines() would also split a name at U+2028 and the like.
     worktrees = git.output("worktree", "list", "--porcelain").split("\n")

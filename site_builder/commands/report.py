@@ -13,6 +13,12 @@ from ..terminal import summary as summary
 
 EXIT_CLEAN, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
+# After a build without an address (build, deploy): what it could not make.
+NO_ADDRESS = (
+    "note: no site_url, so no sitemap.xml, feed.xml, robots.txt or canonical links "
+    "(set site_url in site.toml or pass --site-url)"
+)
+
 
 def exit_status(report: BuildReport, strict: bool) -> int:
     """1 for input errors (or warnings with --strict), else 0."""
