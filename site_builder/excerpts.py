@@ -16,9 +16,13 @@ MAX_CHARS = 240  # either side, whatever the words: one long "word" cannot bloat
 WINDOW = 2 * MAX_CHARS  # characters looked at either side
 MAX_EXCERPTS = 10  # of one note in one article (`at: every`): the page links to the rest
 ELLIPSIS = "\u2026"
-# A sentence's end: a stop, any closing quotes or brackets, then white space. No nested
-# repetition, so no backtracking to speak of, and it only ever reads a window.
-STOP = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s)")
+# A sentence's end: a stop, any closing quotes or brackets, then white space; or a
+# Chinese or Japanese stop (。！？), which no space follows, and its closing quotes or
+# brackets. No nested repetition, so no backtracking to speak of, and it only ever reads
+# a window.
+CLOSING = "\"'\u201d\u2019)\\]"  # ” ’ ) ]
+CJK_CLOSING = "\u300d\u300f\u3011\u300b\u3009\u3015\uff09\uff3d"  # 」』】》〉〕）］
+STOP = re.compile(rf"[.!?][{CLOSING}]*(?=\s)|[\u3002\uff01\uff1f\uff61]+[{CLOSING}{CJK_CLOSING}]*")
 
 # (ref id, text before the term, the term as written, text after it)
 Excerpt = tuple[str, str, str, str]

@@ -29,6 +29,13 @@ def test_a_stop_after_a_single_letter_ends_no_sentence() -> None:
     assert around(text, "rivalry") == ("Meanwhile, the U.S. ", "rivalry", " intensifies.")
 
 
+def test_chinese_and_japanese_sentences_end_at_their_stops() -> None:
+    text = "月壤很重要。我们研究月壤！她说：“月壤是什么？”然后走了。「月の石」を見た。"
+    assert around(text, "我们研究月壤") == ("", "我们研究月壤", "！")
+    assert around(text, "月壤是") == ("她说：“", "月壤是", "什么？”")
+    assert around(text, "月の石") == ("「", "月の石", "」を見た。")
+
+
 def test_line_breaks_and_runs_of_space_become_single_spaces() -> None:
     text = "One\nsentence  with the\nterm  in\nit."
     assert around(text, "term  in") == ("One sentence with the ", "term in", " it.")
