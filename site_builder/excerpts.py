@@ -16,9 +16,28 @@ MAX_CHARS = 240  # either side, whatever the words: one long "word" cannot bloat
 WINDOW = 2 * MAX_CHARS  # characters looked at either side
 MAX_EXCERPTS = 10  # of one note in one article (`at: every`): the page links to the rest
 ELLIPSIS = "\u2026"
-# A sentence's end: a stop, any closing quotes or brackets, then white space. No nested
-# repetition, so no backtracking to speak of, and it only ever reads a window.
-STOP = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s)")
+# A sentence's end: a stop, any closing quotes or brackets, then white space; or a
+# Chinese or Japanese stop (。！？), which no space follows, and its closing quotes or
+# brackets. No nested repetition, so no backtracking to speak of, and it only ever reads
+# a window.
+CLOSING = "\"'\u201d\u2019)\\]"  # ” ’ ) ]
+CJK_CLOSING = "\u300d\u300f\u3011\u300b\u3009\u3015\uff09\uff3d"  # 」』】》〉〕）］
+STOP = re.compile(rf"[.!?][{CLOSING}]*(?=\s)|[\u3002\uff01\uff1f\uff61]+[{CLOSING}{CJK_CLOSING}]*")
+# Words whose stop ends no sentence: titles, which a name follows (`Mr. Smith`, `St. Louis`),
+# and abbreviations inside a sentence (`Smith vs. Jones`, `cf. the map`).
+TITLES = frozenset(
+    {
+        "mr", "mrs", "ms", "mx", "messrs", "dr", "prof", "st", "rev", "fr", "gen", "col",
+        "capt", "lt", "sgt", "gov", "sen", "rep", "hon", "mt", "ft", "vs", "cf", "viz",
+    }
+)  # fmt: skip
+# Words whose stop ends no sentence when a number follows (`No. 5`, `Vol. 2`, `Fig. 3`).
+NUMBERED = frozenset({"no", "nos", "vol", "vols", "fig", "figs", "pp", "ch", "art", "sec", "eq"})
+LONGEST = max(map(len, TITLES | NUMBERED))  # letters looked at before a stop
+# What follows a stop: closing quotes or brackets, white space, then the next character;
+# looked for within LOOK characters only, so each stop costs a bounded time.
+NEXT = re.compile(rf"[{CLOSING}]*\s+(\S)")
+LOOK = 32
 
 # (ref id, text before the term, the term as written, text after it)
 Excerpt = tuple[str, str, str, str]
@@ -26,11 +45,12 @@ Excerpt = tuple[str, str, str, str]
 
 def excerpt(ref: str, text: str, start: int, end: int) -> Excerpt:
     """The sentence of `text` around text[start:end], white space made single."""
-    head = text[max(0, start - WINDOW) : start]
+    first = max(0, start - WINDOW)
+    head = text[first:start]
     tail = text[end : end + WINDOW]
-    stops = [m.end() for m in STOP.finditer(head) if not _abbreviation(head, m.start())]
+    stops = [m.end() for m in STOP.finditer(head) if not _abbreviation(text, first + m.start())]
     before = head[stops[-1] :] if stops else head
-    ends = (m.end() for m in STOP.finditer(tail + " ") if not _abbreviation(tail, m.start()))
+    ends = (m.end() for m in STOP.finditer(tail + " ") if not _abbreviation(text, end + m.start()))
     stop = next(ends, None)
     after = tail[:stop] if stop is not None else tail
     return (
@@ -42,13 +62,28 @@ def excerpt(ref: str, text: str, start: int, end: int) -> Excerpt:
 
 
 def _abbreviation(text: str, index: int) -> bool:
-    """A stop after a lone letter (`U.S.`, `J. Smith`) ends no sentence."""
-    return (
-        text[index] == "."
-        and index >= 1
-        and text[index - 1].isalpha()
-        and (index < 2 or not text[index - 2].isalnum())
-    )
+    """Whether the stop at text[index] ends no sentence: a stop after a lone letter
+    (`U.S.`, `J. Smith`, `e.g.`) or a title (`Mr.`, `Dr.`, `St.`, `vs.`: TITLES), one
+    after `No.` and the like before a number (`No. 5`), and any stop before a word
+    in lower case (`etc. and`, `Inc. said`, `Jr. was`), which starts no sentence.
+
+    A title ends no sentence even where one does end (`...said the Dr.` then a new
+    sentence): the excerpt runs on to the next stop, at most a bounded length.
+    """
+    if text[index] != ".":
+        return False
+    start = index  # of the letters before the stop, LONGEST of them and one more at most
+    while start > 0 and index - start <= LONGEST and text[start - 1].isalpha():
+        start -= 1
+    word = text[start:index].lower()
+    whole = start == 0 or not text[start - 1].isalnum()  # the letters are a whole word
+    if whole and (len(word) == 1 or word in TITLES):
+        return True
+    after = NEXT.match(text, index + 1, index + 1 + LOOK)
+    if after is None:
+        return False
+    following = after.group(1)
+    return following.islower() or (whole and word in NUMBERED and following.isdigit())
 
 
 def _cut(text: str, from_end: bool, short: bool) -> str:

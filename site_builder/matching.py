@@ -3,7 +3,11 @@
 Text is cut into tokens (words, single punctuation marks, runs of white space) and
 each token is folded so that case and typographic variants compare equal. A word
 token is a maximal run of word characters and combining marks, so matches are
-whole words.
+whole words; but in scripts written without spaces between words (Chinese,
+Japanese, Thai, Lao, Khmer, Myanmar...) and in Korean, whose particles attach to
+the word before them, each character (with its combining marks) is a word token
+of its own, so a term in them matches wherever its characters occur in sequence:
+what search engines do for such text when they have no dictionary of its words.
 
 Terms live in a trie keyed by folded tokens, made an Aho-Corasick automaton by
 its failure links: it reads each token of the text once and never goes back, so
@@ -33,11 +37,49 @@ from typing import Generic, TypeVar, cast
 
 T = TypeVar("T")
 
-# A word (or a run of white space, or one other character); `\w` leaves out combining
-# marks (accents, Indic vowel signs) and soft hyphens, which token_starts glues to their word.
-TOKEN = re.compile(r"(\w+)|(\s+)|[^\w\s]")
+# Scripts whose words are one character each as far as matching goes (only their word
+# characters, `\w`, count: the ranges hold some punctuation and symbols too). Written
+# without spaces between words: Han (with its iteration marks, extensions A to H and
+# compatibility ideographs), Bopomofo, Hiragana, Katakana (with the prolonged sound
+# mark, half-width forms and the kana supplements), Yi, Thai, Lao, Khmer, Myanmar and
+# the Tai scripts (Tai Le, New Tai Lue, Tai Tham, Tai Viet). And Hangul: Korean puts
+# spaces between phrases, but a particle or ending is written onto its word (월면토가,
+# 월면토를), so a whole-word term would miss nearly every occurrence.
+SPLIT = (
+    "\u0e01-\u0e5b"  # Thai
+    "\u0e81-\u0edf"  # Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1100-\u11ff"  # Hangul jamo
+    "\u1780-\u17ff"  # Khmer
+    "\u1950-\u19df"  # Tai Le, New Tai Lue
+    "\u1a20-\u1aaf"  # Tai Tham
+    "\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303c"  # 々 〆 〇, Hangzhou numerals, 〻
+    "\u3041-\u30ff"  # Hiragana, Katakana
+    "\u3105-\u312f\u3131-\u318e\u31a0-\u31bf"  # Bopomofo, Hangul compatibility jamo
+    "\u31f0-\u31ff"  # Katakana phonetic extensions
+    "\u3400-\u4dbf\u4e00-\u9fff"  # Han: extension A, unified ideographs
+    "\ua000-\ua4cf"  # Yi
+    "\ua960-\ua97f"  # Hangul jamo extended-A
+    "\ua9e0-\ua9ff\uaa60-\uaa7f"  # Myanmar extended-B and -A
+    "\uaa80-\uaadf"  # Tai Viet
+    "\uac00-\ud7ff"  # Hangul syllables, jamo extended-B
+    "\uf900-\ufaff"  # Han compatibility ideographs
+    "\uff66-\uff9f\uffa0-\uffdc"  # half-width Katakana and Hangul
+    "\U0001aff0-\U0001b16f"  # Kana extended-B, supplement, extended-A, small kana
+    "\U00020000-\U000323af"  # Han: extensions B to H, compatibility supplement
+)
+# A run of word characters outside those scripts, or one word character of them (or a
+# run of white space, or one other character); `\w` leaves out combining marks (accents,
+# Indic vowel signs) and soft hyphens, which token_starts glues to their word.
+WORD = rf"[^\W{SPLIT}]+|(?=\w)[{SPLIT}]"
+TOKEN = re.compile(rf"([^\W{SPLIT}]+)|((?=\w)[{SPLIT}])|(\s+)|[^\w\s]")
 TOKEN_IS_WORD = re.compile(r"\w")
-WORD_SPLIT = re.compile(r"(\w+)")
+WORD_SPLIT = re.compile(f"({WORD})")
+RUN_SPLIT = re.compile(r"(\w+)")  # the same, in a text with no character of those scripts
+SPLIT_CHAR = re.compile(f"[{SPLIT}]")
+# Letters of those scripts that fold into the one before them, as a combining mark
+# does: Hangul vowel and final jamo (ᄋ ᅯ ᆯ is 월), half-width voiced sound marks (ｶﾞ is ガ).
+GLUED = (("\u1160", "\u11ff"), ("\ud7b0", "\ud7ff"), ("\uff9e", "\uff9f"))
 WORD_SEPARATOR = "\x01"  # between words folded together: not a word character
 BARRIER = "\x00"  # no term holds it, so no match spans it
 # Hangul conjoining jamo: they compose into syllables when normalised.
@@ -61,6 +103,8 @@ FOLD = str.maketrans(
         "\u00ad": None,  # a soft hyphen: a place a word may break, unseen where it does not
     }
 )
+# Variation selectors: which glyph of a character is drawn (葛 or 葛󠄀), not another one.
+FOLD.update(dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]))
 SOFT_HYPHEN = "\u00ad"  # within a word, part of it (token_starts), as a reader sees it
 SPACE = " "
 
@@ -75,21 +119,45 @@ def fold(token: str) -> str:
 
 def token_starts(text: str) -> array[int]:
     """Where each token of the text starts; each ends where the next one starts."""
-    if text.isascii():  # no combining marks to glue
+    if text.isascii():  # no combining marks to glue, no scripts without spaces
         return array("q", (match.start() for match in TOKEN.finditer(text)))
     starts = array("q")
-    glue = False  # the last token ends in a word character or a combining mark
+    # What the last token was: a word of a run (to which a run or a mark glues), a
+    # character of a script without spaces (to which only a mark glues), or neither.
+    after = _APART
     for match in TOKEN.finditer(text):
         start = match.start()
         group = match.lastindex
-        wordish = group == 1 or (
-            group is None
-            and (text[start] == SOFT_HYPHEN or unicodedata.category(text[start])[0] == "M")
-        )
-        if not (glue and wordish):
+        if group == 1:
+            glued = after == _IN_RUN
+            after = _IN_RUN
+        elif group in (None, 2) and _glues(text[start]):
+            glued = after != _APART
+            if not glued:  # a mark with no word before it: a word for what follows
+                after = _IN_RUN
+        elif group == 2:
+            glued = False
+            after = _IN_CHAR
+        else:
+            glued = False
+            after = _APART
+        if not glued:
             starts.append(start)
-        glue = wordish
     return starts
+
+
+_APART, _IN_RUN, _IN_CHAR = range(3)
+
+
+@cache
+def _glues(char: str) -> bool:
+    """Whether a character is part of the word before it: a combining mark, a soft
+    hyphen, or a letter that folds into the one before it (GLUED)."""
+    return (
+        char == SOFT_HYPHEN
+        or unicodedata.category(char)[0] == "M"
+        or any(low <= char <= high for low, high in GLUED)
+    )
 
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
@@ -225,14 +293,20 @@ def _spans(text: str, automata: Sequence[TermTrie[T]]) -> list[tuple[int, int]] 
     term starting at a word lies within the punctuation before it and the next
     `_most_words` words, so those stretches, merged, hold every match. (It cannot
     tell when a term has no word, or where folding one word is not folding its
-    characters: combining marks and conjoining jamo, which compose with a neighbour,
-    and soft hyphens, which join two runs of word characters into one word.)
+    characters: combining marks, conjoining jamo and half-width voiced sound marks,
+    which compose with a neighbour, and soft hyphens, which join two runs of word
+    characters into one word.)
     """
     if any(trie._wordless for trie in automata):
         return None
-    if not text.isascii() and any(_composes(char) for char in set(text) if char > "\x7f"):
-        return None
-    pieces = WORD_SPLIT.split(text)  # gap, word, gap, word, ..., gap
+    split = RUN_SPLIT  # a text with no character of a script without spaces: quicker
+    if not text.isascii():
+        chars = [char for char in set(text) if char > "\x7f"]
+        if any(map(_composes, chars)):
+            return None
+        if any(map(_splits, chars)):
+            split = WORD_SPLIT
+    pieces = split.split(text)  # gap, word, gap, word, ..., gap
     words = WORD_SEPARATOR.join(pieces[1::2])
     if words.isascii():
         folded = words.lower()
@@ -258,14 +332,16 @@ def _spans(text: str, automata: Sequence[TermTrie[T]]) -> list[tuple[int, int]] 
 
 
 @cache
+def _splits(char: str) -> bool:
+    """Whether a character is of a script whose characters are words (SPLIT)."""
+    return SPLIT_CHAR.match(char) is not None
+
+
+@cache
 def _composes(char: str) -> bool:
     """Whether a character may compose with its neighbours when folded (or, a soft
     hyphen, join the words either side into one)."""
-    return (
-        char == SOFT_HYPHEN
-        or unicodedata.category(char)[0] == "M"
-        or any(low <= char <= high for low, high in JAMO)
-    )
+    return _glues(char) or any(low <= char <= high for low, high in JAMO)
 
 
 def _matches(text: str, automata: Sequence[TermTrie[T]]) -> list[Match[T]]:

@@ -6,8 +6,10 @@ anchoring reads (anchoring.text_runs: no headings, code, links, images or footno
 and no run spans two blocks). Each kind of candidate in one pass over their words:
 
 1. quoted phrases: one to six words between straight or curly double quotes
-   ("big but not strong", “no end”); single quotes are left alone, since they
-   are also apostrophes;
+   ("big but not strong", “no end”) or corner brackets (「月の石」); single quotes
+   are left alone, since they are also apostrophes. In a script written without
+   spaces (Chinese, Japanese...) two characters count as a word: “月壤” is a
+   candidate, a quoted sentence is not;
 2. names: two or more capitalised words in a row (`Mars Sample Return`), joined by
    `of`, `and`, `the`, `in`, `for` and the like and ending in a number if they do
    (`Made in China 2025`), or one word capitalised inside (`DeepSeek`). A sentence's
@@ -48,19 +50,30 @@ from .chrome import split_paragraphs, strip_chrome
 from .config import SiteConfig
 from .diagnostics import Diagnostics
 from .discover import NOTES_SUFFIX, discover
-from .matching import TermTrie, find_terms, term_key
+from .matching import SPLIT, TermTrie, find_terms, term_key
 from .notes import Note, parse_notes
 from .reading import Reader
 from .render import article_parser
 from .sources import ANYWHERE, read_article, read_text
 
-# A word (letters and digits, apostrophes inside: `China's`) or any one other character.
-# No nested repetition that could match the same text two ways: linear.
-TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|\S")
-OPENING_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201d"}
+# A word (letters and digits, apostrophes inside: `China's`), a run of a script written
+# without spaces (matching.SPLIT: Chinese, Japanese...), or any one other character. No
+# nested repetition that could match the same text two ways: linear.
+TOKEN = re.compile(rf"[^\W_{SPLIT}]+(?:['\u2019][^\W_{SPLIT}]+)*|(?=\w)[{SPLIT}]+|\S")
+SPLIT_RUN = re.compile(f"[{SPLIT}]")
+# Double quotes, and the corner brackets that Japanese and traditional Chinese quote with.
+OPENING_QUOTES = {
+    '"': '"',
+    "\u201c": "\u201d",
+    "\u201e": "\u201d",
+    "\u300c": "\u300d",
+    "\u300e": "\u300f",
+}
 HYPHENS = "-\u2010\u2011"
-STOPS = ".!?:;"
+STOPS = ".!?:;\u3002\uff01\uff1f\uff1a\uff1b"  # . ! ? : ; and 。！？：；
+TRAILING = ",.;:!?\u3001\u3002\uff0c\uff01\uff1f\uff1a\uff1b"  # and 、。，！？：；
 MAX_QUOTED_WORDS = 6
+CHARACTERS_PER_WORD = 2  # of a script without spaces: a Chinese word is one to three
 MAX_NAME_WORDS = 8  # a longer run of capitals holds several names, or is a headline
 MAX_ACRONYM = 10  # letters: longer runs of capitals are shouting, not acronyms
 # fmt: off
@@ -240,16 +253,23 @@ def _quoted(text: str, words: Sequence[_Word]) -> Iterator[str]:
     for index, word in enumerate(words):
         token = word.text
         if opened is not None and token == closing and index > opened:
-            phrase = text[words[opened].start : words[index - 1].end].rstrip(",.;:!?")
+            phrase = text[words[opened].start : words[index - 1].end].rstrip(TRAILING)
             if 1 <= count <= MAX_QUOTED_WORDS and term_key(phrase):
                 yield phrase
             opened = None
         elif token in OPENING_QUOTES and not _closes(words, index):
             opened, closing, count = index + 1, OPENING_QUOTES[token], 0
         elif opened is not None and token[0].isalnum():
-            count += 1
+            count += _word_count(token)
             if count > MAX_QUOTED_WORDS:
                 opened = None  # a quotation, not a term
+
+
+def _word_count(token: str) -> int:
+    """Words in a token: one, or in a script without spaces, one per CHARACTERS_PER_WORD."""
+    if SPLIT_RUN.match(token):
+        return -(-len(token) // CHARACTERS_PER_WORD)
+    return 1
 
 
 def _closes(words: Sequence[_Word], index: int) -> bool:

@@ -191,6 +191,24 @@ def test_whole_words_only_in_an_article() -> None:
     assert f"but {link('strong', 'strong')}." in rendered
 
 
+def test_a_chinese_term_anchors_inside_runs_of_characters() -> None:
+    # Chinese puts no spaces between words: the term is found wherever its characters are.
+    rendered, anchoring = anchor(
+        "## 月壤\nat: every\n\n覆盖月球表面的松散碎屑层。\n",
+        "月壤很重要。我们研究月壤。\n\n她说：“月壤”。\n",
+    )
+    assert anchoring.refs == {"月壤": ["ref-月壤", "ref-月壤--2", "ref-月壤--3"]}
+    second = link("月壤", "月壤", "ref-月壤--2")
+    assert f"{link('月壤', '月壤')}很重要。我们研究{second}。" in rendered
+
+
+def test_near_counts_each_chinese_character_as_a_word() -> None:
+    body = "月壤很重要。一二三四五六七八九十。研究月壤的样品。\n"
+    rendered, anchoring = anchor("## 月壤\nat: near 样品\nn\n", body)
+    assert anchoring.counts == {"月壤": 2}
+    assert f"研究{link('月壤', '月壤')}的样品。" in rendered
+
+
 def test_longest_term_wins_where_terms_overlap() -> None:
     rendered, anchoring = anchor(
         "## Mars\nn\n\n## Mars Sample Return\nn\n",

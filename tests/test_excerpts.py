@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from site_builder.excerpts import ELLIPSIS, MAX_CHARS, MAX_WORDS, excerpt
 
 
@@ -27,6 +29,76 @@ def test_closing_quotes_stay_with_their_sentence() -> None:
 def test_a_stop_after_a_single_letter_ends_no_sentence() -> None:
     text = "Meanwhile, the U.S. rivalry intensifies. Next."
     assert around(text, "rivalry") == ("Meanwhile, the U.S. ", "rivalry", " intensifies.")
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "expected"),
+    [
+        (
+            "In 2012 Mr. Smith saw that Voyager 1 crossed the heliopause at last.",
+            "heliopause",
+            ("In 2012 Mr. Smith saw that Voyager 1 crossed the ", "heliopause", " at last."),
+        ),
+        (
+            "Before. Dr. Jones, Mrs. Lee, Ms. Roe and Prof. Kim met at St. Paul. After.",
+            "Lee",
+            ("Dr. Jones, Mrs. ", "Lee", ", Ms. Roe and Prof. Kim met at St. Paul."),
+        ),
+        (
+            "Before. Smith vs. Jones, cf. the heliopause. After.",
+            "vs",
+            ("Smith ", "vs", ". Jones, cf. the heliopause."),
+        ),
+        (
+            "Before. Smith vs. Jones, cf. the heliopause. After.",
+            "heliopause",
+            ("Smith vs. Jones, cf. the ", "heliopause", "."),
+        ),
+        (
+            "Before. Probes, e.g. Voyager, i.e. NASA's, saw the heliopause. After.",
+            "heliopause",
+            ("Probes, e.g. Voyager, i.e. NASA's, saw the ", "heliopause", "."),
+        ),
+        (
+            "See No. 5 first. The No. 5 heliopause. After.",
+            "heliopause",
+            ("The No. 5 ", "heliopause", "."),
+        ),
+        (
+            "Red, green, etc. and the heliopause too. After.",
+            "heliopause",
+            ("Red, green, etc. and the ", "heliopause", " too."),
+        ),
+        (
+            "Martin Luther King Jr. saw the heliopause. After.",
+            "heliopause",
+            ("Martin Luther King Jr. saw the ", "heliopause", "."),
+        ),
+        # A stop before a capital after other words does end a sentence.
+        ("Red, green, etc. The heliopause too.", "heliopause", ("The ", "heliopause", " too.")),
+        (
+            "He met John Smith Jr. He saw the heliopause.",
+            "heliopause",
+            ("He saw the ", "heliopause", "."),
+        ),
+        (
+            "Answer no. No one saw the heliopause.",
+            "heliopause",
+            ("No one saw the ", "heliopause", "."),
+        ),
+    ],
+)
+def test_a_stop_after_a_common_abbreviation_ends_no_sentence(
+    text: str, term: str, expected: tuple[str, str, str]
+) -> None:
+    assert around(text, term) == expected
+
+
+def test_chinese_and_japanese_sentences_end_at_their_stops() -> None:
+    text = "月壤很重要。我们研究月壤！她说：“月壤是什么？”然后走了。「月の石」を見た。"
+    assert around(text, "我们研究月壤") == ("", "我们研究月壤", "！")
+    assert around(text, "月壤是") == ("她说：“", "月壤是", "什么？”")
+    assert around(text, "月の石") == ("「", "月の石", "」を見た。")
 
 
 def test_line_breaks_and_runs_of_space_become_single_spaces() -> None:

@@ -254,6 +254,38 @@ def test_a_long_one_line_paragraph(tmp_path: Path) -> None:
     assert_linear(prepare, 40_000)
 
 
+# Chinese: no spaces, so every character is a word of its own.
+CHINESE = "月球表面覆盖着一层月壤，嫦娥六号从月球背面带回了样品。科学家研究月壤的成分！"
+CHINESE_NOTES = (
+    "## 月壤\nat: every\n\n松散碎屑层。\n\n## 嫦娥六号\nat: near 样品\n\n探测器。\n\n"
+    "## 月球背面\n\n背对地球的一面。\n"
+)
+
+
+def test_a_long_paragraph_of_chinese(tmp_path: Path) -> None:
+    def prepare(size: int) -> Work:
+        line = (CHINESE * (size // len(CHINESE) + 1))[:size]
+        return page_work(
+            tmp_path / str(size),
+            {"seeds/a.md": f"---\nlang: zh\n---\n\n{line}\n", "seeds/a.notes.md": CHINESE_NOTES},
+        )
+
+    assert_linear(prepare, 10_000)
+
+
+def test_a_long_chinese_term_whose_start_repeats_through_the_article(tmp_path: Path) -> None:
+    def prepare(characters: int) -> Work:
+        return page_work(
+            tmp_path / str(characters),
+            {
+                "seeds/a.md": "# 月\n\n" + "月" * (40 * characters) + "\n",
+                "seeds/a.notes.md": "## " + "月" * characters + "壤\n\n几乎处处。\n",
+            },
+        )
+
+    assert_linear(prepare, 250)
+
+
 def test_a_run_of_footnote_reference_openings(tmp_path: Path) -> None:
     # The footnote plugin read on from every `[^` to the paragraph's end: 40 KB, a minute.
     def prepare(size: int) -> Work:
@@ -372,6 +404,7 @@ SUGGEST_CASES = {
     "hyphen chains": "X-1-2-3-4-5-6-",
     "possessives and connectors": "The of of and Xi's the ",
     "many distinct names": "",  # filled in below: every name differs
+    "Chinese, no spaces": CHINESE,
 }
 
 

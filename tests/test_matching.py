@@ -5,10 +5,13 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_builder.matching import (
     Neighbours,
     TermTrie,
+    _matches,
     find_all,
     find_terms,
     fold,
@@ -182,6 +185,84 @@ def test_combining_marks_belong_to_their_word(term: str, text: str) -> None:
 def test_a_soft_hyphen_is_part_of_its_word(term: str, text: str, expected: list[str]) -> None:
     # Scraped text carries &shy;: the reader sees one word, and so does matching.
     assert [text[m.start : m.end] for m in find_terms(text, [trie(term)])] == expected
+
+
+# scripts written without spaces between words
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "expected"),
+    [
+        ("月壤", "月壤很重要。我们研究月壤。她说：“月壤”。", ["月壤"] * 3),  # Chinese
+        ("月", "月壤很重要", ["月"]),  # a character is a word of its own
+        ("月壤很", "月壤", []),  # but every character of the term must be there
+        ("コンピューター", "私のコンピューターは古い", ["コンピューター"]),  # Katakana, ー
+        ("ひらがな", "これはひらがなです", ["ひらがな"]),  # Hiragana
+        ("人々", "多くの人々が来た", ["人々"]),  # an iteration mark
+        ("𠀀", "一𠀀二", ["𠀀"]),  # Han extension B
+        ("豈", "一\uf900二", ["\uf900"]),  # a compatibility ideograph, folded
+        ("ภาษา", "ภาษาไทยง่าย", ["ภาษา"]),  # Thai
+        ("ພາສາ", "ພາສາລາວ", ["ພາສາ"]),  # Lao
+        ("ភាសា", "ភាសាខ្មែរ", ["ភាសា"]),  # Khmer
+        ("မြန်မာ", "မြန်မာစာ", ["မြန်မာ"]),  # Myanmar
+        ("월면토", "월면토가 중요하다. 월면토를 연구한다.", ["월면토"] * 2),  # Hangul particles
+    ],
+)
+def test_a_term_in_a_script_without_spaces_matches_inside_a_run(
+    term: str, text: str, expected: list[str]
+) -> None:
+    assert [text[m.start : m.end] for m in find_terms(text, [trie(term)])] == expected
+
+
+def test_each_character_of_a_script_without_spaces_is_a_token() -> None:
+    assert tokenize("用GPU训练") == [
+        (0, 1, "用"),
+        (1, 4, "gpu"),
+        (4, 5, "训"),
+        (5, 6, "练"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "expected"),
+    [
+        ("GPU", "我们用GPU训练", ["GPU"]),  # a Latin word beside Han is a whole word
+        ("GP", "我们用GPU训练", []),  # and still only a whole one
+        ("2024年", "在2024年", ["2024年"]),
+        ("ガス", "ｶﾞｽとガス", ["ｶﾞｽ", "ガス"]),  # a half-width voiced sound mark is its letter's
+        ("が", "か\u3099", ["か\u3099"]),  # so is a combining one
+        ("か", "か\u3099", []),
+        ("월", "\u110b\u116f\u11af", ["\u110b\u116f\u11af"]),  # conjoining jamo: one syllable
+        ("월면", "워\u11af면", ["워\u11af면"]),
+        ("葛城", "葛\U000e0100城", ["葛\U000e0100城"]),  # a variation selector: the same character
+        ("月壤", "月\u00ad壤", ["月\u00ad壤"]),
+    ],
+)
+def test_marks_and_neighbours_of_characters_of_scripts_without_spaces(
+    term: str, text: str, expected: list[str]
+) -> None:
+    assert [text[m.start : m.end] for m in find_terms(text, [trie(term)])] == expected
+
+
+ALPHABET = "月壤球表ab A.,。“”\n\u0301\u00adｶﾞガ\u110b\u116f\u11af월가ภ\u0e34ーＭ\uf900\u8c48\ufe00"
+
+
+@settings(max_examples=500, derandomize=True)
+@given(
+    text=st.text(ALPHABET, max_size=30),
+    terms=st.lists(st.text(ALPHABET, min_size=1, max_size=4), min_size=1, max_size=3),
+)
+def test_the_fast_path_finds_what_reading_token_by_token_finds(text: str, terms: list[str]) -> None:
+    # find_terms cuts the text into words in C (_spans) where it can; _matches reads
+    # every token. Both must agree, however scripts, marks and jamo are mixed.
+    automaton: TermTrie[str] = TermTrie()
+    for term in terms:
+        automaton.add(term, term)
+    if automaton:
+        automaton.compile()
+        fast = [(m.start, m.end, m.value) for m in find_terms(text, [automaton])]
+        slow = [(m.start, m.end, m.value) for m in _matches(text, [automaton])]
+        assert fast == slow
 
 
 # case and typographic variants

@@ -41,6 +41,19 @@ def test_a_long_quotation_is_no_term() -> None:
     assert kinds("He said “this is a whole sentence of many words, not a term.”") == {}
 
 
+def test_chinese_and_japanese_quoted_terms_counted_where_a_note_finds_them() -> None:
+    text = (
+        "月壤很重要。我们研究月壤。她说：“月壤”。他说：“我们明年要把月壤样品带回地球进行详细分析。”"
+        "「月の石」を見た。NASA的Artemis计划。"
+    )
+    found = candidates(text)
+    assert {term: (c.kind.label, c.count) for term, c in found.items()} == {
+        "月壤": ("quoted", 4),  # inside runs of characters too, as anchoring finds it
+        "月の石": ("quoted", 1),  # corner brackets quote
+        "NASA": ("acronym", 1),  # a Latin word between Chinese characters is a word
+    }  # and the quoted sentence is a quotation, not a term
+
+
 def test_names_of_several_capitalised_words() -> None:
     text = (
         "The Euro-American Mars Sample Return mission and the Made in China 2025 plan, "

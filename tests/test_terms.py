@@ -92,6 +92,30 @@ def test_each_term_has_a_page_with_its_whole_note_and_places(tmp_path: Path) -> 
     assert '<meta name="description" content="A path around a body.">' in html
 
 
+def test_places_quote_whole_sentences_past_abbreviations_and_in_chinese(tmp_path: Path) -> None:
+    root = make_site(
+        tmp_path / "site",
+        {
+            "seeds/voyager.md": (
+                "In 2012 Mr. Smith saw that Voyager 1 crossed the heliopause at last.\n"
+            ),
+            "seeds/voyager.notes.md": "## heliopause\n\nWhere the solar wind stops.\n",
+            "seeds/moon.md": "---\nlang: zh\n---\n\n月壤很重要。我们研究月壤。\n\n她说：“月壤”。\n",
+            "seeds/moon.notes.md": "## 月壤\nat: every\n\n覆盖月球表面的松散碎屑层。\n",
+        },
+    )
+    out = tmp_path / "out"
+    report = build_site(Project.at(root / "seeds", out))
+    assert [d.format() for d in report.diagnostics.items] == []
+    terms = main_of(out / "terms" / "index.html")
+    assert (
+        "In 2012 Mr. Smith saw that Voyager 1 crossed the <mark>heliopause</mark> at last.</a>"
+    ) in terms
+    assert '#ref-月壤"><mark>月壤</mark>很重要。</a>' in terms
+    assert '#ref-月壤--2">我们研究<mark>月壤</mark>。</a>' in terms
+    assert '#ref-月壤--3">她说：“<mark>月壤</mark>”。</a>' in terms
+
+
 def test_terms_told_apart_by_a_symbol_get_pages_of_their_own(tmp_path: Path) -> None:
     out = build(tmp_path)
     assert "<h1>C</h1>" in (out / "terms" / "c" / "index.html").read_text()
