@@ -10,7 +10,7 @@ import statistics
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from .conftest import DENSE_PAGE, MANY_PAGE, ROOT, SEED_PAGE, OpenPage
 from .geometry import measure, settle
@@ -88,14 +88,18 @@ def test_both_margins_are_used_where_the_window_leaves_room(
     assert 0 < len(left) < len(layout["notes"])
 
 
-def activate(page: Page, note_id: str, how: str) -> None:
-    term = term_of(page, note_id)
+def use(term: Locator, how: str) -> None:
+    """Make a term's note active as a reader does: focus, click or hover it."""
     if how == "focus":
         term.focus()
     elif how == "click":
         term.click()
     else:
         term.hover()
+
+
+def activate(page: Page, note_id: str, how: str) -> None:
+    use(term_of(page, note_id), how)
     expect(page.locator(f"#{note_id}")).to_have_class(IS_OPEN)
     settle(page)
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from .conftest import EVERY_PAGE, NARROW, WIDE, OpenPage
 from .geometry import measure, settle
-from .test_dense_layout import IS_OPEN, LEVEL, activate, assert_at_rest, by_id, size_id
+from .test_dense_layout import IS_OPEN, LEVEL, activate, assert_at_rest, by_id, size_id, use
 from .test_layout import assert_apart
 
 NOTE = "note-regolith"
@@ -55,13 +55,7 @@ def test_wide_a_later_occurrence_shows_the_note_level_with_it(
     rest = note_top(page)
     assert abs(rest - term_top(page, "ref-regolith")) <= size[1] / 3  # by the first at rest
     for ref in (LAST, SECOND, "ref-regolith"):
-        term = page.locator(f"#{ref}")
-        if how == "focus":
-            term.focus()
-        elif how == "click":
-            term.click()
-        else:
-            term.hover()
+        use(page.locator(f"#{ref}"), how)
         assert_level_with(page, ref)
         expect(page.locator(f"#{NOTE} .note-term a")).to_have_attribute("href", f"#{ref}")
         page.keyboard.press("Escape")
