@@ -294,12 +294,15 @@
   // The active note.
 
   // `term`: the occurrence that activates it; by default the one it is
-  // already active for, or else the first, which it rests beside.
+  // already active for, or else the one it follows (the first, which it rests
+  // beside, but on narrow screens where it was opened after another's block:
+  // focus going into a note reopened by keyboard must not send "Back to the
+  // text" to the first).
   function activate(id, anchor, pinned = false, term = null) {
     clearTimeout(leaveTimer);
     clearTimeout(intentTimer);
     const same = active?.id === id;
-    term = term || (same ? active.term : byId.get(id).terms[0]);
+    term = term || (same ? active.term : byId.get(id).at);
     if (same && active.anchor === "term") anchor = "term";
     if (same && active.term === term && active.anchor === anchor && active.pinned === pinned) return;
     active = {id, term, anchor, pinned: pinned || (same && active.pinned)};
@@ -545,7 +548,12 @@
 
   const refresh = () => { describeState(); schedule(); };
   wide.addEventListener("change", () => {
-    if (wide.matches) for (const item of notes) goHome(item);
+    // Widened, every note goes back beside its first occurrence; narrowed again,
+    // a note left open goes back after the occurrence it was opened from.
+    for (const item of notes) {
+      if (wide.matches) goHome(item);
+      else if (item.toggle.open) placeAfter(item, item.opener);
+    }
     sides = new Map();
     refresh();
   });

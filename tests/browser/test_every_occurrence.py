@@ -179,3 +179,39 @@ def test_narrow_keyboard_opens_a_later_occurrences_note_below_it(open_page: Open
     page.set_viewport_size({"width": WIDE[0][0], "height": WIDE[0][1]})
     settle(page)
     assert_at_rest(page, WIDE[0][1])
+
+
+def test_narrow_a_note_reopened_by_keyboard_leads_back_to_its_occurrence(
+    open_page: OpenPage,
+) -> None:
+    # Closed and opened again, focus went into the note and its "Back to the text"
+    # turned to the first occurrence, screens above.
+    page = open_page(EVERY_PAGE, *NARROW[0])
+    back = page.locator(f"#{NOTE} .note-term a")
+    page.locator(f"#{LAST}").focus()
+    for _ in range(2):
+        page.keyboard.press("Enter")
+        assert_below(page, LAST)
+        page.keyboard.press("Tab")
+        expect(back).to_be_focused()
+        expect(back).to_have_attribute("href", f"#{LAST}")
+        page.keyboard.press("Escape")
+        expect(page.locator(f"#{LAST}")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # followed: the reader is back at the occurrence used
+    expect(page.locator(f"#{LAST}")).to_be_in_viewport()
+
+
+def test_narrow_a_note_open_across_a_wide_spell_stays_below_its_occurrence(
+    open_page: OpenPage,
+) -> None:
+    page = open_page(EVERY_PAGE, *NARROW[0], touch=True)
+    page.locator(f"#{LAST}").tap()
+    assert_below(page, LAST)
+    page.set_viewport_size({"width": WIDE[0][0], "height": WIDE[0][1]})
+    settle(page)
+    page.set_viewport_size({"width": NARROW[0][0], "height": NARROW[0][1]})
+    settle(page)
+    page.locator(f"#{LAST}").scroll_into_view_if_needed()  # where the reader was
+    assert_below(page, LAST)  # not back after the first occurrence, screens above
