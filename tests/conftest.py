@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder import terminal
 from site_builder.__main__ import main
 
 # `path:line: error|warning: message`
@@ -161,6 +163,9 @@ def run_unprivileged(root: Path, *args: str) -> Result:
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
     """`site-builder ARGS...` run in-process from `tmp_path` as the working folder."""
     monkeypatch.chdir(tmp_path)
+    # No progress lines, which a build taking over 5 s on a busy machine would add to
+    # what the tests compare (test_terminal.py tests them).
+    monkeypatch.setattr(terminal, "PLAIN_EVERY", math.inf)
 
     def run(*args: str | os.PathLike[str]) -> Result:
         capsys.readouterr()
