@@ -329,6 +329,12 @@
     }
   }
 
+  // Whether keyboard focus is inside the active note: cut back to its gloss, the
+  // focused control in it could be hidden, and focus would fall to the page.
+  function focusedIn() {
+    return Boolean(active && byId.get(active.id).toggle.contains(document.activeElement));
+  }
+
   function leaveSoon() {
     clearTimeout(intentTimer);
     clearTimeout(leaveTimer);
@@ -470,6 +476,7 @@
         clearTimeout(leaveTimer);
         clearTimeout(intentTimer);
         if (active?.id === id && active.term === term) return;
+        if (focusedIn()) return; // a pointer passing by takes no note from the keyboard
         intentTimer = setTimeout(() => activate(id, "term", false, term), HOVER_INTENT_MS);
       });
       term.addEventListener("mouseleave", leaveSoon);
@@ -502,7 +509,7 @@
     note.addEventListener("mouseenter", () => {
       clearTimeout(leaveTimer);
       clearTimeout(intentTimer);
-      if (active?.id !== id) intentTimer = setTimeout(() => activate(id, "self"), HOVER_INTENT_MS);
+      if (active?.id !== id && !focusedIn()) intentTimer = setTimeout(() => activate(id, "self"), HOVER_INTENT_MS);
     });
     note.addEventListener("mouseleave", leaveSoon);
     note.addEventListener("focusin", () => activate(id, "term"));

@@ -150,6 +150,29 @@ def test_esc_leaving_and_blurring_return_the_margin_to_rest(
     assert tops(page) == pytest.approx(rest, abs=1)
 
 
+def test_a_pointer_passing_by_takes_no_note_from_the_keyboard(open_page: OpenPage) -> None:
+    # Focus on a link deep in one note, the pointer coming to rest on another term:
+    # that note became active, the first was cut back to its gloss, the focused link
+    # hid, and focus fell to the page.
+    page = open_page(SEED_PAGE, 1440, 900)
+    settle(page)
+    link = page.locator("#note-deepseek a", has_text="Wikipedia")
+    term_of(page, "note-deepseek").focus()
+    for _ in range(6):  # Tab from the term into its note, to the link at its end
+        page.keyboard.press("Tab")
+        if link.evaluate("(link) => link === document.activeElement"):
+            break
+    expect(link).to_be_focused()
+    for target in (term_of(page, "note-tianwen-3"), page.locator("#note-tianwen-3")):
+        target.hover()
+        page.wait_for_timeout(500)  # past the hover's intent and the leaving grace
+        expect(page.locator("#note-deepseek")).to_have_class(IS_OPEN)
+        expect(page.locator("#note-tianwen-3")).not_to_have_class(IS_OPEN)
+        expect(link).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(term_of(page, "note-deepseek")).to_be_focused()
+
+
 def test_hovering_a_note_shows_it_whole_where_it_is(open_page: OpenPage) -> None:
     page = open_page(SEED_PAGE, 1440, 900)
     settle(page)
