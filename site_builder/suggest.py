@@ -50,7 +50,7 @@ from .chrome import split_paragraphs, strip_chrome
 from .config import SiteConfig
 from .diagnostics import Diagnostics
 from .discover import NOTES_SUFFIX, discover
-from .matching import SPLIT, TermTrie, find_terms, term_key
+from .matching import SPLIT, SPLIT_CHAR, TermTrie, find_terms, term_key
 from .notes import Note, parse_notes
 from .reading import Reader
 from .render import article_parser
@@ -60,7 +60,6 @@ from .sources import ANYWHERE, read_article, read_text
 # without spaces (matching.SPLIT: Chinese, Japanese...), or any one other character. No
 # nested repetition that could match the same text two ways: linear.
 TOKEN = re.compile(rf"[^\W_{SPLIT}]+(?:['\u2019][^\W_{SPLIT}]+)*|(?=\w)[{SPLIT}]+|\S")
-SPLIT_RUN = re.compile(f"[{SPLIT}]")
 # Double quotes, and the corner brackets that Japanese and traditional Chinese quote with.
 OPENING_QUOTES = {
     '"': '"',
@@ -267,7 +266,7 @@ def _quoted(text: str, words: Sequence[_Word]) -> Iterator[str]:
 
 def _word_count(token: str) -> int:
     """Words in a token: one, or in a script without spaces, one per CHARACTERS_PER_WORD."""
-    if SPLIT_RUN.match(token):
+    if SPLIT_CHAR.match(token):
         return -(-len(token) // CHARACTERS_PER_WORD)
     return 1
 

@@ -193,15 +193,11 @@ def _origin(git: Git, source: Path) -> Origin:
 
 def _target(git: Git, branch: str, remote: str, push: bool) -> Target:
     ref = f"refs/heads/{branch}"
-    # As `git branch` names them: not HEAD, nothing @{-1} or @ stands for, and not a full
-    # ref (refs/heads/gh-pages would make refs/heads/refs/heads/gh-pages).
+    # As `git branch` names them (a valid refs/heads/NAME, and not HEAD), nothing @{-1}
+    # or @ stands for, and not a full ref (refs/heads/gh-pages would make
+    # refs/heads/refs/heads/gh-pages).
     named = git.run("check-ref-format", "--branch", branch, check=False)
-    if (
-        branch.startswith(("-", "refs/"))
-        or named.returncode
-        or named.stdout.rstrip("\n") != branch
-        or git.run("check-ref-format", ref, check=False).returncode
-    ):
+    if branch.startswith(("-", "refs/")) or named.returncode or named.stdout.rstrip("\n") != branch:
         raise DeployError(f"error: '{branch}' is not a valid branch name")
     # Lines end at "\n" only: splitlines() would also split a name at U+2028 and the like.
     worktrees = git.output("worktree", "list", "--porcelain").split("\n")
