@@ -8,6 +8,8 @@ For each size it measures, round after round (A B A B) so that a change in the
 machine's load touches every variant alike, and reports medians:
 
 - floor: benchmarks/floor.py, markdown-it-py + Pygments + Jinja2, no annotation;
+- floor with notes: `floor.py --notes`, the floor plus each note rendered by itself
+  and a page for each note: the least any tool does for "notes included";
 - cold: `site-builder build` into an empty folder (with `--no-cache` once it exists);
 - warm: `build` again, nothing changed;
 - jobs 2: a cold build with `--jobs 2`;
@@ -100,9 +102,13 @@ def variants(args: argparse.Namespace, site: Path) -> dict[str, Callable[[], flo
     build = site_builder(python, "build", "--source", seeds, "--out", str(out / "site"))
     mkdocs, pelican = peer_copies(site)
 
-    def floor() -> float:
+    def floor(*flags: str) -> Callable[[], float]:
         floor_py = str(Path(__file__).parent / "floor.py")
-        return run([str(python), floor_py, seeds, str(fresh(out / "floor"))]).seconds
+
+        def measure() -> float:
+            return run([str(python), floor_py, seeds, str(fresh(out / "floor")), *flags]).seconds
+
+        return measure
 
     def cold() -> float:
         return cold_build(python, site, out / "site").seconds
@@ -129,7 +135,8 @@ def variants(args: argparse.Namespace, site: Path) -> dict[str, Callable[[], flo
         return run(command, cwd=pelican).seconds
 
     chosen = {
-        "floor": floor,
+        "floor": floor(),
+        "floor with notes": floor("--notes"),
         "site-builder cold": cold,
         "site-builder warm": warm,  # right after cold, in the same output folder
         "site-builder --jobs 2": jobs2,
