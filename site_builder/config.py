@@ -18,7 +18,20 @@ from .diagnostics import Diagnostics, printable, shown
 from .reading import CONTROL, DEFAULT_MAX_MB, Reader, Refused, decode
 
 CONFIG_FILE = "site.toml"
-TOML_PLACE = re.compile(r" \(at line (\d+), column \d+\)")
+TOML_PLACE = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)")
+# How to mend what tomllib reports, for the mistakes people make in a settings file.
+TOML_HINTS = (
+    ("Illegal character '\\n'", "a quoted value ends on its own line: close the quote"),
+    ("Unterminated string", 'close the quote (""")'),
+    ('Expected "\'"', "close the quote (')"),
+    ("Invalid value", 'put text in quotes, such as title = "My readings"'),
+    ("Unclosed array", "close the list with ]"),
+    ("Unclosed inline table", "close the table with }"),
+    ("Cannot overwrite a value", "a setting is given twice"),
+    ("Expected '=' after a key", "write each setting as key = value"),
+    ("Expected newline or end of document", "one setting a line, its text in quotes"),
+    ("Unescaped '\\'", "write \\\\ for a backslash, or put the text in single quotes"),
+)
 DOMAIN = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE
 )
@@ -126,6 +139,22 @@ def _deep_line(text: str, deep: int = 100) -> int:
     return 1
 
 
+def _toml_problem(message: str, text: str) -> tuple[int, str]:
+    """The line and the words for what tomllib found wrong. It puts the place at the end of
+    its message, "... (at line 3, column 7)" or "(at end of document)": for a quote that
+    never closes, the place it opens is the last of its kind in the file."""
+    where = TOML_PLACE.search(message)
+    reason = TOML_PLACE.sub("", message)
+    hint = next((hint for start, hint in TOML_HINTS if reason.startswith(start)), "")
+    if where is not None and where.group(1):
+        line, reason = int(where.group(1)), f"{reason} (column {where.group(2)})"
+    else:
+        quote = {"Unterminated string": '"""', 'Expected "\'"': "'"}.get(reason.split(" (")[0])
+        end = text.rfind(quote) if quote else len(text.rstrip()) - 1
+        line = text.count("\n", 0, max(end, 0)) + 1
+    return line, f"{reason}; {hint}" if hint else reason
+
+
 def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
     """Read site.toml (defaults when it is missing); `site_url` (from --site-url) overrides
     the file's. Errors name where the value came from: the file's line, or --site-url."""
@@ -147,10 +176,7 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            # tomllib puts the place at the end of its message: "... (at line 3, column 7)"
-            where = TOML_PLACE.search(str(exc))
-            line = where.group(1) if where else "1"
-            reason = TOML_PLACE.sub("", str(exc))
+            line, reason = _toml_problem(str(exc), text)
             raise ConfigError(f"{shown(path)}:{line}: error: {reason}") from None
         except RecursionError:  # tomllib reads arrays and tables inside one another by recursion
             line = str(_deep_line(text))

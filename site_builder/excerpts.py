@@ -10,6 +10,7 @@ of the term is looked at, so an excerpt costs the same however long the paragrap
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 MAX_WORDS = 30  # either side of the term: a sentence, not a paragraph
 MAX_CHARS = 240  # either side, whatever the words: one long "word" cannot bloat it
@@ -39,8 +40,14 @@ LONGEST = max(map(len, TITLES | NUMBERED))  # letters looked at before a stop
 NEXT = re.compile(rf"[{CLOSING}]*\s+(\S)")
 LOOK = 32
 
-# (ref id, text before the term, the term as written, text after it)
-Excerpt = tuple[str, str, str, str]
+
+class Excerpt(NamedTuple):
+    """A place's sentence, as the terms pages quote it (a template may also unpack it)."""
+
+    ref: str  # the id of the term's link at the place
+    before: str  # the text before the term
+    term: str  # the term as written
+    after: str  # the text after it
 
 
 def excerpt(ref: str, text: str, start: int, end: int) -> Excerpt:
@@ -53,7 +60,7 @@ def excerpt(ref: str, text: str, start: int, end: int) -> Excerpt:
     ends = (m.end() for m in STOP.finditer(tail + " ") if not _abbreviation(text, end + m.start()))
     stop = next(ends, None)
     after = tail[:stop] if stop is not None else tail
-    return (
+    return Excerpt(
         ref,
         _cut(before, from_end=True, short=not stops and start > WINDOW),
         " ".join(text[start:end].split()),

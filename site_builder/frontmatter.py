@@ -31,6 +31,7 @@ NEEDS_QUOTES = (
     "sequence entries are not allowed here",
     "mapping keys are not allowed here",
     "while scanning an alias",
+    "found undefined alias",
     "while scanning an anchor",
     "while scanning a block scalar",
 )

@@ -330,6 +330,42 @@ def test_a_site_toml_that_is_not_utf8_says_so(
     assert result.code == 2
 
 
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            'title = "Mine\n',
+            "1: error: Illegal character '\\n' (column 14); "
+            "a quoted value ends on its own line: close the quote",
+        ),
+        (
+            "title = 'Mine'\nauthor = 'Me\n\n# the end\n",
+            "2: error: Expected \"'\"; close the quote (')",
+        ),
+        (
+            'title = "Mine"\ndescription = """Long\n\n',
+            '2: error: Unterminated string; close the quote (""")',
+        ),
+        (
+            "title = Mine\n",
+            '1: error: Invalid value (column 9); put text in quotes, such as title = "My readings"',
+        ),
+        (
+            'title = "Mine"\ntitle = "Yours"\n',
+            "2: error: Cannot overwrite a value (column 16); a setting is given twice",
+        ),
+    ],
+    ids=["open-quote", "open-single-quote", "open-triple-quote", "bare-text", "twice"],
+)
+def test_a_site_toml_syntax_error_names_its_line_and_how_to_mend_it(
+    tmp_path: Path, cli: Run, config: str, message: str
+) -> None:
+    make_site(tmp_path, {**GOOD, "site.toml": config})
+    result = cli("check")
+    assert result.err.splitlines()[0] == f"site.toml:{message}"
+    assert result.code == 2
+
+
 @pytest.mark.parametrize("config", [None, 'title = "Mine"\nsite_url = "https://example.org/"\n'])
 def test_a_relative_site_url_option_is_reported_as_the_option(
     tmp_path: Path, cli: Run, config: str | None

@@ -257,6 +257,12 @@ def test_every_problem_is_reported() -> None:
             'put the value in quotes: title: "*Orbits* briefly"',
         ),
         (
+            "title: *bold",
+            2,
+            "malformed front matter: found undefined alias 'bold'; "
+            'put the value in quotes: title: "*bold"',
+        ),
+        (
             "summary: - a list?",
             2,
             "malformed front matter: sequence entries are not allowed here; "

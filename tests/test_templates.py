@@ -212,6 +212,29 @@ def test_every_variable_a_template_receives_is_documented(contexts: dict[str, se
         assert listed <= names | EVERY_PAGE, (template, listed - names)
 
 
+def test_the_fields_docs_templates_md_names_reach_a_template(tmp_path: Path) -> None:
+    """The documented spellings of nested fields: an excerpt's `ref`, `before`, `term` and
+    `after`, and the reading list's tags as entries."""
+    term = (
+        '{% extends "layout.html" %}{% block main %}'
+        "{% for o in entry.occurrences %}{% for x in o.excerpts %}"
+        "<q data-ref={{ x.ref }}>{{ x.before }}[{{ x.term }}]{{ x.after }}</q>"
+        "{% endfor %}{% endfor %}{% endblock %}"
+    )
+    index = (
+        '{% extends "layout.html" %}{% block main %}'
+        "{% for t in tags %}<a href={{ t.tag.slug }}>{{ t.tag.name }} {{ t.pages | length }}</a>"
+        "{% endfor %}{% endblock %}"
+    )
+    files = {**TAGGED, "templates/term.html": term, "templates/index.html": index}
+    root = make_site(tmp_path, files)
+    report = build_site(Project.at(root / "seeds"))
+    assert [d.format() for d in report.diagnostics.sorted()] == []
+    quoted = (root / "_site" / "terms" / "tianwen-3" / "index.html").read_text()
+    assert "<q data-ref=ref-tianwen-3>The [Tianwen-3] mission is planned for 2028.</q>" in quoted
+    assert "<a href=space>space 1</a>" in (root / "_site" / "index.html").read_text()
+
+
 def test_every_page_template_extends_layout_html() -> None:
     partials = {
         *("base.html", "layout.html", "note.html", "reading-list.html", "tag-links.html"),
