@@ -179,7 +179,7 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
             line, reason = _toml_problem(str(exc), text)
             raise ConfigError(f"{shown(path)}:{line}: error: {reason}") from None
         except RecursionError:  # tomllib reads arrays and tables inside one another by recursion
-            line = str(_deep_line(text))
+            line = _deep_line(text)
             raise ConfigError(f"{shown(path)}:{line}: error: values nested too deeply") from None
         for key, value in data.items():
             line = _line_of(text, key)
