@@ -27,7 +27,7 @@ import csv
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -65,6 +65,9 @@ class Placement:
     kind: Literal["first", "every", "nth", "near"] = "first"
     nth: int = 1
     near: str = ""
+    # The `at:` line as written, and its line in the file (0: none), for messages.
+    written: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,7 @@ def _section(
                 )
                 broken.append(field_line)
             else:
-                placement = parsed
+                placement = replace(parsed, written=value, line=field_line)
         set_fields.add(name)
         index += 1
     while index < len(body) and not body[index].strip():

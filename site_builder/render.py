@@ -157,7 +157,9 @@ def render_article(
     within = _within_longer([n for n in unplaced if n.key not in anchoring.counts], anchoring)
     for note in unplaced:
         count = anchoring.counts.get(note.key, 0)
-        diagnostics.warning(note.path, note.line, _unplaced(note, count, within.get(note.key)))
+        # Found, but not where `at:` says: the `at:` line is the one to change.
+        line = (note.placement.line or note.line) if count else note.line
+        diagnostics.warning(note.path, line, _unplaced(note, count, within.get(note.key)))
     places = tuple(
         Place(
             note,
@@ -259,7 +261,7 @@ def _unplaced(note: Note, count: int, longer: Note | None = None) -> str:
         return f"{spelled} occurs nowhere in the article (outside headings, code and links)"
     if placement.kind == "nth":
         return (
-            f"'at: {placement.nth}' finds nothing: '{note.term}' occurs only {count} "
+            f"'at: {placement.written}' finds nothing: '{note.term}' occurs only {count} "
             f"time{'s' if count > 1 else ''}"
         )
     return f"no occurrence of '{note.term}' is within ten words of '{placement.near}'"

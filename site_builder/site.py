@@ -530,6 +530,7 @@ class Site:
     def _publishable(self) -> list[Entry]:
         """Entries that can have a page: readable, with a slug of their own."""
         slugs: dict[Path, str] = {}
+        set_at: dict[Path, tuple[Path, int]] = {}  # where each slug is set, for messages
         for path, entry in self.entries.items():
             if entry.peek is None or path in self._same_file:
                 continue
@@ -540,8 +541,10 @@ class Site:
                     self.output.remove_owner(self._owner(path))
                 continue
             slugs[path] = entry.peek.slug
+            set_at[path] = entry.peek.slug_place(entry.source)
         problems = Diagnostics()
-        publishable = [self.entries[path] for path in assign_pages(slugs, RESERVED_SLUGS, problems)]
+        assigned = assign_pages(slugs, RESERVED_SLUGS, problems, set_at)
+        publishable = [self.entries[path] for path in assigned]
         kept = {entry: place for place, entry in enumerate(publishable)}
         self._publishing, self._published = publishable, kept
         for entry in self.entries.values():

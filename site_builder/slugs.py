@@ -132,12 +132,17 @@ def _folded(name: str) -> str:
 
 
 def assign_pages(
-    slugs: Mapping[Path, str], reserved: Collection[str], diagnostics: Diagnostics
+    slugs: Mapping[Path, str],
+    reserved: Collection[str],
+    diagnostics: Diagnostics,
+    set_at: Mapping[Path, tuple[Path, int]] | None = None,
 ) -> list[Path]:
     """The sources that get a page: those whose slug is neither reserved nor shared.
 
-    Each source left out gets an error naming why (and the others with its slug).
+    Each source left out gets an error naming why (and the others with its slug), at the
+    `slug:` line that set its slug (`set_at`), or else at the file as a whole.
     """
+    set_at = set_at or {}
     by_slug: dict[str, list[Path]] = {}
     for path, slug in slugs.items():
         by_slug.setdefault(slug, []).append(path)
@@ -146,8 +151,7 @@ def assign_pages(
         if slug in reserved:
             for path in paths:
                 diagnostics.error(
-                    path,
-                    0,  # the file as a whole
+                    *set_at.get(path, (path, 0)),
                     f"slug '{slug}' is reserved for the site's own pages; set another "
                     "in the front matter",
                 )
@@ -155,8 +159,7 @@ def assign_pages(
             for path in paths:
                 others = ", ".join(str(other) for other in paths if other != path)
                 diagnostics.error(
-                    path,
-                    0,  # the file as a whole
+                    *set_at.get(path, (path, 0)),
                     f"slug '{slug}' is also the slug of {others}; give one of them another slug",
                 )
         else:

@@ -136,6 +136,15 @@ class Peek:
     slug: str
     draft: bool
     inputs: str  # a digest of the source's bytes and its notes file's
+    # The `slug:` line that set the slug (0: none did), and whether it is the notes file's.
+    slug_line: int = 0
+    slug_in_notes: bool = False
+
+    def slug_place(self, source: Source) -> tuple[Path, int]:
+        """Where the slug comes from, for messages: its `slug:` line, or the source itself."""
+        if self.slug_in_notes and source.notes:
+            return source.notes, self.slug_line
+        return source.path, self.slug_line
 
 
 def peek_article(
@@ -166,14 +175,17 @@ def peek_article(
     if source.notes:
         fronts.append(split_front_matter(notes_text))
     meta = Metadata(title="", slug="")
-    for front in fronts:
+    slug_line, slug_in_notes = 0, False
+    for in_notes, front in enumerate(fronts):
         if front is not None:
             if front.problems:
                 return None
             meta = _metadata(source, meta, front, quiet)
+            if slug := front.fields.get("slug"):
+                slug_line, slug_in_notes = slug.line, bool(in_notes)
     if not meta.slug:
         meta = replace(meta, slug=slugify(source.name) or "article")
-    return Peek(meta.slug, meta.draft, digest)
+    return Peek(meta.slug, meta.draft, digest, slug_line, slug_in_notes)
 
 
 def peek_key(source: Source, inputs: str) -> str:

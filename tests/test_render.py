@@ -318,14 +318,17 @@ def test_a_term_found_only_within_a_longer_one_is_a_warning_that_says_so() -> No
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "at", "message"),
     [
-        ("Mars and Mars.", "'at: 3' finds nothing: 'Mars' occurs only 2 times"),
-        ("Only one Mars.", "'at: 3' finds nothing: 'Mars' occurs only 1 time"),
+        ("Mars and Mars.", "3", "'at: 3' finds nothing: 'Mars' occurs only 2 times"),
+        ("Only one Mars.", "3", "'at: 3' finds nothing: 'Mars' occurs only 1 time"),
+        ("Only one Mars.", "3rd", "'at: 3rd' finds nothing: 'Mars' occurs only 1 time"),
     ],
 )
-def test_nth_beyond_the_occurrences_is_a_warning(body: str, message: str) -> None:
-    rendered, problems = render(body, "## Venus\nv\n\n## Mars\nat: 3\nm\n")
+def test_nth_beyond_the_occurrences_is_a_warning_at_the_at_line(
+    body: str, at: str, message: str
+) -> None:
+    rendered, problems = render(body, f"## Venus\nv\n\n## Mars\nat: {at}\nm\n")
     assert problems == [
         (
             NOTES,
@@ -333,7 +336,7 @@ def test_nth_beyond_the_occurrences_is_a_warning(body: str, message: str) -> Non
             "warning",
             "'Venus' occurs nowhere in the article (outside headings, code and links)",
         ),
-        (NOTES, 4, "warning", message),
+        (NOTES, 5, "warning", message),
     ]
     assert "<aside" not in rendered
 
@@ -344,7 +347,7 @@ def test_near_words_not_found_is_a_warning() -> None:
         "## Mars\nat: near rover\nm\n",
     )
     assert problems == [
-        (NOTES, 1, "warning", "no occurrence of 'Mars' is within ten words of 'rover'")
+        (NOTES, 2, "warning", "no occurrence of 'Mars' is within ten words of 'rover'")
     ]
 
 

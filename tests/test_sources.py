@@ -383,11 +383,11 @@ def test_front_matter_slugs_that_differ_only_in_case_clash(tmp_path: Path, cli: 
     )
     result = cli("build")
     assert result.diagnostics == [
-        "seeds/one.md:1: error: slug 'abc' is also the slug of seeds/two.md; "
+        "seeds/one.md:2: error: slug 'abc' is also the slug of seeds/two.md; "
         "give one of them another slug",
         "seeds/one.md:2: warning: slug: 'ABC' is not a plain slug (lower-case words and "
         "hyphens); using 'abc'",
-        "seeds/two.md:1: error: slug 'abc' is also the slug of seeds/one.md; "
+        "seeds/two.md:2: error: slug 'abc' is also the slug of seeds/one.md; "
         "give one of them another slug",
     ]
     assert result.code == 1
@@ -408,26 +408,26 @@ def test_same_stem_md_and_txt_clash(tmp_path: Path, cli: Run) -> None:
 
 
 @pytest.mark.parametrize(
-    ("files", "path", "slug"),
+    ("files", "place", "slug"),
     [
-        ({"seeds/terms.md": "Text.\n"}, "seeds/terms.md", "terms"),
-        ({"seeds/Terms.txt": f"{PROSE}\n"}, "seeds/Terms.txt", "terms"),
-        ({"seeds/a.md": "---\nslug: static\n---\nText.\n"}, "seeds/a.md", "static"),
-        ({"seeds/tags.md": "Text.\n"}, "seeds/tags.md", "tags"),
+        ({"seeds/terms.md": "Text.\n"}, "seeds/terms.md:1", "terms"),
+        ({"seeds/Terms.txt": f"{PROSE}\n"}, "seeds/Terms.txt:1", "terms"),
+        ({"seeds/a.md": "---\ntitle: A\nslug: static\n---\nText.\n"}, "seeds/a.md:3", "static"),
+        ({"seeds/tags.md": "Text.\n"}, "seeds/tags.md:1", "tags"),
         (
             {"seeds/a.md": "Text.\n", "seeds/a.notes.md": "---\nslug: terms\n---\n"},
-            "seeds/a.md",
+            "seeds/a.notes.md:2",
             "terms",
         ),
     ],
 )
-def test_reserved_slugs_are_errors(
-    tmp_path: Path, cli: Run, files: dict[str, str | bytes], path: str, slug: str
+def test_reserved_slugs_are_errors_at_the_line_that_sets_them(
+    tmp_path: Path, cli: Run, files: dict[str, str | bytes], place: str, slug: str
 ) -> None:
     make_site(tmp_path, {**GOOD, **files})
     result = cli("build")
     assert result.diagnostics == [
-        f"{path}:1: error: slug '{slug}' is reserved for the site's own pages; "
+        f"{place}: error: slug '{slug}' is reserved for the site's own pages; "
         "set another in the front matter"
     ]
     assert result.code == 1
