@@ -45,6 +45,10 @@ from .reading import OPEN_FLAGS, Reader, Refused
 ENV_KEY = "links"
 FILES = "_files"  # where linked files go in the site: underscores never occur in slugs
 PAGE_ROOT = "../"  # from an article page back to the site's root
+# Why a link to another article leads to no published page.
+DRAFT = "that article is a draft: build makes no page for it"
+DRAFT_WITH_PAGE = "that article is a draft: a build without --drafts makes no page for it"
+NO_PAGE = "that article has no page: it cannot be built (see its errors)"
 # Files not published, by extension (what GitHub Pages gives a file its type by), and
 # why. Browsers open HTML, and any XML (an XHTML <script> runs in every XML document,
 # and <?xml-stylesheet?> runs XSLT that can write one), as documents of the site.
@@ -75,8 +79,8 @@ class SourceLinks:
     sources: frozenset[str] = frozenset()  # every source's file name, with a page or not
     # What the site may read: a file it refuses (too large, say) is not published.
     reader: Reader = field(default_factory=Reader)
-    # Sources whose pages are drafts (`watch`, `serve`, --drafts): linked, and warned of,
-    # as `build` will publish no page for them.
+    # Sources that are drafts: with a page (`watch`, `serve`, --drafts) linked, and warned
+    # of all the same, as `build` will publish no page for them.
     drafts: frozenset[str] = frozenset()
 
     @classmethod
@@ -97,7 +101,7 @@ class SourceLinks:
         if name in self.pages:
             return ("page", self.pages[name], *(("draft",) if name in self.drafts else ()))
         if name in self.sources:
-            return ("source",)
+            return ("source", *(("draft",) if name in self.drafts else ()))
         return look_up(self.folder / name, self.reader)
 
 
@@ -184,14 +188,11 @@ def resolve(url: str, state: LinkState, line: int, image: bool = False) -> str |
     state.targets.add(relative)
     if relative in state.links.pages:
         if relative in state.links.drafts:
-            state.problems.warning(
-                state.path, line, f"link to '{url}': that article is a draft: build makes no page"
-            )
+            state.problems.warning(state.path, line, f"link to '{url}': {DRAFT_WITH_PAGE}")
         return f"{PAGE_ROOT}{quote(state.links.pages[relative])}/index.html{suffix}"
     if relative in state.links.sources:
-        state.problems.warning(
-            state.path, line, f"link to '{url}': that article has no page (a draft, or broken)"
-        )
+        why = DRAFT if relative in state.links.drafts else NO_PAGE
+        state.problems.warning(state.path, line, f"link to '{url}': {why}")
         return url
     found = look_up(target, state.links.reader)
     if found == NOTHING:

@@ -885,7 +885,9 @@ class Site:
                     pages[entry.source.path.name] = slug
         names = frozenset(path.name for path in self.entries)
         drafts = frozenset(
-            entry.source.path.name for entry in publishable if entry.peek and entry.peek.draft
+            entry.source.path.name
+            for entry in self.entries.values()
+            if entry.peek and entry.peek.draft
         )
         return SourceLinks.of(self.project.source, pages, names, self.reader, drafts)
 

@@ -14,6 +14,7 @@ from conftest import GOOD, make_site, tree
 
 from site_builder import pages as pages_module
 from site_builder import site as site_module
+from site_builder.links import DRAFT_WITH_PAGE
 from site_builder.site import BuildReport, Project, Site, build_site
 from site_builder.svg import RUNS
 from site_builder.theme import default_theme
@@ -359,7 +360,7 @@ def test_a_page_linking_to_an_article_made_a_draft_or_published_is_warned_anew(
     drafted = edit(site, "seeds/two.md", two.replace("---\n", "---\ndraft: true\n", 1))
     report = site.rebuild([drafted])
     assert [(d.path.name, d.line, d.message) for d in report.diagnostics.items] == [
-        ("one.md", 5, "link to 'two.md': that article is a draft: build makes no page")
+        ("one.md", 5, f"link to 'two.md': {DRAFT_WITH_PAGE}")
     ]
     assert 'href="../two/index.html"' in (site.project.out / "one" / "index.html").read_text()
     report = site.rebuild([edit(site, "seeds/two.md", two)])

@@ -108,16 +108,33 @@ def test_a_link_to_a_draft_is_a_warning_and_copies_nothing(tmp_path: Path, cli: 
         },
     )
     result = cli("build")
-    assert result.diagnostics == [
-        "seeds/good.md:3: warning: link to 'plan.md': that article has no page (a draft, or broken)"
-    ]
+    warning = "seeds/good.md:3: warning: link to 'plan.md': that article is a draft: "
+    assert result.diagnostics == [warning + "build makes no page for it"]
+    assert cli("check").diagnostics == result.diagnostics
     assert not (tmp_path / "_site" / "_files").exists()
     # With its page made (--drafts, as watch and serve make them), the link reaches it,
     # and is still warned of: `build`, and so --strict in CI, will publish no such page.
     assert cli("build", "--drafts").diagnostics == [
-        "seeds/good.md:3: warning: link to 'plan.md': that article is a draft: build makes no page"
+        warning + "a build without --drafts makes no page for it"
     ]
     assert 'href="../plan/index.html"' in page(tmp_path, "good")
+
+
+def test_a_link_to_an_article_that_cannot_be_built_says_so(tmp_path: Path, cli: Run) -> None:
+    make_site(
+        tmp_path,
+        {
+            **GOOD,
+            "seeds/good.md": "# Good\n\nTianwen-3 and [the plan](plan.md).\n",
+            "seeds/plan.md": "---\nslug: terms\n---\nNot yet.\n",
+        },
+    )
+    assert cli("build").diagnostics == [
+        "seeds/good.md:3: warning: link to 'plan.md': that article has no page: it cannot be "
+        "built (see its errors)",
+        "seeds/plan.md:2: error: slug 'terms' is reserved for the site's own pages; set another "
+        "in the front matter",
+    ]
 
 
 def test_a_linked_file_unreadable_by_the_time_it_is_copied_is_an_error_at_it(
