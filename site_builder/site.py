@@ -427,6 +427,7 @@ class Site:
         dirty |= linking
         # Pages to make besides the dirty ones: those that failed, or newly published.
         pageless = self._pageless if same else publishable
+        failed_before = set(self._pageless)
         newly = [e for e in pageless if e.summary is None and e not in dirty]
         place = self._published
         rendered = self._make(sorted(dirty & place.keys(), key=place.__getitem__) + newly)
@@ -462,12 +463,15 @@ class Site:
         ):
             self._site_stages(self._write_files)
         self._site_stages(self.output.save)
-        report = self._report([*dirty, *newly], rendered, started, full=False)
-        rebuilt = {*dirty, *newly}
+        # A page tried again only because it failed before, failing still, is no news of
+        # this save's: its errors stand, as those of pages not made again do.
+        news = [*dirty, *(e for e in newly if e.summary is not None or e not in failed_before)]
+        report = self._report(news, rendered, started, full=False)
+        told = set(news)
         report.standing = [
             problem
             for entry in self.entries.values()
-            if entry not in rebuilt
+            if entry not in told
             for problem in entry.diagnostics
             if problem.severity is Severity.ERROR
         ]

@@ -658,15 +658,24 @@ def test_an_edited_svg_is_cleaned_again_and_what_it_lost_told(site: Site, tmp_pa
     same_as_full_build(site, tmp_path)
 
 
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "---\ntitle: a: b\n---\n## Mars\nThe red planet.\n",  # front matter: no peek
+        # The page is tried again at each save (it failed), and fails again: no news.
+        "## Mars\nat: second\n\nThe red planet.\n",
+    ],
+    ids=["front-matter", "at-line"],
+)
 def test_an_error_in_a_page_not_rebuilt_stands_until_its_file_is_fixed(
-    site: Site, tmp_path: Path
+    site: Site, tmp_path: Path, notes: str
 ) -> None:
     # A good save to another article cleared the overlay and the count, though the
     # broken notes file was still broken (as `check` said).
     from site_builder.devloop import CycleReport
     from site_builder.terminal import cycle_line
 
-    broken = edit(site, "seeds/one.notes.md", "---\ntitle: a: b\n---\n## Mars\nThe red planet.\n")
+    broken = edit(site, "seeds/one.notes.md", notes)
     [error] = site.rebuild([broken]).diagnostics.errors
     other = edit(site, "seeds/two.md", FILES["seeds/two.md"].replace("Venus", "Venus again"))
     report = site.rebuild([other])
