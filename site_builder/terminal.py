@@ -180,7 +180,9 @@ def cycle_line(report: CycleReport) -> str:
     result = report.build
     if not report.changes:  # the first build
         return summary(result, "built") if result else printable_lines(report.problem)
-    names = sorted(shown(path) for path in report.changes)
+    # Files still there first: an editor's save through a temporary file (`sed -i`, a
+    # save renamed into place) names the file saved, not the temporary gone.
+    names = [shown(p) for p in sorted(report.changes, key=lambda p: (not p.exists(), shown(p)))]
     what = names[0] + (f" and {len(names) - 1} more" if len(names) > 1 else "")
     if result is None:
         return f"{what} changed: {printable_lines(report.problem)}"  # a line a problem

@@ -701,6 +701,23 @@ def test_the_watch_command_prints_a_line_a_rebuild_and_stops_on_ctrl_c(tmp_path:
         assert "Traceback" not in watching.stderr
 
 
+def test_a_save_through_a_temporary_file_names_the_file_saved(tmp_path: Path) -> None:
+    # `sed -i` writes seeds/sedXXXXXX and renames it over the file: the line named the
+    # temporary, gone by then ("seeds/sed18vg3Y and 1 more changed"), before a file
+    # whose name sorts after it.
+    files = {"site.toml": FILES["site.toml"], "seeds/venus.md": "# Venus\n\nMars and Venus.\n"}
+    root = make_site(
+        tmp_path / "site", {**files, "seeds/venus.notes.md": FILES["seeds/one.notes.md"]}
+    )
+    with watch_command(root) as watching:
+        subprocess.run(["sed", "-i", "s/red/fourth/", "seeds/venus.notes.md"], cwd=root, check=True)
+        assert re.fullmatch(
+            r"seeds/venus\.notes\.md( and 1 more)? changed: 1 page in \d+ ms", watching.next_line()
+        )
+        assert "fourth planet" in (root / "_site" / "venus" / "index.html").read_text()
+        assert watching.stop(signal.SIGINT) == 0
+
+
 @pytest.mark.parametrize("poll", [False, True], ids=["native", "poll"])
 def test_watch_follows_trees_1500_folders_deep(tmp_path: Path, poll: bool, nest: Nest) -> None:
     # watchdog walks a tree by recursion (os.walk, before Python 3.12): a tree deeper than
