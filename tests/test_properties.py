@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -467,9 +468,10 @@ class Built:
             if path.parent.name not in ("terms", "static", "tags")
         )
 
-    def diagnosed(self, path: Path, line: int) -> bool:
+    def diagnosed(self, path: Path, line: int, end: int = 0) -> bool:
+        """Whether a diagnostic names the file at the line (or at one up to `end`)."""
         return any(
-            d.path.resolve() == path.resolve() and d.line == line
+            d.path.resolve() == path.resolve() and line <= d.line <= max(line, end - 1)
             for d in self.report.diagnostics.items
         )
 
@@ -617,10 +619,13 @@ def is_draft(*texts: str | None) -> bool:
 def check_notes_placed_or_diagnosed(
     built: Built, terms_shown: list[str], notes: NotesFile | None, notes_path: Path
 ) -> None:
-    """Each note appears once, and each article note is on the page or has a diagnostic."""
+    """Each note appears once, and each article note is on the page or has a diagnostic
+    (at its heading, or at a line of its own such as its `at:`)."""
     assert len(terms_shown) == len(set(terms_shown)), terms_shown
-    for line, term in notes.headings if notes else ():
-        assert heading_text(term) in terms_shown or built.diagnosed(notes_path, line), (
+    headings = notes.headings if notes else []
+    ends = [line for line, _ in headings[1:]] + [sys.maxsize] * bool(headings)
+    for (line, term), end in zip(headings, ends, strict=True):
+        assert heading_text(term) in terms_shown or built.diagnosed(notes_path, line, end), (
             line,
             term,
             [d.format() for d in built.report.diagnostics.items],
@@ -955,8 +960,8 @@ def test_notes_are_placed_where_at_says(site: ProseSite) -> None:
             expected.update(chosen)
             if chosen:
                 assert term in terms, (term, terms)
-            elif line:  # an article note that finds no place is a warning at its heading
-                assert result.diagnosed(path, line), (term, at)
+            elif line:  # an article note that finds no place: a warning at its heading or at:
+                assert result.diagnosed(path, line, line + 2), (term, at)
             if not chosen:
                 assert term not in terms
         assert wrapped == expected
