@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Literal, NamedTuple
 
+from .matching import SPLIT_CHAR
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -97,8 +99,9 @@ _BYLINE = re.compile(
 )
 
 _WORD = re.compile(r"\w")
-# "?" and "!" are left out: headlines end in them far more often than opening paragraphs.
-_SENTENCE_END = re.compile(r"[.\u2026][\"'\u201d\u2019\u00bb)\]]*$")
+# "?" and "!" (and their full-width forms) are left out: headlines end in them far more
+# often than opening paragraphs. 。 is the full stop of Chinese and Japanese.
+_SENTENCE_END = re.compile(r"[.\u2026\u3002][\"'\u201d\u2019\u00bb)\]\u300d\u300f]*$")
 _ELLIPSIS_TAIL = re.compile(r"[\s.\u2026]*")  # matched on the reversed text: its last chars
 
 
@@ -176,7 +179,9 @@ def _cut_off(text: str) -> int | None:
 
 
 def _is_prose(text: str) -> bool:
-    words = len(text.split())
+    """A paragraph of body text: words enough, or a sentence. In scripts written without
+    spaces (Chinese, Thai...) each character counts as a word, as matching reads them."""
+    words = len(text.split()) + len(SPLIT_CHAR.findall(text))
     return words >= 25 or (words >= 10 and bool(_SENTENCE_END.search(text.rstrip())))
 
 

@@ -215,6 +215,28 @@ def test_unrecognised_trailing_lines_are_kept() -> None:
     assert [p.text for p in result.paragraphs] == [PROSE_1, "Related: Ferry prices rise again"]
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "2024年6月25日，嫦娥六号返回器携带来自月球背面的样品，在内蒙古四子王旗预定区域安全着陆。",
+            "科学家将研究月壤的成分，并与嫦娥五号带回的正面样品进行比较，以了解月球两面为何如此不同。",
+        ),
+        (
+            "ยานฉางเอ๋อหกกลับมาถึงโลกพร้อมตัวอย่างดินจากด้านไกลของดวงจันทร์เป็นครั้งแรก",
+            "นักวิทยาศาสตร์จะศึกษาดินและเปรียบเทียบกับตัวอย่างจากด้านใกล้ที่ยานฉางเอ๋อห้านำกลับมา",
+        ),
+    ],
+    ids=["chinese", "thai"],
+)
+def test_text_without_spaces_is_prose_and_keeps_its_lines_between(first: str, second: str) -> None:
+    # Words were counted by spaces, so no paragraph read as prose: the whole text was the
+    # chrome zone, and a section number or a subhead between paragraphs was dropped.
+    result = scrape(page("Menu", "嫦娥六号带回月背样品", first, "2", "Science", second))
+    assert [p.text for p in result.paragraphs] == [first, "2", "Science", second]
+    assert dropped_texts(result) == ["Menu"]
+
+
 def test_footer_without_a_name_is_dropped() -> None:
     result = scrape(page(PROSE_1, "\u00a9 2025"))
     assert result.publisher is None
