@@ -38,6 +38,10 @@ DOMAIN = re.compile(
 # The characters an address may hold unescaped (RFC 3986: unreserved, reserved, and %).
 ADDRESS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a language tag (BCP 47), roughly
+# The longest language tag a page may carry. Pagefind's indexer fails on the whole site
+# (a panic: "byte index 40 is out of bounds of `<a digest of 39 hex digits>`") when a
+# page's <html lang> has 32 characters or more; real tags have under 24.
+LANG_MAX = 24
 
 
 T = TypeVar("T")
@@ -139,6 +143,19 @@ def _deep_line(text: str, deep: int = 100) -> int:
     return 1
 
 
+def shorter_lang(tag: str) -> str:
+    """A language tag cut to LANG_MAX characters: its extensions (`-u-...`, `-x-...`: a
+    subtag of one letter starts one) left out first, then subtags from the end."""
+    kept: list[str] = []
+    for subtag in tag.split("-"):
+        if len(subtag) == 1:
+            break
+        kept.append(subtag)
+    while len("-".join(kept)) > LANG_MAX:
+        kept.pop()
+    return "-".join(kept)
+
+
 def _toml_problem(message: str, text: str) -> tuple[int, str]:
     """The line and the words for what tomllib found wrong. It puts the place at the end of
     its message, "... (at line 3, column 7)" or "(at end of document)": for a quote that
@@ -230,6 +247,13 @@ def load_config(path: Path, site_url: str | None = None) -> SiteConfig:
             path,
             _line_of(text, "language"),
             f"option 'language' must be a language tag such as en or fr-CA, not '{language}'",
+        )
+    elif isinstance(language, str) and len(language) > LANG_MAX:
+        problems.error(
+            path,
+            _line_of(text, "language"),
+            f"option 'language' must be at most {LANG_MAX} characters (the search index "
+            f"takes no longer tag), such as '{shorter_lang(language)}'",
         )
     domain = values.get("domain", "")
     if isinstance(domain, str) and domain and not DOMAIN.match(domain):

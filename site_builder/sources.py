@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from . import dates
 from .chrome import split_paragraphs, strip_chrome
-from .config import LANG, SiteConfig
+from .config import LANG, LANG_MAX, SiteConfig, shorter_lang
 from .diagnostics import Diagnostics
 from .frontmatter import FrontMatter, split_front_matter
 from .notes import Note, parse_notes
@@ -316,6 +316,14 @@ def _metadata(
         elif key == "lang" and not LANG.match(value):
             diagnostics.warning(
                 path, line, f"lang: '{value}' is not a language tag such as en or zh-Hans; ignored"
+            )
+        elif key == "lang" and len(value) > LANG_MAX:
+            values[key] = shorter_lang(value)
+            diagnostics.warning(
+                path,
+                line,
+                f"lang: '{value}' is longer than the search index takes ({LANG_MAX} "
+                f"characters); using '{values[key]}'",
             )
         elif key == "date" and value and not dates.parse_date(value):
             diagnostics.warning(

@@ -143,6 +143,27 @@ def test_a_site_without_articles_has_no_index(tmp_path: Path, cli: Run) -> None:
     assert bundle(tmp_path / "_site") == set()
 
 
+def test_a_language_tag_too_long_for_the_indexer_is_cut_with_a_warning(
+    tmp_path: Path, cli: Run
+) -> None:
+    # Pagefind panicked on a page whose <html lang> held 32 characters or more, and the
+    # whole site lost its search: a real locale tag with extensions is 37.
+    article = "---\ntitle: Zeit\nlang: de-DE-u-co-phonebk-ka-shifted-kb-true\n---\n\nText.\n"
+    make_site(tmp_path, {**GOOD, "seeds/de.md": article})
+    result = cli("build")
+    assert result.diagnostics == [
+        "seeds/de.md:3: warning: lang: 'de-DE-u-co-phonebk-ka-shifted-kb-true' is longer "
+        "than the search index takes (24 characters); using 'de-DE'"
+    ]
+    assert '<html lang="de-DE"' in (tmp_path / "_site" / "de" / "index.html").read_text()
+    assert f"{FOLDER}/{ENTRY}" in bundle(tmp_path / "_site")
+    make_site(tmp_path, {"site.toml": 'language = "en-US-u-ca-gregory-nu-latn-hc-h23"\n'})
+    assert cli("build").err.splitlines()[0] == (
+        "site.toml:1: error: option 'language' must be at most 24 characters (the search "
+        "index takes no longer tag), such as 'en-US'"
+    )
+
+
 def test_search_false_writes_no_index_and_removes_one_written_before(
     tmp_path: Path, cli: Run
 ) -> None:
