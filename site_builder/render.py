@@ -42,6 +42,7 @@ from .sources import Article
 
 SAFE_SCHEMES = ("", "http", "https", "mailto")
 OPENING_WORDS = 40
+NESTED_PASSES = 8  # terms within terms within terms... told of (_within_longer)
 
 
 @dataclass(frozen=True)
@@ -237,14 +238,23 @@ def _note_body(markdown: str, path: Path, line: int, links: SourceLinks | None) 
 
 def _within_longer(notes: Sequence[Note], anchoring: Anchoring) -> dict[str, Note]:
     """For notes whose term was found nowhere, a longer term found where it occurs: the
-    longest term wins a place, so the shorter one was not found there."""
-    if not notes:
-        return {}
-    trie = build_trie(notes)
+    longest term wins a place, so the shorter one was not found there.
+
+    Read again for the terms left, as one of them hides another within it (`New York`
+    holds `York`), up to NESTED_PASSES times: real terms nest two or three deep.
+    """
     within: dict[str, Note] = {}
-    for text, longer in anchoring.found:
-        for match in find_terms(text, [trie]):
-            within.setdefault(match.value.key, longer)
+    left = list(notes)
+    for _ in range(NESTED_PASSES):
+        if not left:
+            break
+        trie = build_trie(left)
+        for text, longer in anchoring.found:
+            for match in find_terms(text, [trie]):
+                within.setdefault(match.value.key, longer)
+        before, left = len(left), [note for note in left if note.key not in within]
+        if len(left) == before:
+            break
     return within
 
 

@@ -317,6 +317,20 @@ def test_a_term_found_only_within_a_longer_one_is_a_warning_that_says_so() -> No
     ]
 
 
+def test_terms_within_a_term_within_a_longer_one_are_each_told_so() -> None:
+    # All the terms left were read in one go, longest first: 'New York' took every place
+    # 'York' has, and 'York' was said to occur nowhere.
+    _, problems = render(
+        "New York City is big.",
+        "## New York City\nc\n\n## New York\ns\n\n## York\ny\n",
+    )
+    within = "occurs in the article only within 'New York City', a longer term noted here too"
+    assert problems == [
+        (NOTES, 4, "warning", f"'New York' {within}, which takes its place"),
+        (NOTES, 7, "warning", f"'York' {within}, which takes its place"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("body", "at", "message"),
     [
