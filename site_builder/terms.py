@@ -45,6 +45,7 @@ class Occurrence(NamedTuple):
     slug: str
     refs: tuple[str, ...]  # ids of the term's links in that article
     excerpts: tuple[Excerpt, ...]  # the sentence around the first of them
+    lang: str = ""  # the article's language
 
     @property
     def more(self) -> int:
@@ -163,7 +164,7 @@ def collect_terms(
         meta = page.article.meta
         for place in page.places:
             found.setdefault(place.note.key, []).append(
-                Occurrence(meta.title, meta.slug, place.refs, place.excerpts)
+                Occurrence(meta.title, meta.slug, place.refs, place.excerpts, meta.lang)
             )
             if place.body is not None:
                 shown.setdefault(place.note, place.body)
