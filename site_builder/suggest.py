@@ -256,7 +256,7 @@ def _quoted(text: str, words: Sequence[_Word]) -> Iterator[str]:
             if 1 <= count <= MAX_QUOTED_WORDS and term_key(phrase):
                 yield phrase
             opened = None
-        elif token in OPENING_QUOTES and not _closes(words, index):
+        elif token in OPENING_QUOTES and _opens(words, index):
             opened, closing, count = index + 1, OPENING_QUOTES[token], 0
         elif opened is not None and token[0].isalnum():
             count += _word_count(token)
@@ -271,9 +271,12 @@ def _word_count(token: str) -> int:
     return 1
 
 
-def _closes(words: Sequence[_Word], index: int) -> bool:
-    """Whether a straight quote closes: it follows a word with no space before it."""
-    return words[index].text == '"' and words[index].glued and index > 0
+def _opens(words: Sequence[_Word], index: int) -> bool:
+    """Whether a quote opens: a word follows with no space before it, and (a straight
+    quote) none precedes it so. A run of text ends at markup (`"**bold**"`), so a quote
+    may have its word in another run: then it opens nothing here."""
+    closes = words[index].text == '"' and words[index].glued and index > 0
+    return not closes and index + 1 < len(words) and words[index + 1].glued
 
 
 def _capitalised(token: str) -> bool:

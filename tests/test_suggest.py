@@ -10,7 +10,7 @@ from conftest import Run, make_site
 
 from site_builder.diagnostics import Diagnostics
 from site_builder.notes import parse_notes
-from site_builder.suggest import Candidate, Kind, Passage, suggest
+from site_builder.suggest import Candidate, Kind, Passage, published_text, suggest
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 SEED = "000_edfef99d65433808"
@@ -35,6 +35,14 @@ def test_quoted_phrases_straight_and_curly_without_their_stops() -> None:
         "running with the pack": "quoted",
         "no end": "quoted",
     }
+
+
+def test_no_quoted_phrase_is_made_of_the_words_between_two_quotations() -> None:
+    # The text runs end at markup: `" one and the "` between a bold and a code quotation
+    # read as a quoted phrase, its first quote closing one, not opening.
+    text = 'The "**bold**" one and the "`code`" one, and "big but not strong" too.'
+    passages = published_text(text, 1)
+    assert {c.term: c.kind.label for c in suggest(passages, [])} == {"big but not strong": "quoted"}
 
 
 def test_a_long_quotation_is_no_term() -> None:
