@@ -68,6 +68,7 @@ FILE = ("file",)
 NOTHING = ("nothing",)
 # What the system says when no file can be at a path (those Path.is_file takes as False).
 NO_FILE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.ENAMETOOLONG})
+NAME_MAX = 255  # bytes in one file name: a longer one names no file (ENAMETOOLONG)
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: one per build, cheap to hash
@@ -232,7 +233,15 @@ def look_up(path: Path, reader: Reader) -> tuple[str, ...]:
     except Refused as refused:
         return ("refused", str(refused))
     except OSError as exc:
-        if exc.errno in NO_FILE:
+        if exc.errno in NO_FILE and not _path_too_long(exc, path):
             return NOTHING
         return ("refused", f"cannot be read ({exc.strerror or exc})")
     return FILE
+
+
+def _path_too_long(exc: OSError, path: Path) -> bool:
+    """Whether the system refuses a path for its whole length, though each name in it
+    could be a file's: a file may be there all the same, beyond what can be opened."""
+    return exc.errno == errno.ENAMETOOLONG and all(
+        len(os.fsencode(name)) <= NAME_MAX for name in path.parts
+    )

@@ -120,6 +120,32 @@ def test_a_link_to_a_draft_is_a_warning_and_copies_nothing(tmp_path: Path, cli: 
     assert 'href="../plan/index.html"' in page(tmp_path, "good")
 
 
+def test_a_linked_file_beyond_the_longest_path_is_refused_not_missing(
+    tmp_path: Path, cli: Run
+) -> None:
+    # Each name short enough, the whole path longer than the system opens (PATH_MAX):
+    # the file is there, so "no file" was false.
+    make_site(tmp_path, GOOD)
+    name, depth = "d" * 250, 20
+    folder = os.open(tmp_path / "seeds", os.O_RDONLY)
+    try:
+        for _ in range(depth):  # by folder descriptors: no path this long can be opened
+            os.mkdir(name, dir_fd=folder)
+            inner = os.open(name, os.O_RDONLY, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        with open(os.open("img.png", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=folder), "wb") as f:
+            f.write(PNG)
+    finally:
+        os.close(folder)
+    link = "/".join([name] * depth) + "/img.png"
+    (tmp_path / "seeds" / "good.md").write_text(f"# Good\n\nTianwen-3 ![i]({link}).\n")
+    [message] = cli("build").diagnostics
+    assert message == (
+        f"seeds/good.md:3: error: link to '{link}': '{link}' cannot be read (File name too long)"
+    )
+
+
 def test_a_link_to_an_article_that_cannot_be_built_says_so(tmp_path: Path, cli: Run) -> None:
     make_site(
         tmp_path,
