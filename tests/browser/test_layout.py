@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import itertools
 import statistics
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import make_site
 from playwright.sync_api import Page, expect
 
-from .conftest import HARD_PAGE, NARROW, SEED_PAGE, WIDE, OpenPage
+from .conftest import HARD_PAGE, NARROW, SEED_PAGE, WIDE, OpenPage, build_indexed
 from .geometry import chars_per_line, measure, overlaps, settle
 
 PAGES = [SEED_PAGE, HARD_PAGE]
@@ -33,6 +35,31 @@ def assert_apart(layout: dict[str, Any]) -> None:
     for first, second in itertools.combinations(notes, 2):
         assert not overlaps(first["box"], second["box"]), (first["id"], second["id"])
     assert layout["scrollWidth"] <= layout["width"]
+
+
+WIDE_NOTE = {
+    "seeds/wide.md": "# Wide\n\nThe heliopause is far.\n",
+    "seeds/wide.notes.md": (
+        "## heliopause\nWhere the solar wind stops.\n\n![A wide chart](chart.svg)\n\n"
+        "```python\nDISTANCE = " + "1" * 200 + "\n```\n"
+    ),
+    "seeds/chart.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="40"/>',
+}
+
+
+@pytest.mark.parametrize("width", [320, 390, 1440])
+def test_a_term_page_holds_a_wide_image_and_code_within_the_window(
+    open_page: OpenPage, sites: Path, width: int
+) -> None:
+    # The note's image and code block kept their own width on its term page (the
+    # article's rules did not reach it): the page scrolled sideways (WCAG 1.4.10).
+    source = make_site(sites / "wide-source", WIDE_NOTE)
+    assert build_indexed(source / "seeds", sites / "wide").diagnostics.items == []
+    page = open_page("wide/terms/heliopause/index.html", width, 800)
+    expect(page.locator(".term-note img")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    code = page.locator(".term-note pre")
+    assert code.evaluate("(pre) => getComputedStyle(pre).overflowX") == "auto"
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
