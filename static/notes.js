@@ -530,7 +530,38 @@
     if (to && (item.toggle.contains(to) || item.terms.includes(to))) return;
     deactivate();
   });
+  // What Tab can reach in an element, in order (a closed note's content is not shown).
+  const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])";
+  const focusable = (root) => [...root.querySelectorAll(FOCUSABLE)].filter((el) => el.getClientRects().length);
+
+  // A note opened by keyboard is entered (its × takes focus), but it sits after its
+  // term's whole block: Tab out of its end goes on to the terms after the one it was
+  // opened from in that block, Shift+Tab out of its start back to that term, as if
+  // the note were right after it (WCAG 2.4.3). Returns whether it moved focus.
+  function tabOut(event) {
+    const from = document.activeElement;
+    const item = notes.find((n) => n.toggle.contains(from)); // its × is not in the note
+    if (wide.matches || !item?.toggle.open || !item.opener) return false;
+    const inside = focusable(item.toggle);
+    if (event.shiftKey && from === inside[0]) {
+      item.opener.focus();
+      return true;
+    }
+    if (event.shiftKey || from !== inside[inside.length - 1]) return false;
+    const everything = focusable(document);
+    const next = everything[everything.indexOf(item.opener) + 1];
+    if (!next || !(next.compareDocumentPosition(item.toggle) & Node.DOCUMENT_POSITION_FOLLOWING)) {
+      return false; // nothing between the term and its note: Tab goes on past the note
+    }
+    next.focus();
+    return true;
+  }
+
   document.addEventListener("keydown", (event) => {
+    if (event.key === "Tab" && tabOut(event)) {
+      event.preventDefault();
+      return;
+    }
     if (event.key === "Escape" && active) {
       close(byId.get(active.id)); // before deactivate(): focusing the term activates it
       deactivate();

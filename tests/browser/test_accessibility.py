@@ -184,6 +184,28 @@ def test_narrow_with_js_a_note_opened_by_keyboard_comes_next_in_the_focus_order(
     expect(note.locator("a").first).to_be_focused()
 
 
+def test_narrow_with_js_tab_out_of_a_note_goes_on_from_the_term_it_was_opened_from(
+    open_page: OpenPage,
+) -> None:
+    # The note sits after its term's whole paragraph: Tab out of its end went on to the
+    # next paragraph, and the four terms after DeepSeek in its own were skipped.
+    page, note, term = opened_by_keyboard(open_page, "note-deepseek")
+    terms = page.evaluate(
+        "() => [...document.querySelectorAll('a.term')].map((t) => t.dataset.note)"
+    )
+    after = terms[terms.index("note-deepseek") + 1]
+    inside = close_control(page, "note-deepseek").locator("xpath=..").locator("a[href]:visible")
+    for _ in range(inside.count() + 1):  # the ×, then each link of the note
+        page.keyboard.press("Tab")
+    expect(term_of(page, after)).to_be_focused()
+    expect(note).to_be_visible()  # still open, for Shift+Tab back into it
+    # On past the paragraph's other terms, Tab comes to the note again; Shift+Tab out of
+    # its start (its ×) goes back to the term it was opened from, not to the last term.
+    tab_until(page, "details:has(> #note-deepseek) > summary")
+    page.keyboard.press("Shift+Tab")
+    expect(term).to_be_focused()
+
+
 def test_narrow_with_js_escape_closes_the_open_note_and_focus_stays_on_its_term(
     open_page: OpenPage,
 ) -> None:
