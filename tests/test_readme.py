@@ -27,7 +27,7 @@ PLACEHOLDER = "~/src/site-builder"
 NOT_RUN = {
     "scripts/build": "the set-up commands: scripts/build runs first below; scripts/test runs this",
     "git init -b main": "pushes to a repository on GitHub",
-    ".venv/bin/site-builder deploy": "pushes to a repository on GitHub",
+    "site-builder deploy": "pushes to a repository on GitHub",
     ".venv/bin/pip install mkdocs": "a benchmark: minutes of measuring by hand",
     "$ rm seeds/000": "a transcript of `suggest` on the seed, which tests/test_suggest.py runs",
 }
