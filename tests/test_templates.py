@@ -282,9 +282,9 @@ def test_a_right_to_left_article_gets_dir_rtl_beside_its_lang(tmp_path: Path) ->
     assert '<p class="summary" lang="he" dir="rtl">ה־Falcon 9' in listing
     assert '<a href="good/index.html">A good article</a>' in listing
     # So do its sentence and title where the terms pages quote them.
-    for page, root in (("terms/index.html", "../"), ("terms/falcon-9/index.html", "../../")):
+    for page, up in (("terms/index.html", "../"), ("terms/falcon-9/index.html", "../../")):
         quoted = out[page]
-        assert f'<a href="{root}he/index.html#ref-falcon-9" lang="he" dir="rtl">' in quoted, page
+        assert f'<a href="{up}he/index.html#ref-falcon-9" lang="he" dir="rtl">' in quoted, page
         assert '<cite lang="he" dir="rtl">בראשית על הירח</cite>' in quoted, page
     assert "<cite>A good article</cite>" in out["terms/tianwen-3/index.html"]
 
